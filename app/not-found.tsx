@@ -6,7 +6,8 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-brand-600">404</p>
       <h1 className="mt-2 text-2xl font-bold text-slate-900">This page does not exist</h1>
       <p className="mt-3 text-slate-600">
-        If you followed an invite link, it may be incomplete: copy the whole link from the message you received.
+        If you followed an invite link, it may be incomplete: copy the whole link from the message you
+        received.
       </p>
       <ButtonLink href="/" className="mt-6" variant="secondary">
         Go to the start page

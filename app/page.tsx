@@ -26,8 +26,9 @@ export default function LandingPage() {
       </h1>
       <p className="mt-4 max-w-3xl text-lg text-slate-600">
         Enterprise customers want their data in your Azure resources encrypted with a key that lives in{" "}
-        <em>their</em> tenant and that they can revoke. Azure supports it through cross-tenant customer-managed keys;
-        Crosskey turns the two-tenant, seven-step procedure into an invite link, a verified key and a button.
+        <em>their</em> tenant and that they can revoke. Azure supports it through cross-tenant
+        customer-managed keys; Crosskey turns the two-tenant, seven-step procedure into an invite link, a
+        verified key and a button.
       </p>
       <div className="mt-8 flex flex-wrap gap-3">
         <ButtonLink href="/console">Open the operator console</ButtonLink>

@@ -5,25 +5,33 @@ import { CLOUD_NAMES, getCloudProfile, type CloudProfile } from "./azure/clouds"
  * Typed configuration. Every variable is documented in .env.example; defaults describe the offline demo
  * (emulator profile with the identifiers of emulator/world/demo.json). Read it through getEnv().
  */
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const postgresUrl = z
   .string()
   .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol), {
     message: "must be a postgres:// or postgresql:// URL",
   });
-const csv = <T extends z.ZodType>(item: T) =>
-  z
-    .string()
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(item));
+const guidList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(guid).min(1, "must list at least one subscription ID"));
 
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     // --- The app
     APP_BASE_URL: httpUrl.default("http://localhost:3000"),
-    SESSION_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
+    SESSION_SECRET: z
+      .string()
+      .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ISV_NAME: z.string().min(1).max(100).default("Fabrikam Cloud"),
     ISV_SUPPORT_EMAIL: z.email().default("security@fabrikamcloud.example"),
@@ -39,14 +47,17 @@ export const envSchema = z
     SIGNIN_APP_CLIENT_SECRET: z.string().min(1).optional(),
     CMK_UAMI_RESOURCE_ID: z
       .string()
-      .regex(/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i, "must be a user-assigned identity resource ID")
+      .regex(
+        /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i,
+        "must be a user-assigned identity resource ID",
+      )
       .default(
         "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/crosskey-isv/providers/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk",
       ),
     CMK_UAMI_CLIENT_ID: guid.default("44444444-4444-4444-8444-444444444444"),
     CMK_UAMI_PRINCIPAL_ID: guid.default("55555555-5555-4555-8555-555555555555"),
     APP_UAMI_CLIENT_ID: guid.default("66666666-6666-4666-8666-666666666666"),
-    ISV_SUBSCRIPTION_IDS: csv(guid).default(["aaaaaaaa-0000-4000-8000-000000000001"]),
+    ISV_SUBSCRIPTION_IDS: guidList.default(["aaaaaaaa-0000-4000-8000-000000000001"]),
     // --- Background jobs
     ARM_WRITES_PER_SECOND: z.coerce.number().positive().max(1000).default(8),
   })
@@ -55,7 +66,8 @@ export const envSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["SIGNIN_APP_CLIENT_SECRET"],
-        message: "is for local development only; in production the app signs in with its managed identity's federated credential",
+        message:
+          "is for local development only; in production the app signs in with its managed identity's federated credential",
       });
     }
   });
@@ -71,10 +83,14 @@ export class ConfigurationError extends Error {
 
 /** Validates a set of variables; throws ConfigurationError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const blanksRemoved = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const blanksRemoved = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const result = envSchema.safeParse(blanksRemoved);
   if (!result.success) {
-    throw new ConfigurationError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+    throw new ConfigurationError(
+      result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    );
   }
   return result.data;
 }

@@ -10,13 +10,24 @@ export function getLogger(): pino.Logger {
     level: getEnv().LOG_LEVEL,
     base: { service: "crosskey" },
     redact: {
-      paths: ["*.accessToken", "*.access_token", "*.token", "*.password", "*.secret", "*.cookie", "*.authorization"],
+      paths: [
+        "*.accessToken",
+        "*.access_token",
+        "*.token",
+        "*.password",
+        "*.secret",
+        "*.cookie",
+        "*.authorization",
+      ],
       censor: "[redacted]",
     },
   });
   return root;
 }
 
-export function loggerFor(requestId: string | null | undefined, bindings: Record<string, unknown> = {}): pino.Logger {
+export function loggerFor(
+  requestId: string | null | undefined,
+  bindings: Record<string, unknown> = {},
+): pino.Logger {
   return getLogger().child({ requestId: requestId ?? undefined, ...bindings });
 }

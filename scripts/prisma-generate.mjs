@@ -13,5 +13,10 @@ if (!process.env.PRISMA_SCHEMA_ENGINE_BINARY) {
 execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], {
   cwd: root,
   stdio: "inherit",
-  env: { PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", ...process.env },
+  env: {
+    PRISMA_SCHEMA_ENGINE_BINARY: stub,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+    ...process.env,
+  },
 });

@@ -13,7 +13,11 @@ const styles: Record<Variant, string> = {
 const base =
   "inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed";
 
-export function Button({ variant = "primary", className = "", ...props }: ComponentProps<"button"> & { variant?: Variant }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ComponentProps<"button"> & { variant?: Variant }) {
   return <button className={`${base} ${styles[variant]} ${className}`} {...props} />;
 }
 

@@ -15,11 +15,19 @@ export function Stepper({ steps }: { steps: Step[] }) {
   return (
     <ol className="flex flex-wrap items-center gap-x-2 gap-y-3" aria-label="Progress">
       {steps.map((step, i) => (
-        <li key={step.label} className="flex items-center gap-2" aria-current={step.status === "current" ? "step" : undefined}>
-          <span className={`flex h-7 w-7 items-center justify-center rounded-full text-xs font-semibold ${marker[step.status]}`}>
+        <li
+          key={step.label}
+          className="flex items-center gap-2"
+          aria-current={step.status === "current" ? "step" : undefined}
+        >
+          <span
+            className={`flex h-7 w-7 items-center justify-center rounded-full text-xs font-semibold ${marker[step.status]}`}
+          >
             {step.status === "done" ? "✓" : step.status === "blocked" ? "!" : i + 1}
           </span>
-          <span className={`text-sm ${step.status === "current" ? "font-semibold text-slate-900" : "text-slate-600"}`}>
+          <span
+            className={`text-sm ${step.status === "current" ? "font-semibold text-slate-900" : "text-slate-600"}`}
+          >
             {step.label}
             <span className="sr-only"> ({step.status})</span>
           </span>

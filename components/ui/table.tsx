@@ -1,6 +1,14 @@
 import type { ReactNode } from "react";
 
-export function Table({ caption, head, children }: { caption: string; head: ReactNode[]; children: ReactNode }) {
+export function Table({
+  caption,
+  head,
+  children,
+}: {
+  caption: string;
+  head: ReactNode[];
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 bg-white text-sm">

@@ -20,11 +20,14 @@ export class MigrationError extends Error {
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`Migration ${migration}/migration.sql failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `Migration ${migration}/migration.sql failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
 // Resolved from the working directory: the app, the scripts and the tests all run from the project root.
+// The folder is read at run time (health check, launcher), so the bundler is told not to trace it.
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma/migrations");
 
 // Same shape as the table `prisma migrate deploy` keeps, so Prisma's own tools agree with this runner.
@@ -44,11 +47,14 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const ADVISORY_LOCK_KEY = 72707369;
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true }).catch(() => []);
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
-      const sql = await fs.readFile(path.join(dir, name, "migration.sql"), "utf8");
+      const sql = await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: crypto.createHash("sha256").update(sql).digest("hex") };
     }),
   );
@@ -71,7 +77,10 @@ export async function migrateDatabase(databaseUrl: string, dir = MIGRATIONS_DIR)
       const previous = done.get(migration.name);
       if (previous) {
         if (previous !== migration.checksum) {
-          throw new MigrationError(migration.name, "the file changed after it was applied; add a new migration instead");
+          throw new MigrationError(
+            migration.name,
+            "the file changed after it was applied; add a new migration instead",
+          );
         }
         result.alreadyApplied.push(migration.name);
         continue;

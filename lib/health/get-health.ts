@@ -18,7 +18,11 @@ export interface Health {
 
 /** What /api/health reports: the database answers, its migrations are current, the emulator is up (if used). */
 export async function getHealth(): Promise<Health> {
-  const checks = await Promise.all([checkDatabase(), checkMigrations(), ...(getCloud().name === "emulator" ? [checkEmulator()] : [])]);
+  const checks = await Promise.all([
+    checkDatabase(),
+    checkMigrations(),
+    ...(getCloud().name === "emulator" ? [checkEmulator()] : []),
+  ]);
   return { status: checks.every((c) => c.ok) ? "healthy" : "unhealthy", cloud: getCloud().name, checks };
 }
 

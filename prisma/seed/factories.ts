@@ -6,7 +6,10 @@ import { generateInviteToken, hashToken } from "../../lib/auth/invite-token";
 
 const DAY_MS = 86_400_000;
 
-export async function createCustomer(db: PrismaClient, input: { name: string; contactEmail?: string; createdBy?: string }) {
+export async function createCustomer(
+  db: PrismaClient,
+  input: { name: string; contactEmail?: string; createdBy?: string },
+) {
   return db.customer.create({
     data: {
       name: input.name,
@@ -36,7 +39,12 @@ export async function createInviteWithOnboarding(
       customerId: input.customerId,
       tokenHash: hashToken(token),
       pinnedTenant: input.pinnedTenant,
-      services: input.services ?? ["STORAGE_ACCOUNT", "COSMOS_DB_ACCOUNT", "DISK_ENCRYPTION_SET", "SQL_SERVER"],
+      services: input.services ?? [
+        "STORAGE_ACCOUNT",
+        "COSMOS_DB_ACCOUNT",
+        "DISK_ENCRYPTION_SET",
+        "SQL_SERVER",
+      ],
       expiresAt: new Date(Date.now() + (input.expiresInDays ?? 14) * DAY_MS),
       createdBy: input.createdBy ?? "seed",
       onboarding: {

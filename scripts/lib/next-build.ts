@@ -1,7 +1,16 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 
-const SOURCES = ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "prisma/schema.prisma",
+  "proxy.ts",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 /** True when .next holds a production build newer than every source file. */
 export async function isBuildFresh(root: string): Promise<boolean> {

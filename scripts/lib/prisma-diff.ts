@@ -16,7 +16,11 @@ export async function diffEmptyToSchema(anyUrl: string): Promise<string> {
 /** SQL that turns a database of `fromSchema` (schema text, e.g. from git) into today's schema.prisma. */
 export async function diffSchemaToSchema(anyUrl: string, fromSchema: string): Promise<string> {
   await writeWorkSchema("from.v6.prisma", fromSchema);
-  return prismaDiff(anyUrl, ["--from-schema-datamodel", ".work/from.v6.prisma"], await fs.readFile(SCHEMA, "utf8"));
+  return prismaDiff(
+    anyUrl,
+    ["--from-schema-datamodel", ".work/from.v6.prisma"],
+    await fs.readFile(SCHEMA, "utf8"),
+  );
 }
 
 // Prisma 6 wants the URL in the schema and has no use for Prisma 7's generator settings.
@@ -60,7 +64,10 @@ async function prismaDiff(databaseUrl: string, from: string[], toSchema: string)
 }
 
 async function ensureTool(): Promise<void> {
-  const present = await fs.access(path.join(TOOL_DIR, "node_modules/prisma/build/index.js")).then(() => true, () => false);
+  const present = await fs.access(path.join(TOOL_DIR, "node_modules/prisma/build/index.js")).then(
+    () => true,
+    () => false,
+  );
   if (present) return;
   await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: TOOL_DIR, maxBuffer: 16 * 1024 * 1024 });
 }

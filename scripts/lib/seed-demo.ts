@@ -23,13 +23,30 @@ export async function seedDemo(databaseUrl: string, config: Env): Promise<{ line
     let invites = await readInvites();
     if ((await db.customer.count()) === 0) {
       invites = [];
-      const contoso = await createCustomer(db, { name: "Contoso Pharmaceuticals", contactEmail: "admin@contoso.onmicrosoft.com" });
-      const c = await createInviteWithOnboarding(db, { customerId: contoso.id, pinnedTenant: "contoso.onmicrosoft.com" });
-      invites.push({ customer: contoso.name, note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com", token: c.token });
+      const contoso = await createCustomer(db, {
+        name: "Contoso Pharmaceuticals",
+        contactEmail: "admin@contoso.onmicrosoft.com",
+      });
+      const c = await createInviteWithOnboarding(db, {
+        customerId: contoso.id,
+        pinnedTenant: "contoso.onmicrosoft.com",
+      });
+      invites.push({
+        customer: contoso.name,
+        note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com",
+        token: c.token,
+      });
 
       const woodgrove = await createCustomer(db, { name: "Woodgrove Bank" });
-      const w = await createInviteWithOnboarding(db, { customerId: woodgrove.id, services: ["STORAGE_ACCOUNT", "SQL_SERVER"] });
-      invites.push({ customer: woodgrove.name, note: "not pinned; try dev@woodgrovebank.onmicrosoft.com to see the non-admin path", token: w.token });
+      const w = await createInviteWithOnboarding(db, {
+        customerId: woodgrove.id,
+        services: ["STORAGE_ACCOUNT", "SQL_SERVER"],
+      });
+      invites.push({
+        customer: woodgrove.name,
+        note: "not pinned; try dev@woodgrovebank.onmicrosoft.com to see the non-admin path",
+        token: w.token,
+      });
 
       const litware = await createCustomer(db, { name: "Litware" });
       const l = await createInviteWithOnboarding(db, { customerId: litware.id, expiresInDays: -1 });
@@ -37,7 +54,10 @@ export async function seedDemo(databaseUrl: string, config: Env): Promise<{ line
 
       const adatum = await createCustomer(db, { name: "Adatum Corporation" });
       const a = await createInviteWithOnboarding(db, { customerId: adatum.id });
-      await db.invite.update({ where: { id: a.invite.id }, data: { revokedAt: new Date(), revokedBy: "seed" } });
+      await db.invite.update({
+        where: { id: a.invite.id },
+        data: { revokedAt: new Date(), revokedBy: "seed" },
+      });
       invites.push({ customer: adatum.name, note: "revoked invite", token: a.token });
 
       await fs.mkdir(DATA_DIR, { recursive: true });
@@ -45,7 +65,10 @@ export async function seedDemo(databaseUrl: string, config: Env): Promise<{ line
     }
     const lines = ["", "Demo invite links (open one in a private window to act as the customer):"];
     for (const invite of invites) {
-      lines.push(`  ${invite.customer.padEnd(24)} ${new URL(`/onboard/${invite.token}`, config.APP_BASE_URL)}`, `  ${"".padEnd(24)} ${invite.note}`);
+      lines.push(
+        `  ${invite.customer.padEnd(24)} ${new URL(`/onboard/${invite.token}`, config.APP_BASE_URL)}`,
+        `  ${"".padEnd(24)} ${invite.note}`,
+      );
     }
     return { lines: invites.length ? lines : [] };
   } finally {

@@ -42,7 +42,10 @@ describe("[db] migrations", () => {
     expect(second.alreadyApplied).toEqual(all);
     expect(await findPendingMigrations(url)).toEqual([]);
 
-    const rows = await query(url, `SELECT migration_name, finished_at IS NOT NULL AS done, length(checksum) AS len FROM "_prisma_migrations" ORDER BY migration_name`);
+    const rows = await query(
+      url,
+      `SELECT migration_name, finished_at IS NOT NULL AS done, length(checksum) AS len FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(rows).toEqual(all.map((name) => ({ migration_name: name, done: true, len: 64 })));
   });
 
@@ -51,14 +54,21 @@ describe("[db] migrations", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-mig-"));
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     await writeMigration(dir, "001_good", `CREATE TABLE "Good" (id int);`);
-    await writeMigration(dir, "002_bad", `CREATE TABLE "Half" (id int);\nALTER TABLE "Missing" ADD COLUMN x int;`);
+    await writeMigration(
+      dir,
+      "002_bad",
+      `CREATE TABLE "Half" (id int);\nALTER TABLE "Missing" ADD COLUMN x int;`,
+    );
 
     const failure = await migrateDatabase(url, dir).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(MigrationError);
     expect((failure as MigrationError).message).toContain("002_bad/migration.sql");
     expect((failure as MigrationError).message).toMatch(/"Missing" does not exist/);
 
-    const tables = await query(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    const tables = await query(
+      url,
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(["Good", "_prisma_migrations"]);
     expect(await findPendingMigrations(url, dir)).toEqual(["002_bad"]);
   });

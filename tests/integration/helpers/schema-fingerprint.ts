@@ -21,7 +21,8 @@ export async function schemaFingerprint(url: string): Promise<string[]> {
         WHERE n.nspname = 'public' AND c.relname <> '_prisma_migrations'`,
     ];
     const lines: string[] = [];
-    for (const sql of queries) lines.push(...(await client.query<{ line: string }>(sql)).rows.map((r) => r.line));
+    for (const sql of queries)
+      lines.push(...(await client.query<{ line: string }>(sql)).rows.map((r) => r.line));
     return lines.sort();
   } finally {
     await client.end();

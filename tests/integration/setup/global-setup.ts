@@ -20,7 +20,9 @@ export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-it-"));
   await fs.chmod(dir, 0o755);
-  const pg = external ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
+  const pg = external
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
   const adminUrl = external ?? pg!.url;
   const template = `crosskey_template_${process.pid}`;
   const templateUrl = await createDatabase(adminUrl, template);

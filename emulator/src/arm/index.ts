@@ -1,0 +1,21 @@
+import type { FastifyInstance } from "fastify";
+import type { Emulator } from "../core/context.js";
+import { registerArmRoutes } from "./routes.js";
+import { ArmStore } from "./store.js";
+
+export { armWorldSchema, type ArmWorld, type ArmWorldInput } from "./world.js";
+export { ArmStore, type ArmResource, type Subscription, type ResourceGroup } from "./store.js";
+export type { RoleAssignment } from "./rbac.js";
+export { BUILT_IN_ROLES, ROLE } from "./roles.js";
+
+/**
+ * The ARM side of the emulator: `/subscriptions/...` and `/providers/...` (operation status URLs).
+ * `emu` is read lazily at request time, so it may still be under construction when this is called.
+ */
+export function createArmService(emu: Emulator): { store: ArmStore; register(app: FastifyInstance): void } {
+  const store = new ArmStore({
+    nowSeconds: () => emu.clock.nowSeconds(),
+    propagationSeconds: () => emu.settings.rolePropagationSeconds,
+  });
+  return { store, register: (app) => registerArmRoutes(app, emu, store) };
+}

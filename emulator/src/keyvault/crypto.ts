@@ -1,0 +1,45 @@
+import { constants, generateKeyPair, privateDecrypt, publicEncrypt, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
+
+const generate = promisify(generateKeyPair);
+
+export type Kty = "RSA" | "RSA-HSM" | "EC" | "EC-HSM";
+export type Curve = "P-256" | "P-384" | "P-521";
+export const RSA_SIZES = [2048, 3072, 4096] as const;
+export const WRAP_ALGS = ["RSA-OAEP", "RSA-OAEP-256", "RSA1_5"] as const;
+export type WrapAlg = (typeof WRAP_ALGS)[number];
+
+const NODE_CURVE: Record<Curve, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+
+/** Real key material: RSA via node:crypto (software and "HSM" keys alike), EC on the NIST curves. */
+export async function generateKeyMaterial(kty: Kty, size: number | undefined, crv: Curve | undefined) {
+  if (kty.startsWith("RSA")) {
+    return generate("rsa", { modulusLength: size ?? 2048, publicExponent: 0x10001 });
+  }
+  return generate("ec", { namedCurve: NODE_CURVE[crv ?? "P-256"] });
+}
+
+/** Public JWK members as Key Vault returns them (base64url n/e or crv/x/y). */
+export function publicJwk(publicKey: KeyObject): Record<string, string> {
+  const jwk = publicKey.export({ format: "jwk" });
+  const out: Record<string, string> = {};
+  for (const k of ["n", "e", "crv", "x", "y"] as const) if (typeof jwk[k] === "string") out[k] = jwk[k];
+  return out;
+}
+
+// RSA-OAEP is OAEP with SHA-1 (JWA RFC 7518 §4.3); RSA-OAEP-256 uses SHA-256 for hash and MGF1.
+const padding = (alg: WrapAlg) =>
+  alg === "RSA1_5"
+    ? { padding: constants.RSA_PKCS1_PADDING }
+    : { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: alg === "RSA-OAEP" ? "sha1" : "sha256" };
+
+export function wrap(alg: WrapAlg, publicKey: KeyObject, cek: Buffer): Buffer {
+  return publicEncrypt({ key: publicKey, ...padding(alg) }, cek);
+}
+
+export function unwrap(alg: WrapAlg, privateKey: KeyObject, wrapped: Buffer): Buffer {
+  return privateDecrypt({ key: privateKey, ...padding(alg) }, wrapped);
+}
+
+export const b64url = (b: Buffer): string => b.toString("base64url");
+export const fromB64url = (s: string): Buffer => Buffer.from(s, "base64url");

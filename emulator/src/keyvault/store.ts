@@ -1,0 +1,93 @@
+import { randomBytes, type KeyObject } from "node:crypto";
+import { generateKeyMaterial, type Curve, type Kty } from "./crypto.js";
+
+/** One version of a key; material never leaves the emulator. Times are emulator-clock Unix seconds. */
+export interface KeyVersion {
+  name: string;
+  version: string;
+  kty: Kty;
+  size?: number;
+  crv?: Curve;
+  keyOps: string[];
+  enabled: boolean;
+  nbf?: number;
+  exp?: number;
+  created: number;
+  updated: number;
+  tags: Record<string, string>;
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+}
+
+export interface CreateKeyInput {
+  kty: Kty;
+  size?: number;
+  crv?: Curve;
+  keyOps?: string[];
+  enabled?: boolean;
+  nbf?: number;
+  exp?: number;
+  tags?: Record<string, string>;
+}
+
+const DEFAULT_OPS: Record<string, string[]> = {
+  RSA: ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"],
+  EC: ["sign", "verify"],
+};
+
+/** Keys and their versions, per vault host (lower-case). Authorization lives in the routes/authz layer. */
+export class KeyVaultStore {
+  private readonly vaults = new Map<string, Map<string, KeyVersion[]>>();
+
+  constructor(private readonly nowSeconds: () => number) {}
+
+  reset(): void {
+    this.vaults.clear();
+  }
+
+  private versionsOf(host: string, name: string): KeyVersion[] | undefined {
+    return this.vaults.get(host.toLowerCase())?.get(name.toLowerCase());
+  }
+
+  /** Create a key or a new version of it (rotate = create with the same name). */
+  async createKey(host: string, name: string, input: CreateKeyInput): Promise<KeyVersion> {
+    const { publicKey, privateKey } = await generateKeyMaterial(input.kty, input.size, input.crv);
+    const now = this.nowSeconds();
+    const v: KeyVersion = {
+      name: this.versionsOf(host, name)?.[0]?.name ?? name,
+      version: randomBytes(16).toString("hex"),
+      kty: input.kty, size: input.size, crv: input.crv,
+      keyOps: input.keyOps ?? DEFAULT_OPS[input.kty.startsWith("RSA") ? "RSA" : "EC"] ?? [],
+      enabled: input.enabled ?? true, nbf: input.nbf, exp: input.exp,
+      created: now, updated: now, tags: input.tags ?? {}, publicKey, privateKey,
+    };
+    const h = host.toLowerCase();
+    const vault = this.vaults.get(h) ?? new Map<string, KeyVersion[]>();
+    this.vaults.set(h, vault);
+    vault.set(name.toLowerCase(), [...(vault.get(name.toLowerCase()) ?? []), v]);
+    return v;
+  }
+
+  /** Versionless = the newest version (Key Vault returns it whatever its enabled state). */
+  getKey(host: string, name: string, version?: string): KeyVersion | undefined {
+    const versions = this.versionsOf(host, name);
+    if (!versions?.length) return undefined;
+    if (!version) return versions[versions.length - 1];
+    return versions.find((v) => v.version === version.toLowerCase());
+  }
+
+  listVersions(host: string, name: string): KeyVersion[] {
+    return [...(this.versionsOf(host, name) ?? [])];
+  }
+
+  listKeys(host: string): KeyVersion[] {
+    return [...(this.vaults.get(host.toLowerCase())?.values() ?? [])].flatMap((v) => v.slice(-1));
+  }
+
+  updateKey(host: string, name: string, version: string | undefined, patch: Partial<Pick<KeyVersion, "enabled" | "nbf" | "exp" | "keyOps" | "tags">>): KeyVersion | undefined {
+    const v = this.getKey(host, name, version);
+    if (!v) return undefined;
+    Object.assign(v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), { updated: this.nowSeconds() });
+    return v;
+  }
+}

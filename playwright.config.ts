@@ -1,0 +1,60 @@
+import crypto from "node:crypto";
+import { defineConfig, devices } from "@playwright/test";
+import { findBrowser } from "./scripts/lib/browser";
+
+const APP_URL = "http://localhost:3100";
+const EMULATOR_URL = "https://localhost:8444";
+const browser = findBrowser();
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL: APP_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    // The emulator's pages use its self-signed certificate.
+    ignoreHTTPSErrors: true,
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: browser?.executablePath,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/e2e-stack.ts",
+    url: APP_URL,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    env: {
+      APP_BASE_URL: APP_URL,
+      EMULATOR_URL,
+      AZURE_CLOUD: "emulator",
+      SESSION_SECRET: crypto.randomBytes(48).toString("base64url"),
+      LOG_LEVEL: "warn",
+      DATABASE_URL: "",
+    },
+  },
+});

@@ -1,0 +1,38 @@
+/**
+ * The stack Playwright tests run against: a throw-away database, the emulator and the built app on test
+ * ports. Started by playwright.config.ts (webServer); writes what tests need to reach it to .cache/e2e-stack.json.
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PROJECT_ROOT } from "./lib/database.ts";
+import { loadStackConfig, startApp, startBackends, stopStack } from "./lib/stack.ts";
+
+export const E2E_STACK_FILE = path.join(PROJECT_ROOT, ".cache/e2e-stack.json");
+const say = (line: string) => console.log(`[e2e-stack] ${line}`);
+
+const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-e2e-"));
+await fs.chmod(dataDir, 0o755);
+const { config, sessionSecret } = await loadStackConfig("e2e");
+const backends = await startBackends({ mode: "e2e", dataDir, say }, config, sessionSecret);
+
+async function shutdown() {
+  await stopStack(backends.database);
+  await fs.rm(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+
+await fs.mkdir(path.dirname(E2E_STACK_FILE), { recursive: true });
+await fs.writeFile(
+  E2E_STACK_FILE,
+  JSON.stringify({
+    databaseUrl: backends.database.url,
+    emulatorUrl: config.EMULATOR_URL,
+    appUrl: config.APP_BASE_URL,
+    caFile: backends.caFile,
+  }),
+);
+await startApp(config, backends.env, say);
+say(`app ready at ${config.APP_BASE_URL}`);

@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigurationError, parseEnv, type Env } from "../../lib/env.ts";
+import { migrateDatabase } from "../../lib/db/migrate.ts";
+import { resolveDatabase, DATA_DIR, PROJECT_ROOT, type ResolvedDatabase } from "./database.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { localSecret } from "./local-secrets.ts";
+import { isBuildFresh } from "./next-build.ts";
+import { runToCompletion, startChild, stopChildren, waitForHttp } from "./children.ts";
+
+export interface StackOptions {
+  /** `demo`: persistent data in .data; `e2e`: throw-away data in `dataDir`, fixed test ports. */
+  mode: "demo" | "e2e";
+  dataDir: string;
+  say: (line: string) => void;
+}
+
+export interface RunningStack {
+  config: Env;
+  databaseUrl: string;
+  emulatorStarted: boolean;
+  caFile?: string;
+  stop(): Promise<void>;
+}
+
+const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules/.bin", name);
+
+/** Validates configuration first, so bad settings stop start-up before anything is launched. */
+export async function loadStackConfig(
+  mode: StackOptions["mode"],
+): Promise<{ config: Env; sessionSecret: string }> {
+  if (mode === "demo" && fs.existsSync(path.join(PROJECT_ROOT, ".env")))
+    process.loadEnvFile(path.join(PROJECT_ROOT, ".env"));
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const sessionSecret = process.env.SESSION_SECRET || (await localSecret(DATA_DIR, "session"));
+  try {
+    // DATABASE_URL may be absent here: the embedded database provides it later.
+    const config = parseEnv({
+      ...process.env,
+      SESSION_SECRET: sessionSecret,
+      DATABASE_URL: process.env.DATABASE_URL || "postgresql://embedded/crosskey",
+    });
+    return { config, sessionSecret };
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw new Error(`configuration could not be read: ${String(error)}`);
+  }
+}
+
+/** Database, migrations, emulator (for the emulator profile), then the caller seeds and starts the app. */
+export async function startBackends(options: StackOptions, config: Env, sessionSecret: string) {
+  const { say } = options;
+  let database: ResolvedDatabase;
+  if (options.mode === "e2e") {
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(options.dataDir, "postgres"),
+      ephemeral: true,
+    });
+    database = { url: pg.url, embedded: true, stop: pg.stop };
+  } else {
+    database = await resolveDatabase({ log: say });
+  }
+  const migrated = await migrateDatabase(database.url);
+  say(
+    `database ready (${migrated.applied.length} new migration(s), ${migrated.alreadyApplied.length} already applied)`,
+  );
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    SESSION_SECRET: sessionSecret,
+  };
+  let caFile: string | undefined;
+  const emulatorMain = path.join(PROJECT_ROOT, "emulator/src/main.ts");
+  if (config.AZURE_CLOUD === "emulator") {
+    if (!fs.existsSync(emulatorMain)) {
+      say(
+        "The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.",
+      );
+    } else {
+      const emulatorDataDir = path.join(options.dataDir, "emulator");
+      const port = new URL(config.EMULATOR_URL).port || "443";
+      startChild(
+        "emulator",
+        bin("tsx"),
+        [emulatorMain, "--port", port, "--data-dir", emulatorDataDir],
+        env,
+        PROJECT_ROOT,
+      );
+      caFile = path.join(emulatorDataDir, "tls/ca.pem");
+      await waitForFile(caFile, 15_000);
+      env.NODE_EXTRA_CA_CERTS = caFile;
+      env.IDENTITY_ENDPOINT ??= new URL("/msi/token", config.EMULATOR_URL).toString();
+      env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
+      await waitForHttp(new URL("/_emulator/health", config.EMULATOR_URL).toString(), 15_000, caFile);
+      say(`emulator ready at ${config.EMULATOR_URL}`);
+    }
+  }
+  return { database, env, caFile };
+}
+
+export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: string) => void) {
+  if (await isBuildFresh(PROJECT_ROOT)) say("app build is current; skipping next build");
+  else {
+    say("building the app (next build)…");
+    await runToCompletion("build", bin("next"), ["build"], { ...env, NODE_ENV: "production" }, PROJECT_ROOT);
+  }
+  const port = new URL(config.APP_BASE_URL).port || "3000";
+  startChild("app", bin("next"), ["start", "--port", port], { ...env, NODE_ENV: "production" }, PROJECT_ROOT);
+  await waitForHttp(new URL("/", config.APP_BASE_URL).toString(), 60_000);
+}
+
+export async function stopStack(database: ResolvedDatabase | undefined) {
+  await stopChildren();
+  await database?.stop();
+}
+
+async function waitForFile(file: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`the emulator did not write ${file} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
