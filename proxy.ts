@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { getCloud } from "@/lib/env";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -16,7 +17,8 @@ export function proxy(request: NextRequest) {
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    // MSAL in the customer's browser redeems its code at the identity platform.
+    `connect-src 'self' ${getCloud().authorityHost}`,
     "object-src 'none'",
     "base-uri 'self'",
     // Admin consent and sign-in leave the page by plain navigation; form posts stay on this origin.
@@ -31,6 +33,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("x-request-id", requestId);
+  // Lets server components send a signed-out visitor back to the page they asked for.
+  requestHeaders.set("x-crosskey-path", request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set("content-security-policy", csp);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -4,7 +4,7 @@
  */
 import { DATA_DIR } from "./lib/database.ts";
 import { seedDemo } from "./lib/seed-demo.ts";
-import { loadStackConfig, startApp, startBackends, stopStack } from "./lib/stack.ts";
+import { loadStackConfig, startApp, startBackends, startWorker, stopStack } from "./lib/stack.ts";
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 
@@ -33,6 +33,7 @@ process.on("SIGTERM", () => void shutdown(0));
 try {
   backends = await startBackends({ mode: "demo", dataDir: DATA_DIR, say }, config, sessionSecret);
   const demo = await seedDemo(backends.database.url, config);
+  startWorker(backends.env);
   await startApp(config, backends.env, say);
   const health = (await (await fetch(new URL("/api/health", config.APP_BASE_URL))).json()) as {
     status: string;

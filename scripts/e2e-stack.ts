@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "./lib/database.ts";
-import { loadStackConfig, startApp, startBackends, stopStack } from "./lib/stack.ts";
+import { loadStackConfig, startApp, startBackends, startWorker, stopStack } from "./lib/stack.ts";
 
 export const E2E_STACK_FILE = path.join(PROJECT_ROOT, ".cache/e2e-stack.json");
 const say = (line: string) => console.log(`[e2e-stack] ${line}`);
@@ -34,5 +34,6 @@ await fs.writeFile(
     caFile: backends.caFile,
   }),
 );
+startWorker(backends.env);
 await startApp(config, backends.env, say);
 say(`app ready at ${config.APP_BASE_URL}`);

@@ -99,6 +99,11 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
   return { database, env, caFile };
 }
 
+/** The background worker, as its own process (as in production). */
+export function startWorker(env: NodeJS.ProcessEnv) {
+  return startChild("worker", bin("tsx"), ["--conditions=react-server", path.join(PROJECT_ROOT, "scripts/worker.ts")], env, PROJECT_ROOT);
+}
+
 export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: string) => void) {
   if (await isBuildFresh(PROJECT_ROOT)) say("app build is current; skipping next build");
   else {

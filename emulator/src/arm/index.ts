@@ -15,7 +15,13 @@ export { BUILT_IN_ROLES, ROLE } from "./roles.js";
 export function createArmService(emu: Emulator): { store: ArmStore; register(app: FastifyInstance): void } {
   const store = new ArmStore({
     nowSeconds: () => emu.clock.nowSeconds(),
+    nowMs: () => emu.clock.nowMs(),
     propagationSeconds: () => emu.settings.rolePropagationSeconds,
+    // Reads and deletes use ARM's documented per-principal buckets (§3.4); writes are configurable.
+    limits: (kind) =>
+      kind === "writes"
+        ? { rate: emu.settings.armWritesPerSecond, burst: emu.settings.armWriteBurst }
+        : kind === "reads" ? { rate: 25, burst: 250 } : { rate: 10, burst: 200 },
   });
   return { store, register: (app) => registerArmRoutes(app, emu, store) };
 }

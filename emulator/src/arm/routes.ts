@@ -1,8 +1,69 @@
-import type { FastifyInstance } from "fastify";
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Emulator } from "../core/context.js";
+import { checkApiVersion, checkNamespaceApiVersion } from "./api-versions.js";
+import { authenticateArm, requireSubscription } from "./auth.js";
+import { ArmError } from "./errors.js";
+import { applyFault, takeFault, tolerantJsonParser } from "./fault-response.js";
+import { matchRoute } from "./router.js";
 import type { ArmStore } from "./store.js";
+import type { RequestKind } from "./throttle.js";
+
+const KIND: Record<string, RequestKind> = { GET: "reads", HEAD: "reads", DELETE: "deletes" };
+
+/** One pipeline for every ARM request: ids → route → fault → auth → tenant → api-version → throttle → handler. */
+async function handle(emu: Emulator, store: ArmStore, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const url = new URL(req.url, "https://emulator");
+  const correlation = String(req.headers["x-ms-correlation-request-id"] ?? randomUUID());
+  const requestId = randomUUID();
+  const stamp = new Date(emu.clock.nowMs()).toISOString().replace(/[-:]|\.\d+/g, "");
+  reply.headers({ "x-ms-request-id": requestId, "x-ms-correlation-request-id": correlation, "x-ms-routing-request-id": `WESTEUROPE:${stamp}:${requestId}` });
+  store.operations.settle();
+  if (url.pathname.replace(/\/+$/, "") === "/subscriptions") return listSubscriptions(emu, store, req, reply, url);
+  const route = matchRoute(req.method, url.pathname);
+  const fault = takeFault(emu, { service: "arm", operation: route.operation, method: req.method, path: url.pathname });
+  const defaultBody = (status: number) => new ArmError(status, status === 429 ? "SubscriptionRequestsThrottled" : "InternalServerError", "Injected fault.").toBody();
+  if (await applyFault(fault, reply, defaultBody)) return reply;
+  const caller = await authenticateArm(emu, req.headers.authorization);
+  const subscription = requireSubscription(emu, store, caller, route.subscriptionId);
+  const apiVersion = url.searchParams.get("api-version") ?? undefined;
+  if (route.apiType.startsWith("ns:")) checkNamespaceApiVersion(route.apiType.slice(3), apiVersion);
+  else checkApiVersion(route.apiType, apiVersion);
+  const kind = KIND[req.method] ?? "writes";
+  const remaining = store.throttle.take(subscription.subscriptionId, kind);
+  reply.header(`x-ms-ratelimit-remaining-subscription-${kind}`, String(remaining));
+  const host = req.headers.host ?? new URL(emu.baseUrl).host;
+  const res = await route.run({
+    emu, store, method: req.method, path: url.pathname, query: url.searchParams, body: req.body, baseUrl: `https://${host}`,
+    apiVersion: apiVersion ?? "", caller, subscription, fault,
+  });
+  reply.code(res.status).headers(res.headers ?? {});
+  return res.body === undefined ? reply.send() : reply.send(res.body);
+}
+
+/** GET /subscriptions: the subscriptions of the caller's tenant on which the caller holds any role. */
+async function listSubscriptions(emu: Emulator, store: ArmStore, req: FastifyRequest, reply: FastifyReply, url: URL): Promise<unknown> {
+  const caller = await authenticateArm(emu, req.headers.authorization);
+  checkApiVersion("Microsoft.Resources/subscriptions", url.searchParams.get("api-version") ?? undefined);
+  const mine = [...store.roleAssignments.values()].filter((a) => a.principalId.toLowerCase() === caller.oid.toLowerCase());
+  const value = [...store.subscriptions.values()]
+    .filter((s) => s.tenantId.toLowerCase() === caller.tid.toLowerCase())
+    .filter((s) => mine.some((a) => a.scope.toLowerCase().startsWith(`/subscriptions/${s.subscriptionId.toLowerCase()}`)))
+    .map((s) => ({ id: `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, tenantId: s.tenantId, displayName: s.displayName, state: "Enabled" }));
+  return reply.code(200).send({ value });
+}
 
 export function registerArmRoutes(app: FastifyInstance, emu: Emulator, store: ArmStore): void {
-  void emu; void store;
-  app.all("/subscriptions/*", async (_req, reply) => reply.code(501).send({ error: { code: "NotImplemented", message: "ARM is being built" } }));
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, tolerantJsonParser((m) =>
+      new ArmError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${m}'.`)));
+    scope.setErrorHandler(async (err, _req, reply) => {
+      const e = err instanceof ArmError ? err : new ArmError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
+      if (!(err instanceof ArmError)) scope.log.error(err);
+      return reply.code(e.status).headers(e.extra.headers ?? {}).send(e.toBody());
+    });
+    scope.all("/subscriptions", (req, reply) => handle(emu, store, req, reply));
+    scope.all("/subscriptions/*", (req, reply) => handle(emu, store, req, reply));
+  });
 }

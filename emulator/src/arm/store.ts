@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { findGrantingAssignment, type RoleAssignment } from "./rbac.js";
 import type { ArmWorld } from "./world.js";
 import { parseResourceId } from "./resource-id.js";
+import { OperationRegistry } from "./lro.js";
+import { Throttle, type RequestKind, type ThrottleLimits } from "./throttle.js";
 
 export interface Subscription { subscriptionId: string; tenantId: string; displayName: string }
 export interface ResourceGroup { id: string; name: string; location: string; subscriptionId: string; tags?: Record<string, string> }
@@ -18,7 +20,12 @@ export interface ArmResource {
   internal: Record<string, unknown>;
 }
 
-export interface ArmStoreDeps { nowSeconds(): number; propagationSeconds(): number }
+export interface ArmStoreDeps {
+  nowSeconds(): number;
+  nowMs(): number;
+  propagationSeconds(): number;
+  limits(kind: RequestKind): ThrottleLimits;
+}
 
 /** State of the ARM side: moto-style, everything keyed by lower-cased ids, rebuilt by reset(world). */
 export class ArmStore {
@@ -27,10 +34,17 @@ export class ArmStore {
   readonly resources = new Map<string, ArmResource>();
   readonly roleAssignments = new Map<string, RoleAssignment>();
 
-  constructor(private readonly deps: ArmStoreDeps) {}
+  readonly operations: OperationRegistry;
+  readonly throttle: Throttle;
+
+  constructor(private readonly deps: ArmStoreDeps) {
+    this.operations = new OperationRegistry(deps.nowMs);
+    this.throttle = new Throttle(deps.limits, deps.nowMs);
+  }
 
   reset(world: ArmWorld): void {
     this.subscriptions.clear(); this.resourceGroups.clear(); this.resources.clear(); this.roleAssignments.clear();
+    this.operations.reset(); this.throttle.reset();
     for (const s of world.subscriptions) {
       this.subscriptions.set(s.subscriptionId.toLowerCase(), { ...s, displayName: s.displayName ?? `Subscription ${s.subscriptionId}` });
     }

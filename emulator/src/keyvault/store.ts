@@ -1,5 +1,8 @@
 import { randomBytes, type KeyObject } from "node:crypto";
+import type { ArmWorld } from "../arm/world.js";
 import { generateKeyMaterial, type Curve, type Kty } from "./crypto.js";
+
+type WorldKey = ArmWorld["keys"][number];
 
 /** One version of a key; material never leaves the emulator. Times are emulator-clock Unix seconds. */
 export interface KeyVersion {
@@ -41,8 +44,13 @@ export class KeyVaultStore {
 
   constructor(private readonly nowSeconds: () => number) {}
 
-  reset(): void {
+  /** Clears every key, then creates the world's pre-existing keys (vault given by name or full host). */
+  async reset(worldKeys: WorldKey[] = []): Promise<void> {
     this.vaults.clear();
+    for (const k of worldKeys) {
+      const host = k.vault.includes(".") ? k.vault : `${k.vault}.vault.azure.net`;
+      await this.createKey(host, k.name, { kty: k.kty, size: k.kty.startsWith("RSA") ? (k.size ?? 2048) : undefined, crv: k.kty.startsWith("EC") ? (k.curve ?? "P-256") : undefined, enabled: k.enabled });
+    }
   }
 
   private versionsOf(host: string, name: string): KeyVersion[] | undefined {

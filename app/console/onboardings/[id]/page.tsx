@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { OnboardingStateBadge } from "@/components/onboarding-state-badge";
+import { Card } from "@/components/ui/card";
+import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
+import { getDb } from "@/lib/db/client";
+import { getOnboardingDetail } from "@/lib/onboarding/list-onboardings";
+import { InviteActions } from "./invite-actions";
+import { Timeline } from "./timeline";
+
+export const metadata: Metadata = { title: "Onboarding" };
+
+export default async function OnboardingDetailPage(props: { params: Promise<{ id: string }> }) {
+  const session = await requireOperatorPage();
+  const { id } = await props.params;
+  const detail = /^[0-9a-f-]{36}$/i.test(id) ? await getOnboardingDetail(getDb(), id) : null;
+  if (!detail) notFound();
+  const { onboarding, timeline } = detail;
+  const invite = onboarding.invite;
+  const now = new Date();
+  const inviteState = invite.revokedAt ? "Revoked" : invite.expiresAt <= now ? "Expired" : "Active";
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold text-slate-900">{onboarding.customer.name}</h1>
+        <OnboardingStateBadge state={onboarding.state} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Tenant">
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
+            <dt className="text-slate-500">Tenant ID</dt>
+            <dd className="font-mono text-xs">{onboarding.tenantId ?? "not signed in yet"}</dd>
+            <dt className="text-slate-500">Signed in as</dt>
+            <dd>{onboarding.signedInUserUpn ?? "—"}</dd>
+            <dt className="text-slate-500">Consent</dt>
+            <dd>{onboarding.consentedAt ? `granted ${onboarding.consentedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "not yet"}</dd>
+            <dt className="text-slate-500">Service principal</dt>
+            <dd className="font-mono text-xs">{onboarding.servicePrincipalObjectId ?? "—"}</dd>
+          </dl>
+        </Card>
+        <Card title="Invite link" actions={hasRole(session, WRITE_ROLES) && <InviteActions inviteId={invite.id} revoked={invite.revokedAt !== null} />}>
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
+            <dt className="text-slate-500">Status</dt>
+            <dd data-testid="invite-status">{inviteState}</dd>
+            <dt className="text-slate-500">Expires</dt>
+            <dd>{invite.expiresAt.toISOString().slice(0, 10)}</dd>
+            <dt className="text-slate-500">Pinned to</dt>
+            <dd>{invite.pinnedTenant ?? "any tenant"}</dd>
+            <dt className="text-slate-500">Services</dt>
+            <dd>{invite.services.map((s) => s.toLowerCase().replaceAll("_", " ")).join(", ") || "—"}</dd>
+          </dl>
+        </Card>
+      </div>
+      <Card title="Keys">
+        {onboarding.keys.length === 0 ? (
+          <p className="text-sm text-slate-500">No key submitted yet.</p>
+        ) : (
+          <ul className="space-y-2 text-sm">
+            {onboarding.keys.map((k) => (
+              <li key={k.id} className="flex flex-wrap items-baseline gap-x-3">
+                <span className="font-mono text-xs break-all">{k.keyUri}</span>
+                <span className="text-slate-600">
+                  {k.status.toLowerCase()} · {k.verificationStatus.toLowerCase().replaceAll("_", " ")}
+                  {k.keyType ? ` · ${k.keyType} ${k.keySize ?? ""}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title="Timeline" description="Every step, who took it, and when. Kept in the append-only audit log.">
+        <Timeline events={timeline} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { submitKey, type ActionResult } from "../actions";
+
+/** Step 4: paste the key URI. The server parses it strictly and says exactly what is wrong. */
+export function KeyForm({ current }: { current?: string }) {
+  const [result, action, pending] = useActionState<ActionResult | null, FormData>(submitKey, null);
+  return (
+    <form action={action} className="space-y-2" noValidate>
+      <label htmlFor="keyUri" className="block text-sm font-medium text-slate-900">
+        Key identifier (URI)
+      </label>
+      <p id="keyUri-help" className="text-sm text-slate-600">
+        From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script printed. For example{" "}
+        <code className="font-mono text-xs">https://contoso-cmk.vault.azure.net/keys/fabrikam-cmk</code>
+      </p>
+      <div className="flex flex-wrap gap-2">
+        <input
+          id="keyUri"
+          name="keyUri"
+          type="url"
+          required
+          maxLength={4096}
+          defaultValue={current}
+          spellCheck={false}
+          autoComplete="off"
+          aria-describedby="keyUri-help keyUri-result"
+          aria-invalid={result?.ok === false}
+          className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
+        />
+        <Button type="submit" disabled={pending}>
+          {pending ? "Verifying…" : "Submit and verify"}
+        </Button>
+      </div>
+      <p id="keyUri-result" role="status" aria-live="polite" className="text-sm text-red-700">
+        {result?.ok === false ? result.error : null}
+      </p>
+    </form>
+  );
+}

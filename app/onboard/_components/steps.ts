@@ -1,0 +1,31 @@
+import type { Step } from "@/components/ui/stepper";
+import type { OnboardingState } from "@/lib/generated/prisma/enums";
+
+const ORDER = ["Sign in", "Grant consent", "Create your key", "Verify the key", "Done"] as const;
+
+/** Where each onboarding state puts the customer in the five visible steps. */
+function currentIndex(state: OnboardingState, signedIn: boolean, keyStatus?: string): number {
+  if (!signedIn) return 0;
+  switch (state) {
+    case "INVITED":
+      return 0;
+    case "SIGNED_IN":
+    case "FAILED":
+      return 1;
+    case "CONSENTED":
+      return 2;
+    case "KEY_SUBMITTED":
+      return keyStatus === "FAILED" ? 2 : 3;
+    default:
+      return 4;
+  }
+}
+
+export function onboardingSteps(state: OnboardingState, signedIn: boolean, keyStatus?: string): Step[] {
+  const current = currentIndex(state, signedIn, keyStatus);
+  const finished = current === 4 && state !== "KEY_UNREACHABLE" && state !== "REVOKED";
+  return ORDER.map((label, i) => ({
+    label,
+    status: i < current || (finished && i === 4) ? "done" : i === current ? (state === "KEY_UNREACHABLE" ? "blocked" : "current") : "upcoming",
+  }));
+}

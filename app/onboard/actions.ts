@@ -1,0 +1,117 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { clearCookie, getCustomerSession, readSealedCookie, writeSealedCookie, type CustomerSession } from "@/lib/auth/session";
+import { currentRequestId } from "@/lib/auth/operator";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
+import { loggerFor } from "@/lib/log";
+import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
+import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
+import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
+import { submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
+import { enforceRateLimit } from "@/lib/security/rate-limit";
+
+export type ActionResult = { ok: true; message?: string; redirectTo?: string } | { ok: false; error: string };
+
+async function failure(error: unknown): Promise<ActionResult> {
+  if (isAppError(error)) return { ok: false, error: error.message };
+  loggerFor(await currentRequestId()).error({ err: error }, "customer action failed");
+  return { ok: false, error: "Something went wrong on our side. Nothing was changed; try again in a moment." };
+}
+
+async function requireCustomer(): Promise<CustomerSession> {
+  const session = await getCustomerSession();
+  if (!session) redirect("/onboard/session-ended");
+  return session;
+}
+
+/** Step 1: returns what the browser's MSAL needs; the nonce it must carry is kept server-side. */
+export async function beginCustomerSignIn(token: string) {
+  try {
+    await enforceRateLimit(getDb(), "customer-sign-in", 20);
+    const { pending, msal } = await startCustomerSignIn(getDb(), z.string().max(100).parse(token));
+    await writeSealedCookie("customerSignIn", pending);
+    return { ok: true as const, msal };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** Step 1, after the redirect: the server verifies the ID token itself before trusting anything in it. */
+export async function finishCustomerSignIn(idToken: string): Promise<ActionResult> {
+  try {
+    await enforceRateLimit(getDb(), "customer-sign-in", 20);
+    const pending = await readSealedCookie<{ token: string; nonce: string }>("customerSignIn");
+    await clearCookie("customerSignIn");
+    const session = await completeCustomerSignIn(getDb(), { idToken: z.string().max(16_384).parse(idToken), pending, requestId: await currentRequestId() });
+    await writeSealedCookie("customer", { ...session });
+    return { ok: true, redirectTo: `/onboard/${session.inviteToken}` };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** Step 2: off to Microsoft's admin-consent page with a state bound to this session. */
+export async function beginAdminConsent(): Promise<ActionResult> {
+  const session = await requireCustomer();
+  let url: string;
+  try {
+    url = await startAdminConsent(getDb(), session);
+  } catch (error) {
+    return failure(error);
+  }
+  redirect(url);
+}
+
+/** Step 2, when consent was granted elsewhere (e.g. by a forwarded link): prove it with a token. */
+export async function checkConsentAgain(): Promise<ActionResult> {
+  const session = await requireCustomer();
+  try {
+    await enforceRateLimit(getDb(), "consent-check", 10);
+    const outcome = await confirmConsent(getDb(), { session, requestId: await currentRequestId() });
+    return outcome.kind === "consented"
+      ? { ok: true, message: "Consent confirmed." }
+      : { ok: false, error: "Microsoft does not show consent for your organization yet. If someone just granted it, wait a minute and check again." };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** Step 4: strict parse, store, verify at once; a role still propagating is retried in the background. */
+export async function submitKey(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const session = await requireCustomer();
+  try {
+    await enforceRateLimit(getDb(), "key-submit", 15);
+    const keyUri = z.string().max(4096, "That is far longer than any key URI.").parse(form.get("keyUri") ?? "");
+    const key = await submitCustomerKey(getDb(), { session, keyUri, requestId: await currentRequestId() });
+    const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
+    if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
+    return { ok: true };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** "Verify again" after the customer fixed something. */
+export async function verifyAgain(): Promise<ActionResult> {
+  const session = await requireCustomer();
+  try {
+    await enforceRateLimit(getDb(), "key-verify", 15);
+    const key = await getDb().customerKey.findFirst({ where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" } });
+    if (!key) return { ok: false, error: "Submit a key URI first." };
+    const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
+    if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
+    return { ok: true };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function signOutCustomer(): Promise<void> {
+  const session = await getCustomerSession();
+  await clearCookie("customer");
+  redirect(session ? `/onboard/${session.inviteToken}` : "/");
+}

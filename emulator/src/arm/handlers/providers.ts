@@ -1,0 +1,13 @@
+import { cosmosAccounts } from "../cmk/cosmos.js";
+import { diskEncryptionSets } from "../cmk/disk-encryption-set.js";
+import { sqlEncryptionProtector, sqlServerKeys, sqlServers } from "../cmk/sql.js";
+import { storageAccounts } from "../cmk/storage.js";
+import type { ResourceProvider } from "../types.js";
+import { userAssignedIdentities } from "./identities.js";
+import { vaults } from "./vaults.js";
+
+/** Resource types the emulator serves, by lower-cased type. */
+export const PROVIDERS = new Map<string, ResourceProvider>(
+  [storageAccounts, cosmosAccounts, diskEncryptionSets, sqlServers, sqlServerKeys, sqlEncryptionProtector, vaults, userAssignedIdentities]
+    .map((p) => [p.type.toLowerCase(), p]),
+);

@@ -1,0 +1,48 @@
+import type { ArmStore } from "../arm/store.js";
+import type { KeyVaultStore } from "../keyvault/store.js";
+import type { Clock } from "./clock.js";
+import type { DirectoryStore } from "./directory.js";
+import type { Faults } from "./faults.js";
+import type { TokenService } from "./tokens.js";
+import type { World } from "./world.js";
+
+export interface Settings {
+  /** Seconds before a new role assignment takes effect (Azure RBAC propagation). */
+  rolePropagationSeconds: number;
+  /** ARM write token bucket (AZURE_CONTRACTS §3.4): refill per second and bucket size. */
+  armWritesPerSecond: number;
+  armWriteBurst: number;
+  /** How long ARM long-running operations run, in emulator seconds. */
+  lroSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rolePropagationSeconds: 0, armWritesPerSecond: 10, armWriteBurst: 200, lroSeconds: 1 };
+
+export type FederationResult =
+  | { ok: true; accessToken: string; claims: Record<string, unknown> }
+  | { ok: false; aadsts: number; error: string; description: string };
+
+export interface Federation {
+  /**
+   * What an Azure service does for a CMK resource: the UAMI's token for api://AzureADTokenExchange, presented
+   * as client_assertion for `federatedClientId` in `tenantId`, for `resource` (e.g. https://vault.azure.net).
+   */
+  acquireForUami(input: { uamiResourceId: string; federatedClientId: string; tenantId: string; resource: string }): Promise<FederationResult>;
+}
+
+/** The object every service module receives (CONTRACT.md). Stores are rebuilt by `reset`. */
+export interface Emulator {
+  baseUrl: string;
+  clock: Clock;
+  faults: Faults;
+  tokens: TokenService;
+  directory: DirectoryStore;
+  arm: ArmStore;
+  keyVault: KeyVaultStore;
+  federation: Federation;
+  settings: Settings;
+  /** The world the emulator was last reset to. */
+  world: World;
+  /** Rebuild every store from the world (the current one when omitted) and clear faults and clock offset. */
+  reset(world?: World): Promise<void>;
+}

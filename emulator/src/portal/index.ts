@@ -1,0 +1,6 @@
+import type { FastifyInstance } from "fastify";
+import type { Emulator } from "../core/context.js";
+
+export function createPortalService(emu: Emulator) {
+  return { register(app: FastifyInstance): void { void app; void emu; } };
+}

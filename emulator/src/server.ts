@@ -1,0 +1,81 @@
+import fastify, { type FastifyInstance } from "fastify";
+import { createArmService } from "./arm/index.js";
+import * as keyVaultModule from "./keyvault/index.js";
+import { ensureTls } from "./core/certs.js";
+import { Clock } from "./core/clock.js";
+import { DEFAULT_SETTINGS, type Emulator } from "./core/context.js";
+import { DirectoryStore } from "./core/directory.js";
+import { Faults } from "./core/faults.js";
+import { TokenService } from "./core/tokens.js";
+import { parseWorld, readWorldFile, type World } from "./core/world.js";
+import { createControlService } from "./control/index.js";
+import { createEntraService } from "./entra/index.js";
+import { createGraphService } from "./graph/index.js";
+import { createMsiService } from "./msi/index.js";
+import { createPortalService } from "./portal/index.js";
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  dataDir: string;
+  /** A world file path or an already-read world object. */
+  world: string | object;
+  logger?: boolean;
+}
+
+export interface RunningEmulator {
+  url: string;
+  caFile: string;
+  emu: Emulator;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+// Optional until the resource side exports it: creates the world's keys (RSA generation is async).
+const loadWorldKeys = (keyVaultModule as Record<string, unknown>).loadWorldKeys as ((emu: Emulator) => Promise<void>) | undefined;
+
+/** Starts one emulator: HTTPS listener, every service, stores built from the world. */
+export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const tls = await ensureTls(options.dataDir);
+  const rawWorld = typeof options.world === "string" ? readWorldFile(options.world) : options.world;
+  const clock = new Clock();
+  const faults = new Faults();
+  const emu = {
+    baseUrl: "", clock, faults, tokens: new TokenService(options.dataDir, clock),
+    directory: new DirectoryStore(() => clock.now()), settings: { ...DEFAULT_SETTINGS },
+  } as Partial<Emulator> as Emulator;
+  const arm = createArmService(emu);
+  const keyVault = keyVaultModule.createKeyVaultService(emu);
+  const entra = createEntraService(emu);
+  emu.arm = arm.store;
+  emu.keyVault = keyVault.store;
+  emu.federation = entra.federation;
+  emu.reset = async (world?: World) => {
+    emu.world = world ?? emu.world;
+    faults.clear();
+    clock.reset();
+    emu.settings = { ...DEFAULT_SETTINGS };
+    entra.state.clear();
+    emu.directory.reset(emu.world);
+    emu.arm.reset(emu.world.arm);
+    emu.keyVault.reset();
+    await loadWorldKeys?.(emu);
+  };
+
+  const app = fastify({ https: { cert: tls.cert, key: tls.key }, logger: options.logger ?? false, trustProxy: false });
+  for (const service of [entra, createMsiService(emu), createGraphService(emu), createControlService(emu), arm, keyVault, createPortalService(emu)]) {
+    service.register(app);
+  }
+  await app.listen({ port: options.port ?? 8443, host: options.host ?? "localhost" });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  emu.baseUrl = `https://localhost:${port}`;
+  try {
+    await emu.reset(parseWorld(rawWorld, emu.baseUrl));
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  return { url: emu.baseUrl, caFile: tls.caFile, emu, app, close: () => app.close() };
+}

@@ -1,0 +1,31 @@
+import { PgBoss } from "pg-boss";
+import { QUEUES } from "./queues";
+
+const globalForBoss = globalThis as unknown as { crosskeyBoss?: Promise<PgBoss> };
+
+/**
+ * pg-boss on the app's own PostgreSQL (schema `pgboss`). `role: "producer"` only sends (the web app);
+ * `"worker"` also supervises and runs maintenance (the worker process).
+ */
+export async function startBoss(connectionString: string, role: "producer" | "worker"): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    max: role === "worker" ? 6 : 2,
+    application_name: `crosskey-${role}`,
+    supervise: role === "worker",
+    schedule: false,
+  });
+  boss.on("error", (error) => console.error(JSON.stringify({ level: "error", msg: "pg-boss error", role, err: String(error) })));
+  await boss.start();
+  for (const [name, options] of Object.entries(QUEUES)) await boss.createQueue(name, options);
+  return boss;
+}
+
+/** The web app's producer, started once per process. */
+export function getProducerBoss(connectionString: string): Promise<PgBoss> {
+  globalForBoss.crosskeyBoss ??= startBoss(connectionString, "producer").catch((error: unknown) => {
+    globalForBoss.crosskeyBoss = undefined;
+    throw error;
+  });
+  return globalForBoss.crosskeyBoss;
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** Every queue, its payload schema and its retry policy, in one place. */
+export const QUEUES = {
+  "verify-key": { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+
+export const verifyKeyPayload = z.object({ keyId: z.uuid(), attempt: z.number().int().min(0).default(0) });
+export type VerifyKeyPayload = z.infer<typeof verifyKeyPayload>;
+
+/** Backoff while waiting for a role assignment to propagate: 10 s, 20 s, 40 s, then every 60 s. */
+export function roleWaitDelaySeconds(attempt: number): number {
+  return Math.min(60, 10 * 2 ** attempt);
+}

@@ -1,0 +1,98 @@
+import "server-only";
+import crypto from "node:crypto";
+import type { KeyVaultKey } from "@azure/keyvault-keys";
+import { describeAzureError } from "@/lib/azure/azure-error";
+import { getCustomerTenantCredential } from "@/lib/azure/credentials";
+import { getCustomerKeyClients } from "@/lib/azure/key-vault";
+import { getCloud, getEnv } from "@/lib/env";
+import { classifyKeyVaultFailure } from "./classify";
+import { checkKeyProperties, checkPurgeProtection, factsOf } from "./properties";
+import { HOPS, type HopId, type HopResult, type KeyTarget, type VerificationResult } from "./types";
+
+export interface VerifyInput {
+  tenantId: string;
+  spObjectId: string;
+  key: KeyTarget;
+  /** While inside this window a 403 counts as "role still propagating", not as a failure. */
+  inPropagationWindow: boolean;
+}
+
+/**
+ * Walks the path Azure services will take to the customer's key, hop by hop, exactly as the ISV's app:
+ * a token in the customer's tenant, the vault, the key, its properties, purge protection, and a real
+ * wrap/unwrap round trip. Stops at the first broken hop and says why and how to fix it.
+ */
+export async function verifyCustomerKey(input: VerifyInput): Promise<VerificationResult> {
+  const { key } = input;
+  const isvName = getEnv().ISV_NAME;
+  const results: HopResult[] = [];
+  const done = (outcome: VerificationResult["outcome"], facts?: VerificationResult["facts"]): VerificationResult => ({
+    outcome,
+    facts,
+    checkedAt: new Date().toISOString(),
+    hops: HOPS.map(({ id, label }): HopResult => {
+      const found = results.find((r) => r.id === id);
+      return found ? { ...found, label } : { id, label, status: "skipped", summary: "Not checked: an earlier step did not pass." };
+    }),
+  });
+  const fail = (hop: HopResult) => {
+    results.push(hop);
+    return done(hop.status === "waiting" ? "waiting_for_role" : "failed");
+  };
+
+  const scope = key.vaultKind === "MANAGED_HSM" ? getCloud().scopes.managedHsm : getCloud().scopes.keyVault;
+  try {
+    await getCustomerTenantCredential(input.tenantId).getToken(scope);
+    results.push(pass("token", `${isvName}'s app signed in to your tenant as its service principal.`));
+  } catch (error) {
+    const failure = describeAzureError(error);
+    const missing = failure.code === "AADSTS700016";
+    return fail({
+      id: "token",
+      label: "token",
+      status: "failed",
+      summary: missing
+        ? `${isvName}'s app is not installed in your tenant: admin consent is missing or was removed.`
+        : `${isvName}'s app could not sign in to your tenant (${failure.message}). This is on ${isvName}'s side; we have been notified.`,
+      azureCode: failure.code,
+      fix: missing ? "Grant admin consent again from this page." : undefined,
+    });
+  }
+
+  const clients = getCustomerKeyClients(input.tenantId, key.vaultUri, key.uri);
+  const context = (during: HopId) => ({ key, spObjectId: input.spObjectId, isvName, inPropagationWindow: input.inPropagationWindow, during });
+  let bundle: KeyVaultKey;
+  try {
+    bundle = await clients.keys.getKey(key.keyName, key.keyVersion ? { version: key.keyVersion } : {});
+  } catch (error) {
+    const hop = classifyKeyVaultFailure(describeAzureError(error), context("key"));
+    if (hop.id === "key") results.push(pass("vault", `${key.vaultName} answered.`));
+    return fail(hop);
+  }
+  results.push(pass("vault", `${key.vaultName} answered.`), pass("key", `Read key ${key.keyName}, version ${bundle.properties.version}.`));
+
+  const facts = factsOf(bundle);
+  const properties = checkKeyProperties(facts, key);
+  results.push(properties);
+  if (properties.status === "failed") return done("failed", facts);
+  const purge = checkPurgeProtection(facts, key);
+  results.push(purge);
+  if (purge.status === "failed") return done("failed", facts);
+
+  try {
+    const cek = crypto.randomBytes(32);
+    const wrapped = await clients.crypto!.wrapKey("RSA-OAEP-256", cek);
+    const unwrapped = await clients.crypto!.unwrapKey("RSA-OAEP-256", wrapped.result);
+    if (!Buffer.from(unwrapped.result).equals(cek)) {
+      return fail({ id: "wrap_unwrap", label: "", status: "failed", summary: "The key unwrapped a different value than it wrapped; contact support." });
+    }
+    results.push(pass("wrap_unwrap", "Wrapped and unwrapped a random 256-bit key with RSA-OAEP-256."));
+  } catch (error) {
+    return fail(classifyKeyVaultFailure(describeAzureError(error), context("wrap_unwrap")));
+  }
+  return done("verified", facts);
+}
+
+function pass(id: HopId, summary: string): HopResult {
+  return { id, label: id, status: "passed", summary };
+}

@@ -1,0 +1,163 @@
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/lib/db/create-db";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { hashToken } from "@/lib/auth/invite-token";
+import type { CustomerSession } from "@/lib/auth/session";
+import { getCloud, getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { proveConsent } from "./prove-consent";
+import { transitionOnboarding } from "./state-machine";
+
+const STATE_TTL_MS = 10 * 60_000;
+
+export const consentRedirectUri = () => new URL("/onboard/consent-callback", getEnv().APP_BASE_URL).toString();
+
+/** The tenant-specific v2 admin-consent URL, with a fresh single-use state bound to this browser session. */
+export async function startAdminConsent(db: Db, session: CustomerSession): Promise<string> {
+  const onboarding = await db.tenantOnboarding.findFirst({ where: { id: session.onboardingId, tenantId: session.tid } });
+  if (!onboarding) throw new AppError("NOT_FOUND", "Your onboarding was not found. Open your invite link again.");
+  if (onboarding.state !== "SIGNED_IN" && onboarding.state !== "FAILED") {
+    throw new AppError("CONFLICT", "Consent is already granted for this onboarding.");
+  }
+  const state = crypto.randomBytes(32).toString("base64url");
+  await db.consentRequest.create({
+    data: {
+      onboardingId: onboarding.id,
+      stateHash: hashToken(state),
+      sessionHash: hashToken(session.sid),
+      tenantId: session.tid,
+      expiresAt: new Date(Date.now() + STATE_TTL_MS),
+    },
+  });
+  const cloud = getCloud();
+  const url = new URL(`${cloud.authorityHost}/${session.tid}/v2.0/adminconsent`);
+  url.searchParams.set("client_id", getEnv().CMK_APP_CLIENT_ID);
+  // The app needs no permissions in the customer's tenant; /.default on Graph only creates its service principal.
+  url.searchParams.set("scope", cloud.scopes.graph);
+  url.searchParams.set("redirect_uri", consentRedirectUri());
+  url.searchParams.set("state", state);
+  return url.toString();
+}
+
+const callbackSchema = z.object({
+  state: z.string().max(200).optional(),
+  tenant: z.string().max(100).optional(),
+  admin_consent: z.string().max(10).optional(),
+  scope: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(4000).optional(),
+  error_subcode: z.string().max(100).optional(),
+});
+
+export type ConsentOutcome =
+  | { kind: "consented"; inviteToken: string; servicePrincipalObjectId: string }
+  | { kind: "not_yet_visible"; inviteToken: string }
+  | { kind: "declined"; inviteToken: string; reason: ConsentFailureReason; azureCode?: string }
+  | { kind: "rejected"; reason: string };
+
+export type ConsentFailureReason = "cancelled" | "not_admin" | "bad_redirect" | "unknown_app" | "other";
+
+/**
+ * Handles the redirect back from admin consent. The callback itself proves nothing: it must carry a live,
+ * unused state issued to this very browser session for this tenant; success is then proved by a token.
+ * Anything forged or replayed is audited and changes nothing.
+ */
+export async function handleConsentCallback(
+  db: Db,
+  input: { query: URLSearchParams; session: CustomerSession | null; requestId?: string },
+): Promise<ConsentOutcome> {
+  const parsed = callbackSchema.safeParse(Object.fromEntries(input.query));
+  const q = parsed.success ? parsed.data : {};
+  const reject = async (reason: string, onboarding?: { id: string; customerId: string }) => {
+    await recordAuditEvent(db, {
+      actor: input.session ? { type: "CUSTOMER", id: input.session.upn } : { type: "ANONYMOUS" },
+      action: "consent.callback_rejected",
+      targetType: "onboarding",
+      targetId: onboarding?.id,
+      onboardingId: onboarding?.id,
+      customerId: onboarding?.customerId,
+      outcome: "denied",
+      details: { reason, tenant: q.tenant ?? null, hasSession: input.session !== null },
+      requestId: input.requestId,
+    });
+    return { kind: "rejected", reason } as const;
+  };
+  if (!parsed.success || !q.state) return reject("malformed");
+
+  const request = await db.consentRequest.findUnique({ where: { stateHash: hashToken(q.state) }, include: { onboarding: true } });
+  if (!request) return reject("unknown_state");
+  // Single use, whatever happens next: the state is spent by the first callback that presents it.
+  const spent = await db.consentRequest.updateMany({ where: { id: request.id, usedAt: null }, data: { usedAt: new Date() } });
+  if (spent.count === 0) return reject("replayed_state", request.onboarding);
+  if (request.expiresAt < new Date()) return reject("expired_state", request.onboarding);
+  const session = input.session;
+  if (!session || hashToken(session.sid) !== request.sessionHash || session.onboardingId !== request.onboardingId) {
+    return reject("session_mismatch", request.onboarding);
+  }
+
+  if (q.error) {
+    const reason = classifyConsentError(q.error, q.error_description, q.error_subcode);
+    await recordAuditEvent(db, {
+      actor: { type: "CUSTOMER", id: session.upn },
+      action: "consent.declined",
+      targetType: "onboarding",
+      targetId: request.onboardingId,
+      onboardingId: request.onboardingId,
+      customerId: request.onboarding.customerId,
+      outcome: "failure",
+      details: { reason, error: q.error, description: q.error_description?.split("\n")[0] ?? null },
+      requestId: input.requestId,
+    });
+    return { kind: "declined", inviteToken: session.inviteToken, reason, azureCode: /AADSTS\d+/.exec(q.error_description ?? "")?.[0] ?? q.error };
+  }
+  if (!q.tenant || q.tenant.toLowerCase() !== request.tenantId) return reject("tenant_mismatch", request.onboarding);
+
+  return confirmConsent(db, { session, requestId: input.requestId });
+}
+
+/**
+ * Proves consent by acquiring a token for the ISV's app in the customer's tenant; its `oid` is the service
+ * principal's object ID. Used after the callback and by "check again" (e.g. consent granted by a colleague).
+ */
+export async function confirmConsent(db: Db, input: { session: CustomerSession; requestId?: string }): Promise<ConsentOutcome> {
+  const { session } = input;
+  const proof = await proveConsent(session.tid);
+  if (!proof.ok) {
+    await recordAuditEvent(db, {
+      actor: { type: "CUSTOMER", id: session.upn },
+      action: "consent.not_proved",
+      targetType: "onboarding",
+      targetId: session.onboardingId,
+      onboardingId: session.onboardingId,
+      outcome: "failure",
+      details: { azureCode: proof.code, message: proof.message },
+      requestId: input.requestId,
+    });
+    return { kind: "not_yet_visible", inviteToken: session.inviteToken };
+  }
+  await db.$transaction((tx) =>
+    transitionOnboarding(tx, {
+      onboardingId: session.onboardingId,
+      where: { tenantId: session.tid },
+      to: "CONSENTED",
+      actor: { type: "CUSTOMER", id: session.upn },
+      action: "consent.granted",
+      data: { consentedAt: new Date(), servicePrincipalObjectId: proof.servicePrincipalObjectId },
+      details: { servicePrincipalObjectId: proof.servicePrincipalObjectId, provedBy: "token in customer tenant" },
+      requestId: input.requestId,
+    }),
+  );
+  return { kind: "consented", inviteToken: session.inviteToken, servicePrincipalObjectId: proof.servicePrincipalObjectId };
+}
+
+/** AZURE_CONTRACTS §1.1–1.2: how Entra reports each way admin consent can fail. */
+export function classifyConsentError(error: string, description = "", subcode = ""): ConsentFailureReason {
+  const code = /AADSTS(\d+)/.exec(description)?.[1];
+  // The AADSTS number is the precise signal; `error` alone is access_denied for several causes.
+  if (code === "90094" || code === "90095" || code === "90099") return "not_admin";
+  if (subcode === "cancel" || code === "65004" || error === "access_denied" || error === "permission_denied") return "cancelled";
+  if (code === "50011") return "bad_redirect";
+  if (code === "700016" || code === "700011") return "unknown_app";
+  return "other";
+}

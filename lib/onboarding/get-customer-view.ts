@@ -1,0 +1,48 @@
+import type { Db } from "@/lib/db/create-db";
+import type { CustomerSession } from "@/lib/auth/session";
+import type { VerificationResult } from "@/lib/keys/verify/types";
+import { openInvite } from "./open-invite";
+
+/**
+ * Everything the customer's page shows. Without a session for *this* onboarding, only what the invite
+ * link itself may reveal (who asks, for which customer) is returned: another customer's session reads nothing.
+ */
+export async function getCustomerView(db: Db, token: string, session: CustomerSession | null) {
+  const { invite, customer, onboarding } = await openInvite(db, token);
+  const mine = session !== null && session.onboardingId === onboarding.id && (onboarding.tenantId === null || onboarding.tenantId === session.tid);
+  const base = {
+    customerName: customer.name,
+    services: invite.services,
+    pinnedTenant: invite.pinnedTenant,
+    expiresAt: invite.expiresAt,
+    state: onboarding.state,
+  };
+  if (!mine) return { ...base, signedIn: false as const };
+  const key = await db.customerKey.findFirst({
+    where: { onboardingId: onboarding.id, tenantId: session.tid, status: "ACTIVE" },
+    orderBy: { createdAt: "desc" },
+  });
+  return {
+    ...base,
+    signedIn: true as const,
+    session: { upn: session.upn, name: session.name, tenantId: session.tid },
+    servicePrincipalObjectId: onboarding.servicePrincipalObjectId,
+    consentedAt: onboarding.consentedAt,
+    key: key && {
+      id: key.id,
+      uri: key.keyUri,
+      vaultKind: key.vaultKind,
+      vaultHost: key.vaultHost,
+      keyName: key.keyName,
+      keyVersion: key.keyVersion,
+      status: key.verificationStatus,
+      verification: key.verification as unknown as VerificationResult | null,
+      createdAt: key.createdAt,
+      keyType: key.keyType,
+      keySize: key.keySize,
+    },
+  };
+}
+
+export type CustomerView = Awaited<ReturnType<typeof getCustomerView>>;
+export type SignedInView = Extract<CustomerView, { signedIn: true }>;

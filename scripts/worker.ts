@@ -1,0 +1,27 @@
+/**
+ * `npm run worker`: the background worker (pg-boss on the app's PostgreSQL). Run it as its own process in
+ * production; `npm run demo` starts one. SIGTERM/SIGINT: stop taking jobs, let running ones finish (bounded).
+ * Runs with --conditions=react-server so lib/ modules marked "server-only" load here as on the server.
+ */
+import { createDb } from "../lib/db/create-db.ts";
+import { getEnv } from "../lib/env.ts";
+import { startBoss } from "../lib/jobs/boss.ts";
+import { registerVerifyKeyWorker } from "../lib/jobs/handlers/verify-key.ts";
+
+const env = getEnv();
+const db = createDb(env.DATABASE_URL, 4);
+const boss = await startBoss(env.DATABASE_URL, "worker");
+await registerVerifyKeyWorker(boss, db);
+console.log(JSON.stringify({ level: "info", msg: "worker started", queues: ["verify-key"] }));
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
+  await boss.stop({ graceful: true, timeout: 20_000 });
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
