@@ -19,12 +19,26 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          exclude: ["tests/integration/azure/**"],
           environment: "node",
           globalSetup: ["tests/integration/setup/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Two cores: files run two at a time, each in its own database cloned from a migrated template.
           maxWorkers: 2,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration-azure",
+          include: ["tests/integration/azure/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/integration/setup/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One emulator holds the tenants these files change (consent, vaults, roles): one file at a time.
+          fileParallelism: false,
         },
       },
     ],

@@ -1,6 +1,6 @@
 import fastify, { type FastifyInstance } from "fastify";
 import { createArmService } from "./arm/index.js";
-import * as keyVaultModule from "./keyvault/index.js";
+import { createKeyVaultService } from "./keyvault/index.js";
 import { ensureTls } from "./core/certs.js";
 import { Clock } from "./core/clock.js";
 import { DEFAULT_SETTINGS, type Emulator } from "./core/context.js";
@@ -32,9 +32,6 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-// Optional until the resource side exports it: creates the world's keys (RSA generation is async).
-const loadWorldKeys = (keyVaultModule as Record<string, unknown>).loadWorldKeys as ((emu: Emulator) => Promise<void>) | undefined;
-
 /** Starts one emulator: HTTPS listener, every service, stores built from the world. */
 export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const tls = await ensureTls(options.dataDir);
@@ -46,7 +43,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     directory: new DirectoryStore(() => clock.now()), settings: { ...DEFAULT_SETTINGS },
   } as Partial<Emulator> as Emulator;
   const arm = createArmService(emu);
-  const keyVault = keyVaultModule.createKeyVaultService(emu);
+  const keyVault = createKeyVaultService(emu);
   const entra = createEntraService(emu);
   emu.arm = arm.store;
   emu.keyVault = keyVault.store;
@@ -59,8 +56,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     entra.state.clear();
     emu.directory.reset(emu.world);
     emu.arm.reset(emu.world.arm);
-    emu.keyVault.reset();
-    await loadWorldKeys?.(emu);
+    // Key material for the world's keys is generated here (async), after ARM knows the vaults.
+    await emu.keyVault.reset(emu.world.arm.keys);
   };
 
   const app = fastify({ https: { cert: tls.cert, key: tls.key }, logger: options.logger ?? false, trustProxy: false });

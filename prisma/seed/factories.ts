@@ -1,70 +1,31 @@
-import type { PrismaClient } from "../../lib/generated/prisma/client";
-import type { OnboardingState, ResourceKind } from "../../lib/generated/prisma/enums";
-import { generateInviteToken, hashToken } from "../../lib/auth/invite-token";
+import type { Db } from "../../lib/db/create-db";
+import type { ResourceKind } from "../../lib/generated/prisma/enums";
+import { createCustomerInvite } from "../../lib/onboarding/create-customer-invite";
+import { revokeInvite } from "../../lib/onboarding/manage-invite";
 
-/** Seed factories shared by the demo data and the tests. Each returns what it created. */
+/**
+ * Seed factories shared by the demo data and the tests. They go through the same domain functions as the
+ * app, so seeded rows carry their audit events like real ones.
+ */
+export const SEED_ACTOR = { type: "OPERATOR" as const, id: "seed@crosskey.local", role: "Admin" };
 
-const DAY_MS = 86_400_000;
-
-export async function createCustomer(
-  db: PrismaClient,
-  input: { name: string; contactEmail?: string; createdBy?: string },
+export async function seedCustomerInvite(
+  db: Db,
+  input: { name: string; contactEmail?: string; pinnedTenant?: string; services?: ResourceKind[]; ttlDays?: number; revoked?: boolean },
 ) {
-  return db.customer.create({
-    data: {
-      name: input.name,
-      nameKey: input.name.trim().toLowerCase(),
-      contactEmail: input.contactEmail,
-      createdBy: input.createdBy ?? "seed",
-    },
+  const created = await createCustomerInvite(db, {
+    customerName: input.name,
+    contactEmail: input.contactEmail,
+    pinnedTenant: input.pinnedTenant,
+    services: input.services ?? ["STORAGE_ACCOUNT", "COSMOS_DB_ACCOUNT", "DISK_ENCRYPTION_SET", "SQL_SERVER"],
+    actor: SEED_ACTOR,
+    ttlDays: input.ttlDays ?? 14,
   });
+  if (input.revoked) await revokeInvite(db, { inviteId: created.invite.id, actor: SEED_ACTOR });
+  return created;
 }
 
-export async function createInviteWithOnboarding(
-  db: PrismaClient,
-  input: {
-    customerId: string;
-    pinnedTenant?: string;
-    services?: ResourceKind[];
-    expiresInDays?: number;
-    state?: OnboardingState;
-    tenantId?: string;
-    tenantDisplayName?: string;
-    createdBy?: string;
-  },
-) {
-  const token = generateInviteToken();
-  const invite = await db.invite.create({
-    data: {
-      customerId: input.customerId,
-      tokenHash: hashToken(token),
-      pinnedTenant: input.pinnedTenant,
-      services: input.services ?? [
-        "STORAGE_ACCOUNT",
-        "COSMOS_DB_ACCOUNT",
-        "DISK_ENCRYPTION_SET",
-        "SQL_SERVER",
-      ],
-      expiresAt: new Date(Date.now() + (input.expiresInDays ?? 14) * DAY_MS),
-      createdBy: input.createdBy ?? "seed",
-      onboarding: {
-        create: {
-          customerId: input.customerId,
-          state: input.state ?? "INVITED",
-          tenantId: input.tenantId,
-          tenantDisplayName: input.tenantDisplayName,
-        },
-      },
-    },
-    include: { onboarding: true },
-  });
-  return { token, invite, onboarding: invite.onboarding! };
-}
-
-export async function createIsvResource(
-  db: PrismaClient,
-  input: { armId: string; kind: ResourceKind; region: string; customerId?: string },
-) {
+export async function seedIsvResource(db: Db, input: { armId: string; kind: ResourceKind; region: string; customerId?: string }) {
   const parts = input.armId.split("/");
   return db.isvResource.create({
     data: {

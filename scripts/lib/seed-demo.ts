@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Env } from "../../lib/env.ts";
 import { createDb } from "../../lib/db/create-db.ts";
-import { createCustomer, createInviteWithOnboarding } from "../../prisma/seed/factories.ts";
+import type { ResourceKind } from "../../lib/generated/prisma/enums.ts";
+import { seedCustomerInvite } from "../../prisma/seed/factories.ts";
 import { DATA_DIR } from "./database.ts";
 
 interface DemoInvite {
@@ -22,44 +23,17 @@ export async function seedDemo(databaseUrl: string, config: Env): Promise<{ line
   try {
     let invites = await readInvites();
     if ((await db.customer.count()) === 0) {
+      const seeds = [
+        { name: "Contoso Pharmaceuticals", contactEmail: "admin@contoso.onmicrosoft.com", pinnedTenant: "contoso.onmicrosoft.com", note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com" },
+        { name: "Woodgrove Bank", services: ["STORAGE_ACCOUNT", "SQL_SERVER"] as ResourceKind[], note: "not pinned; dev@woodgrovebank.onmicrosoft.com shows the non-admin path" },
+        { name: "Litware", ttlDays: -1, note: "expired invite" },
+        { name: "Adatum Corporation", revoked: true, note: "revoked invite" },
+      ];
       invites = [];
-      const contoso = await createCustomer(db, {
-        name: "Contoso Pharmaceuticals",
-        contactEmail: "admin@contoso.onmicrosoft.com",
-      });
-      const c = await createInviteWithOnboarding(db, {
-        customerId: contoso.id,
-        pinnedTenant: "contoso.onmicrosoft.com",
-      });
-      invites.push({
-        customer: contoso.name,
-        note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com",
-        token: c.token,
-      });
-
-      const woodgrove = await createCustomer(db, { name: "Woodgrove Bank" });
-      const w = await createInviteWithOnboarding(db, {
-        customerId: woodgrove.id,
-        services: ["STORAGE_ACCOUNT", "SQL_SERVER"],
-      });
-      invites.push({
-        customer: woodgrove.name,
-        note: "not pinned; try dev@woodgrovebank.onmicrosoft.com to see the non-admin path",
-        token: w.token,
-      });
-
-      const litware = await createCustomer(db, { name: "Litware" });
-      const l = await createInviteWithOnboarding(db, { customerId: litware.id, expiresInDays: -1 });
-      invites.push({ customer: litware.name, note: "expired invite", token: l.token });
-
-      const adatum = await createCustomer(db, { name: "Adatum Corporation" });
-      const a = await createInviteWithOnboarding(db, { customerId: adatum.id });
-      await db.invite.update({
-        where: { id: a.invite.id },
-        data: { revokedAt: new Date(), revokedBy: "seed" },
-      });
-      invites.push({ customer: adatum.name, note: "revoked invite", token: a.token });
-
+      for (const seed of seeds) {
+        const created = await seedCustomerInvite(db, seed);
+        invites.push({ customer: seed.name, note: seed.note, token: created.token });
+      }
       await fs.mkdir(DATA_DIR, { recursive: true });
       await fs.writeFile(INVITES_FILE, JSON.stringify(invites, null, 2), { mode: 0o600 });
     }

@@ -6,7 +6,8 @@ import { resolveDatabase, DATA_DIR, PROJECT_ROOT, type ResolvedDatabase } from "
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { localSecret } from "./local-secrets.ts";
 import { isBuildFresh } from "./next-build.ts";
-import { runToCompletion, startChild, stopChildren, waitForHttp } from "./children.ts";
+import { runToCompletion, startChild, stopChildren } from "./children.ts";
+import { EMULATOR_MAIN, startEmulatorProcess } from "./emulator-process.ts";
 
 export interface StackOptions {
   /** `demo`: persistent data in .data; `e2e`: throw-away data in `dataDir`, fixed test ports. */
@@ -71,28 +72,14 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
     SESSION_SECRET: sessionSecret,
   };
   let caFile: string | undefined;
-  const emulatorMain = path.join(PROJECT_ROOT, "emulator/src/main.ts");
   if (config.AZURE_CLOUD === "emulator") {
-    if (!fs.existsSync(emulatorMain)) {
-      say(
-        "The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.",
-      );
+    if (!fs.existsSync(EMULATOR_MAIN)) {
+      say("The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.");
     } else {
-      const emulatorDataDir = path.join(options.dataDir, "emulator");
-      const port = new URL(config.EMULATOR_URL).port || "443";
-      startChild(
-        "emulator",
-        bin("tsx"),
-        [emulatorMain, "--port", port, "--data-dir", emulatorDataDir],
-        env,
-        PROJECT_ROOT,
-      );
-      caFile = path.join(emulatorDataDir, "tls/ca.pem");
-      await waitForFile(caFile, 15_000);
+      ({ caFile } = await startEmulatorProcess({ url: config.EMULATOR_URL, dataDir: path.join(options.dataDir, "emulator"), env }));
       env.NODE_EXTRA_CA_CERTS = caFile;
       env.IDENTITY_ENDPOINT ??= new URL("/msi/token", config.EMULATOR_URL).toString();
       env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
-      await waitForHttp(new URL("/_emulator/health", config.EMULATOR_URL).toString(), 15_000, caFile);
       say(`emulator ready at ${config.EMULATOR_URL}`);
     }
   }
@@ -118,12 +105,4 @@ export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: str
 export async function stopStack(database: ResolvedDatabase | undefined) {
   await stopChildren();
   await database?.stop();
-}
-
-async function waitForFile(file: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!fs.existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`the emulator did not write ${file} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

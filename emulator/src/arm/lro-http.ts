@@ -45,7 +45,7 @@ function statusBody(op: Operation) {
 }
 
 /** GET of an operation URL. "Location" style (monitor / *OperationResults) returns 202 then the result; others the status. */
-export function pollOperation(ctx: ArmContext, segment: string, opId: string, selfUrl: string): ArmResponse {
+export async function pollOperation(ctx: ArmContext, segment: string, opId: string, selfUrl: string): Promise<ArmResponse> {
   const op = ctx.store.operations.get(opId);
   if (!op || op.subscriptionId.toLowerCase() !== ctx.subscription.subscriptionId.toLowerCase()) {
     throw new ArmError(404, "OperationNotFound", `The operation '${opId}' could not be found.`);
@@ -54,7 +54,7 @@ export function pollOperation(ctx: ArmContext, segment: string, opId: string, se
   if (!locationStyle) return { status: 200, body: statusBody(op), headers: op.status === "InProgress" ? { "retry-after": RETRY_AFTER } : {} };
   if (op.status === "InProgress") return { status: 202, headers: { location: selfUrl, "retry-after": RETRY_AFTER } };
   if (op.status === "Succeeded") {
-    const body = op.result();
+    const body = await op.result();
     return body === undefined ? { status: 204 } : { status: 200, body };
   }
   const error = op.error ?? { code: "InternalServerError", message: "The operation failed." };

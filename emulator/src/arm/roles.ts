@@ -32,6 +32,8 @@ export const ROLE = {
   keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
   keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
   keyVaultDataAccessAdministrator: "8b54135c-b56d-4d72-a534-26097cfdc8d8",
+  managedHsmCryptoUser: "21dbd100-6940-42c2-9190-5d6cb909625b",
+  managedHsmCryptoServiceEncryptionUser: "33413926-3206-4cdd-b39a-83574fe37a17",
 } as const;
 
 const common = ["Microsoft.Authorization/*/read", "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Resources/deployments/*", "Microsoft.Support/*"];
@@ -85,6 +87,11 @@ export const BUILT_IN_ROLES: RoleDefinition[] = [
       ROLE.keyVaultReader, "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "4633458b-17de-408a-b874-0445c86b69e6",
       "a4417e6f-fecd-4de8-b567-7b0420556985", "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
     ],
+  }),
+  // Managed HSM roles are local to the HSM in Azure; the emulator assigns them through ARM at the HSM's scope.
+  role(ROLE.managedHsmCryptoUser, "Managed HSM Crypto User", { dataActions: ["Microsoft.KeyVault/managedHsm/keys/*"] }),
+  role(ROLE.managedHsmCryptoServiceEncryptionUser, "Managed HSM Crypto Service Encryption User", {
+    dataActions: ["Microsoft.KeyVault/managedHsm/keys/read/action", "Microsoft.KeyVault/managedHsm/keys/wrap/action", "Microsoft.KeyVault/managedHsm/keys/unwrap/action"],
   }),
 ];
 

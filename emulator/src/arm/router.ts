@@ -37,7 +37,7 @@ export function matchRoute(method: string, path: string): ArmRoute {
     throw notSupported(path);
   }
   if (seg.length === 8 && lower[2] === "providers" && lower[4] === "locations") {
-    const [ns = "", loc = "", kind = "", id = ""] = [seg[3], seg[5], seg[6], seg[7]];
+    const [ns = "", kind = "", id = ""] = [seg[3], seg[6], seg[7]];
     return { subscriptionId: sub, apiType: `ns:${ns}`, operation: `${ns}/locations/operations/read`, run: (c) => pollOperation(c, kind, id, `${c.baseUrl}${path}?${c.query.toString()}`) };
   }
   if (seg.length === 2) {

@@ -13,7 +13,8 @@ const KIND: Record<string, RequestKind> = { GET: "reads", HEAD: "reads", DELETE:
 
 /** One pipeline for every ARM request: ids → route → fault → auth → tenant → api-version → throttle → handler. */
 async function handle(emu: Emulator, store: ArmStore, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const url = new URL(req.url, "https://emulator");
+  // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
+  const url = new URL(req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")), "https://emulator");
   const correlation = String(req.headers["x-ms-correlation-request-id"] ?? randomUUID());
   const requestId = randomUUID();
   const stamp = new Date(emu.clock.nowMs()).toISOString().replace(/[-:]|\.\d+/g, "");
@@ -65,5 +66,7 @@ export function registerArmRoutes(app: FastifyInstance, emu: Emulator, store: Ar
     });
     scope.all("/subscriptions", (req, reply) => handle(emu, store, req, reply));
     scope.all("/subscriptions/*", (req, reply) => handle(emu, store, req, reply));
+    // @azure/arm-resources builds by-id URLs as "/{+resourceId}" → "//subscriptions/…"; ARM accepts it.
+    scope.all("//subscriptions/*", (req, reply) => handle(emu, store, req, reply));
   });
 }

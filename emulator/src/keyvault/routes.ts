@@ -63,7 +63,8 @@ function route(c: Ctx): Handler | undefined {
 }
 
 async function handle(emu: Emulator, store: KeyVaultStore, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const url = new URL(req.url, "https://emulator");
+  // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
+  const url = new URL(req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")), "https://emulator");
   const [, , host = "", ...parts] = url.pathname.split("/").map(decodeURIComponent);
   reply.headers({ "x-ms-request-id": randomUUID(), "x-ms-keyvault-service-version": "1.9.0.0", "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${req.ip};act_addr_fam=InterNetwork;` });
   const armVault = VAULT_HOST.test(host) ? emu.arm.findVaultByHost(host) : undefined;

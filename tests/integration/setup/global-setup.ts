@@ -1,35 +1,59 @@
+import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, createDatabase } from "../../../scripts/lib/embedded-postgres";
+import { startEmulatorProcess } from "../../../scripts/lib/emulator-process";
+import { stopChildren } from "../../../scripts/lib/children";
 import { migrateDatabase } from "../../../lib/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
     templateDatabase: string;
+    emulatorUrl: string;
   }
 }
 
+export const EMULATOR_TEST_URL = "https://localhost:8445";
+
 /**
- * One real PostgreSQL for the integration run: started here, migrated once into a template database
- * that every test file clones (CREATE DATABASE … TEMPLATE), so files never see each other's rows.
+ * One real PostgreSQL for the run, migrated once into a template database that every test file clones
+ * (so files never see each other's rows). The `integration-azure` project also gets the emulator, as its
+ * own process over HTTPS; the variables set here reach the test workers, which start after this.
  */
 export default async function setup(project: TestProject) {
-  const external = process.env.TEST_DATABASE_URL;
+  const withEmulator = project.name === "integration-azure";
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-it-"));
   await fs.chmod(dir, 0o755);
-  const pg = external
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
+  const external = process.env.TEST_DATABASE_URL;
+  const pg = external ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
   const adminUrl = external ?? pg!.url;
-  const template = `crosskey_template_${process.pid}`;
-  const templateUrl = await createDatabase(adminUrl, template);
-  await migrateDatabase(templateUrl);
+  const template = `crosskey_template_${crypto.randomBytes(4).toString("hex")}`;
+  await migrateDatabase(await createDatabase(adminUrl, template));
+
+  Object.assign(process.env, {
+    DATABASE_URL: adminUrl,
+    SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
+    APP_BASE_URL: "http://localhost:3100",
+    AZURE_CLOUD: "emulator",
+    EMULATOR_URL: EMULATOR_TEST_URL,
+    LOG_LEVEL: "silent",
+  });
+  if (withEmulator) {
+    const { caFile } = await startEmulatorProcess({ url: EMULATOR_TEST_URL, dataDir: path.join(dir, "emulator"), env: { ...process.env } });
+    Object.assign(process.env, {
+      NODE_EXTRA_CA_CERTS: caFile,
+      IDENTITY_ENDPOINT: `${EMULATOR_TEST_URL}/msi/token`,
+      IDENTITY_HEADER: "crosskey-emulator-identity-header",
+    });
+  }
   project.provide("postgresAdminUrl", adminUrl);
   project.provide("templateDatabase", template);
+  project.provide("emulatorUrl", EMULATOR_TEST_URL);
   return async () => {
+    await stopChildren();
     await pg?.stop();
     await fs.rm(dir, { recursive: true, force: true });
   };

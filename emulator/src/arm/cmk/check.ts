@@ -104,8 +104,10 @@ export async function checkCustomerKey(emu: Emulator, req: CmkRequest): Promise<
   }
   // Injected Key Vault faults ("unwrap returns 500") hit the service's own wrap/unwrap too.
   const path = `/keyvault/${key.host}/keys/${v.name}/${v.version}`;
-  const injected = [takeFault(emu, { service: "keyvault", operation: "wrapKey", method: "POST", path: `${path}/wrapkey` }),
-    takeFault(emu, { service: "keyvault", operation: "unwrapKey", method: "POST", path: `${path}/unwrapkey` })].some((f) => (f?.status ?? 0) >= 400);
+  // A service already using the key only unwraps; one being configured wraps a new DEK too.
+  const ops = applying ? (["wrapKey", "unwrapKey"] as const) : (["unwrapKey"] as const);
+  const injected = ops.map((op) => takeFault(emu, { service: "keyvault", operation: op, method: "POST", path: `${path}/${op.toLowerCase()}` }))
+    .some((f) => (f?.status ?? 0) >= 400);
   const dek = randomBytes(32);
   if (injected || !unwrap("RSA-OAEP-256", v.privateKey, wrap("RSA-OAEP-256", v.publicKey, dek)).equals(dek)) {
     return fail("WrapUnwrapFailed", "The wrap/unwrap operation on the key failed.");

@@ -1,0 +1,39 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createEmulator } from "./server.js";
+
+// `npm run emulator [-- --port 8443 --world emulator/world/demo.json --data-dir .data/emulator --verbose]`
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    world: { type: "string" },
+    "data-dir": { type: "string" },
+    verbose: { type: "boolean", default: false },
+  },
+});
+
+const port = Number(values.port ?? process.env.EMULATOR_PORT ?? 8443);
+const world = path.resolve(values.world ?? process.env.EMULATOR_WORLD ?? path.join(import.meta.dirname, "../world/demo.json"));
+const dataDir = path.resolve(values["data-dir"] ?? process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
+
+const started = Date.now();
+try {
+  const emulator = await createEmulator({ port, world, dataDir, logger: values.verbose });
+  console.log(`Crosskey Azure emulator ready in ${Date.now() - started} ms`);
+  console.log(`  base URL   ${emulator.url}`);
+  console.log(`  world      ${world}`);
+  console.log(`  CA file    ${emulator.caFile}`);
+  console.log(`  trust it:  export NODE_EXTRA_CA_CERTS=${emulator.caFile}`);
+  console.log(`  control    ${emulator.url}/_emulator/health  (loopback only; no authentication)`);
+  const stop = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") console.error(`Port ${port} is in use: stop the other emulator or pass --port.`);
+  else console.error(e);
+  process.exit(1);
+}
