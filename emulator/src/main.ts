@@ -13,7 +13,9 @@ const { values } = parseArgs({
 });
 
 const port = Number(values.port ?? process.env.EMULATOR_PORT ?? 8443);
-const world = path.resolve(values.world ?? process.env.EMULATOR_WORLD ?? path.join(import.meta.dirname, "../world/demo.json"));
+const world = path.resolve(
+  values.world ?? process.env.EMULATOR_WORLD ?? path.join(import.meta.dirname, "../world/demo.json"),
+);
 const dataDir = path.resolve(values["data-dir"] ?? process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
 
 const started = Date.now();

@@ -39,8 +39,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const clock = new Clock();
   const faults = new Faults();
   const emu = {
-    baseUrl: "", clock, faults, tokens: new TokenService(options.dataDir, clock),
-    directory: new DirectoryStore(() => clock.now()), settings: { ...DEFAULT_SETTINGS },
+    baseUrl: "",
+    clock,
+    faults,
+    tokens: new TokenService(options.dataDir, clock),
+    directory: new DirectoryStore(() => clock.now()),
+    settings: { ...DEFAULT_SETTINGS },
   } as Partial<Emulator> as Emulator;
   const arm = createArmService(emu);
   const keyVault = createKeyVaultService(emu);
@@ -60,8 +64,20 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     await emu.keyVault.reset(emu.world.arm.keys);
   };
 
-  const app = fastify({ https: { cert: tls.cert, key: tls.key }, logger: options.logger ?? false, trustProxy: false });
-  for (const service of [entra, createMsiService(emu), createGraphService(emu), createControlService(emu), arm, keyVault, createPortalService(emu)]) {
+  const app = fastify({
+    https: { cert: tls.cert, key: tls.key },
+    logger: options.logger ?? false,
+    trustProxy: false,
+  });
+  for (const service of [
+    entra,
+    createMsiService(emu),
+    createGraphService(emu),
+    createControlService(emu),
+    arm,
+    keyVault,
+    createPortalService(emu),
+  ]) {
     service.register(app);
   }
   await app.listen({ port: options.port ?? 8443, host: options.host ?? "localhost" });

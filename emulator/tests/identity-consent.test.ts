@@ -17,7 +17,8 @@ beforeEach(() => emulator.emu.reset());
 const consentUrl = (q: Record<string, string>) =>
   `${url}/${CONTOSO}/v2.0/adminconsent?${new URLSearchParams({ client_id: CMK_APP, scope: "https://graph.microsoft.com/.default", redirect_uri: CALLBACK, state: "st-123", ...q })}`;
 
-const formField = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? "";
+const formField = (html: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? "";
 
 async function post(path: string, fields: Record<string, string>): Promise<Response> {
   return fetch(`${url}${path}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
@@ -46,10 +47,18 @@ describe("admin consent (v2)", () => {
     const back = await decide("admin@contoso.onmicrosoft.com", "accept");
     expect(back.origin + back.pathname).toBe(CALLBACK);
     expect(Object.fromEntries(back.searchParams)).toEqual({
-      admin_consent: "True", tenant: CONTOSO, scope: "https://graph.microsoft.com/.default", state: "st-123",
+      admin_consent: "True",
+      tenant: CONTOSO,
+      scope: "https://graph.microsoft.com/.default",
+      state: "st-123",
     });
     const sp = emulator.emu.directory.findServicePrincipal(CONTOSO, CMK_APP);
-    expect(sp?.id).not.toBe(emulator.emu.directory.findServicePrincipal(emulator.emu.directory.getApplication(CMK_APP)?.homeTenantId ?? "", CMK_APP)?.id);
+    expect(sp?.id).not.toBe(
+      emulator.emu.directory.findServicePrincipal(
+        emulator.emu.directory.getApplication(CMK_APP)?.homeTenantId ?? "",
+        CMK_APP,
+      )?.id,
+    );
   });
 
   it("reports Cancel as access_denied / cancel / AADSTS65004 and creates nothing", async () => {
@@ -72,14 +81,18 @@ describe("admin consent (v2)", () => {
   });
 
   it("never redirects to an unregistered redirect URI (AADSTS50011 error page)", async () => {
-    const res = await fetch(consentUrl({ redirect_uri: "https://evil.example/callback" }), { redirect: "manual" });
+    const res = await fetch(consentUrl({ redirect_uri: "https://evil.example/callback" }), {
+      redirect: "manual",
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
     expect(await res.text()).toContain("AADSTS50011");
   });
 
   it("shows AADSTS700016 for an unknown application", async () => {
-    const res = await fetch(consentUrl({ client_id: "99999999-9999-4999-8999-999999999999" }), { redirect: "manual" });
+    const res = await fetch(consentUrl({ client_id: "99999999-9999-4999-8999-999999999999" }), {
+      redirect: "manual",
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("AADSTS700016");
   });

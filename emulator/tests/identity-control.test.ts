@@ -16,26 +16,45 @@ afterAll(() => emulator.close());
 
 const control = async (method: string, p: string, body?: unknown) => {
   const res = await fetch(`${url}/_emulator${p}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { "content-type": "application/json" },
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { "content-type": "application/json" },
   });
-  return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>) };
+  return {
+    status: res.status,
+    body: res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>),
+  };
 };
 
 const clientCredentials = () =>
   fetch(`${url}/${ISV}/oauth2/v2.0/token`, {
     method: "POST",
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: SIGNIN_APP, client_secret: SIGNIN_SECRET, scope: "https://graph.microsoft.com/.default" }),
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: SIGNIN_APP,
+      client_secret: SIGNIN_SECRET,
+      scope: "https://graph.microsoft.com/.default",
+    }),
   });
 
 describe("control API", () => {
   it("answers health quickly", async () => {
     const t0 = Date.now();
-    expect(await control("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok", baseUrl: url } });
+    expect(await control("GET", "/health")).toMatchObject({
+      status: 200,
+      body: { status: "ok", baseUrl: url },
+    });
     expect(Date.now() - t0).toBeLessThan(500);
   });
 
   it("injects a counted fault with Retry-After, then lets requests through", async () => {
-    const added = await control("POST", "/faults", { service: "entra", operation: "token", status: 503, retryAfterSeconds: 2, count: 1 });
+    const added = await control("POST", "/faults", {
+      service: "entra",
+      operation: "token",
+      status: 503,
+      retryAfterSeconds: 2,
+      count: 1,
+    });
     expect(added.status).toBe(201);
     const faulted = await clientCredentials();
     expect(faulted.status).toBe(503);
@@ -47,7 +66,12 @@ describe("control API", () => {
 
   it("rejects an invalid fault and clears the registry", async () => {
     expect((await control("POST", "/faults", { status: 99 })).status).toBe(400);
-    await control("POST", "/faults", { service: "graph", path: "^/graph/v1.0/organization$", status: 500, count: 0 });
+    await control("POST", "/faults", {
+      service: "graph",
+      path: "^/graph/v1.0/organization$",
+      status: 500,
+      count: 0,
+    });
     expect(((await control("GET", "/faults")).body?.value as unknown[]).length).toBe(1);
     expect((await control("DELETE", "/faults")).status).toBe(204);
     expect((await control("GET", "/faults")).body).toEqual({ value: [] });
@@ -65,7 +89,9 @@ describe("control API", () => {
   });
 
   it("changes settings and resets everything back to the world", async () => {
-    expect((await control("PATCH", "/settings", { rolePropagationSeconds: 30 })).body).toMatchObject({ rolePropagationSeconds: 30 });
+    expect((await control("PATCH", "/settings", { rolePropagationSeconds: 30 })).body).toMatchObject({
+      rolePropagationSeconds: 30,
+    });
     expect((await control("PATCH", "/settings", { unknown: 1 })).status).toBe(400);
     emulator.emu.directory.createServicePrincipal(CONTOSO, CMK_APP);
     expect((await control("POST", "/reset")).status).toBe(200);
@@ -75,9 +101,15 @@ describe("control API", () => {
   });
 
   it("loads a world from the body, refusing an invalid one", async () => {
-    const world = JSON.parse(readFileSync(path.join(import.meta.dirname, "../world/demo.json"), "utf8")) as { tenants: unknown[] };
-    expect((await control("PUT", "/world", { ...world, tenants: world.tenants.slice(0, 2) })).body).toMatchObject({ tenants: 2 });
-    expect((await control("GET", "/state")).body?.directory).toMatchObject({ tenants: [{ id: ISV }, { id: CONTOSO }] });
+    const world = JSON.parse(readFileSync(path.join(import.meta.dirname, "../world/demo.json"), "utf8")) as {
+      tenants: unknown[];
+    };
+    expect(
+      (await control("PUT", "/world", { ...world, tenants: world.tenants.slice(0, 2) })).body,
+    ).toMatchObject({ tenants: 2 });
+    expect((await control("GET", "/state")).body?.directory).toMatchObject({
+      tenants: [{ id: ISV }, { id: CONTOSO }],
+    });
     expect((await control("PUT", "/world", { tenants: [] })).status).toBe(400);
     expect((await control("PUT", "/world", world)).body).toMatchObject({ tenants: 5 });
   });

@@ -13,26 +13,47 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 async function submit(action: string, fields: Record<string, string>): Promise<URL> {
-  const res = await fetch(`${url}/_portal/${action}`, { method: "POST", body: new URLSearchParams({ tenant: CONTOSO, ...fields }), redirect: "manual" });
+  const res = await fetch(`${url}/_portal/${action}`, {
+    method: "POST",
+    body: new URLSearchParams({ tenant: CONTOSO, ...fields }),
+    redirect: "manual",
+  });
   expect(res.status).toBe(303);
   return new URL(res.headers.get("location") ?? "", url);
 }
 
 describe("demo portal", () => {
   it("installs the ISV app, creates a vault and key, grants the app and disables the key", async () => {
-    expect((await submit("grant", { scope: "/subscriptions/x" })).searchParams.get("err")).toMatch(/install it/);
+    expect((await submit("grant", { scope: "/subscriptions/x" })).searchParams.get("err")).toMatch(
+      /install it/,
+    );
     expect((await submit("install", {})).searchParams.get("msg")).toMatch(/installed/);
     const sp = emulator.emu.directory.findServicePrincipal(CONTOSO, CMK_APP);
     expect(sp).toBeDefined();
-    const vault = { subscriptionId: "aaaaaaaa-0000-4000-8000-00000000c001", resourceGroup: "cmk", name: "contoso-portal-kv", location: "westeurope", purgeProtection: "true" };
+    const vault = {
+      subscriptionId: "aaaaaaaa-0000-4000-8000-00000000c001",
+      resourceGroup: "cmk",
+      name: "contoso-portal-kv",
+      location: "westeurope",
+      purgeProtection: "true",
+    };
     expect((await submit("vault", vault)).searchParams.get("err")).toBeNull();
     const host = "contoso-portal-kv.vault.azure.net";
     expect(emulator.emu.arm.findVaultByHost(host)?.properties.enablePurgeProtection).toBe(true);
-    expect((await submit("key", { vault: host, name: "cmk", kty: "RSA", size: "3072" })).searchParams.get("err")).toBeNull();
+    expect(
+      (await submit("key", { vault: host, name: "cmk", kty: "RSA", size: "3072" })).searchParams.get("err"),
+    ).toBeNull();
     expect(emulator.emu.keyVault.getKey(host, "cmk")?.enabled).toBe(true);
     const vaultId = emulator.emu.arm.findVaultByHost(host)?.id ?? "";
     expect((await submit("grant", { scope: vaultId })).searchParams.get("err")).toBeNull();
-    expect(emulator.emu.arm.hasDataAction({ principalId: sp?.id ?? "", tenantId: CONTOSO, scope: `${vaultId}/keys/cmk`, dataAction: "Microsoft.KeyVault/vaults/keys/unwrap/action" })).toBe(true);
+    expect(
+      emulator.emu.arm.hasDataAction({
+        principalId: sp?.id ?? "",
+        tenantId: CONTOSO,
+        scope: `${vaultId}/keys/cmk`,
+        dataAction: "Microsoft.KeyVault/vaults/keys/unwrap/action",
+      }),
+    ).toBe(true);
     await submit("key-enabled", { vault: host, key: "cmk", enabled: "false" });
     expect(emulator.emu.keyVault.getKey(host, "cmk")?.enabled).toBe(false);
     const page = await (await fetch(`${url}/?tenant=${CONTOSO}`)).text();

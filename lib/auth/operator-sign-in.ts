@@ -83,6 +83,8 @@ export async function completeOperatorSignIn(query: URLSearchParams, pending: Pe
     scopes: ["openid", "profile"],
     redirectUri: redirectUri(),
     codeVerifier: pending.verifier,
+    // MSAL rejects an ID token with a nonce it was not told to expect; we verify it again below.
+    nonce: pending.nonce,
   });
   const claims = await verifyIdToken(result.idToken, { audience: env.SIGNIN_APP_CLIENT_ID, nonce: pending.nonce, tenantId: env.ISV_TENANT_ID });
   const roles = (claims.roles ?? []).filter((r): r is OperatorRole => (OPERATOR_ROLES as readonly string[]).includes(r));

@@ -1,6 +1,6 @@
 import "server-only";
-import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
-import { KeyClient, CryptographyClient } from "@azure/keyvault-keys";
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { KeyClient } from "@azure/keyvault-keys";
 import type { CloudProfile } from "@/lib/azure/clouds";
 import { getCloud } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -40,13 +40,36 @@ function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
 }
 
 /** Key Vault clients acting as the ISV's multi-tenant app inside the customer's tenant. */
-export function getCustomerKeyClients(tenantId: string, vaultUri: string, keyId?: string) {
+export function getCustomerKeyClient(tenantId: string, vaultUri: string): KeyClient {
+  return new KeyClient(vaultUri, getCustomerTenantCredential(tenantId), { httpClient: keyVaultHttpClient(getCloud()), retryOptions: { maxRetries: 1 } });
+}
+
+/**
+ * wrapKey and unwrapKey as Key Vault itself performs them. The SDK's CryptographyClient wraps locally with
+ * the public key when it can, which would not prove the wrap permission Azure services need.
+ */
+export async function remoteWrapUnwrap(tenantId: string, versionedKeyUri: string, scope: string, cek: Buffer): Promise<Buffer> {
   const cloud = getCloud();
-  const credential = getCustomerTenantCredential(tenantId);
-  const httpClient = keyVaultHttpClient(cloud);
-  const retryOptions = { maxRetries: 1 };
-  return {
-    keys: new KeyClient(vaultUri, credential, { httpClient, retryOptions }),
-    crypto: keyId ? new CryptographyClient(keyId, credential, { httpClient, retryOptions }) : undefined,
+  const client = keyVaultHttpClient(cloud);
+  const token = await getCustomerTenantCredential(tenantId).getToken(scope);
+  if (!token) throw new AppError("AZURE", "No token for Key Vault");
+  const call = async (operation: "wrapkey" | "unwrapkey", value: Buffer) => {
+    const response = await client.sendRequest(
+      createPipelineRequest({
+        url: `${versionedKeyUri}/${operation}?api-version=7.6`,
+        method: "POST",
+        headers: createHttpHeaders({ authorization: `Bearer ${token.token}`, "content-type": "application/json" }),
+        body: JSON.stringify({ alg: "RSA-OAEP-256", value: value.toString("base64url") }),
+      }),
+    );
+    const body = JSON.parse(response.bodyAsText ?? "{}") as { value?: string; error?: { code?: string; message?: string; innererror?: { code?: string } } };
+    if (response.status !== 200 || !body.value) {
+      throw Object.assign(new Error(body.error?.message ?? `Key Vault answered ${response.status}`), {
+        statusCode: response.status,
+        details: { error: body.error },
+      });
+    }
+    return Buffer.from(body.value, "base64url");
   };
+  return call("unwrapkey", await call("wrapkey", cek));
 }

@@ -6,7 +6,7 @@ import { resolveDatabase, DATA_DIR, PROJECT_ROOT, type ResolvedDatabase } from "
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { localSecret } from "./local-secrets.ts";
 import { isBuildFresh } from "./next-build.ts";
-import { runToCompletion, startChild, stopChildren } from "./children.ts";
+import { runToCompletion, startChild, stopChildren, waitForHttp } from "./children.ts";
 import { EMULATOR_MAIN, startEmulatorProcess } from "./emulator-process.ts";
 
 export interface StackOptions {

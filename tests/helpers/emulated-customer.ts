@@ -117,7 +117,7 @@ export interface ScriptOptions {
 export async function runCustomerScript(o: ScriptOptions) {
   const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
   const location = o.location ?? "westeurope";
-  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: o.emulatorUrl, credentialScopes: [ARM_SCOPE] });
+  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: o.emulatorUrl });
   const rg = `rg-${o.vaultName}`;
   await rm.resourceGroups.createOrUpdate(rg, { location });
   const vaultId = `/subscriptions/${o.tenant.subscription}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${o.vaultName}`;

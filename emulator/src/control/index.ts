@@ -6,19 +6,34 @@ import { faultSpecSchema } from "../core/faults.js";
 import { parseWorld } from "../core/world.js";
 import { dumpState } from "./dump.js";
 
-const settingsSchema = z.object({
-  rolePropagationSeconds: z.number().min(0),
-  armWritesPerSecond: z.number().positive(),
-  armWriteBurst: z.number().int().positive(),
-  lroSeconds: z.number().min(0),
-}).partial().strict();
+const settingsSchema = z
+  .object({
+    rolePropagationSeconds: z.number().min(0),
+    armWritesPerSecond: z.number().positive(),
+    armWriteBurst: z.number().int().positive(),
+    lroSeconds: z.number().min(0),
+  })
+  .partial()
+  .strict();
 
 const advanceSchema = z.object({ seconds: z.number() });
-const setClockSchema = z.union([z.object({ now: z.iso.datetime({ offset: true }) }), z.object({ nowMs: z.number().int() })]);
+const setClockSchema = z.union([
+  z.object({ now: z.iso.datetime({ offset: true }) }),
+  z.object({ nowMs: z.number().int() }),
+]);
 
 function invalid(reply: FastifyReply, error: z.ZodError | Error): FastifyReply {
-  const issues = error instanceof z.ZodError ? error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined;
-  return reply.code(400).send({ error: { code: "InvalidRequest", message: error instanceof z.ZodError ? "The request body is not valid." : error.message, issues } });
+  const issues =
+    error instanceof z.ZodError
+      ? error.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
+      : undefined;
+  return reply.code(400).send({
+    error: {
+      code: "InvalidRequest",
+      message: error instanceof z.ZodError ? "The request body is not valid." : error.message,
+      issues,
+    },
+  });
 }
 
 /**
@@ -32,9 +47,17 @@ export function createControlService(emu: Emulator) {
         // `curl -X POST .../reset -H content-type:application/json` with no body is a reset, not an error.
         s.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
           const text = String(body).trim();
-          try { done(null, text ? JSON.parse(text) : undefined); } catch (e) { done(e as Error); }
+          try {
+            done(null, text ? JSON.parse(text) : undefined);
+          } catch (e) {
+            done(e as Error);
+          }
         });
-        s.get("/_emulator/health", async () => ({ status: "ok", baseUrl: emu.baseUrl, now: emu.clock.now().toISOString() }));
+        s.get("/_emulator/health", async () => ({
+          status: "ok",
+          baseUrl: emu.baseUrl,
+          now: emu.clock.now().toISOString(),
+        }));
         s.get("/_emulator/state", async () => dumpState(emu));
 
         const load = async (body: unknown, reply: FastifyReply) => {
@@ -47,17 +70,29 @@ export function createControlService(emu: Emulator) {
           return reply.send({ status: "reset", tenants: emu.directory.listTenants().length });
         };
         s.post("/_emulator/reset", async (req, reply) => load(req.body, reply));
-        s.put("/_emulator/world", async (req, reply) => (req.body ? load(req.body, reply) : invalid(reply, new Error("A world JSON body is required."))));
+        s.put("/_emulator/world", async (req, reply) =>
+          req.body ? load(req.body, reply) : invalid(reply, new Error("A world JSON body is required.")),
+        );
 
         s.get("/_emulator/faults", async () => ({ value: emu.faults.list() }));
         s.post("/_emulator/faults", async (req, reply) => {
           const parsed = faultSpecSchema.safeParse(req.body ?? {});
           if (!parsed.success) return invalid(reply, parsed.error);
-          try { return reply.code(201).send(emu.faults.add(parsed.data)); } catch (e) { return invalid(reply, e as Error); }
+          try {
+            return reply.code(201).send(emu.faults.add(parsed.data));
+          } catch (e) {
+            return invalid(reply, e as Error);
+          }
         });
-        s.delete("/_emulator/faults", async (_req, reply) => { emu.faults.clear(); return reply.code(204).send(); });
+        s.delete("/_emulator/faults", async (_req, reply) => {
+          emu.faults.clear();
+          return reply.code(204).send();
+        });
         s.delete<{ Params: { id: string } }>("/_emulator/faults/:id", async (req, reply) =>
-          emu.faults.remove(req.params.id) ? reply.code(204).send() : reply.code(404).send({ error: { code: "NotFound", message: "No such fault." } }));
+          emu.faults.remove(req.params.id)
+            ? reply.code(204).send()
+            : reply.code(404).send({ error: { code: "NotFound", message: "No such fault." } }),
+        );
 
         s.get("/_emulator/clock", async () => emu.clock.describe());
         s.post("/_emulator/clock/advance", async (req, reply) => {

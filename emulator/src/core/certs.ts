@@ -17,27 +17,44 @@ const DAY_MS = 86_400_000;
  */
 export async function ensureTls(dataDir: string): Promise<TlsMaterial> {
   const dir = path.join(dataDir, "tls");
-  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  const files = {
+    ca: path.join(dir, "ca.pem"),
+    cert: path.join(dir, "cert.pem"),
+    key: path.join(dir, "key.pem"),
+  };
   if (existsSync(files.ca) && existsSync(files.cert) && existsSync(files.key) && stillValid(files.cert)) {
     return { caFile: files.ca, cert: readFileSync(files.cert, "utf8"), key: readFileSync(files.key, "utf8") };
   }
   mkdirSync(dir, { recursive: true });
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const ca = await generate([{ name: "commonName", value: "Crosskey Emulator Local CA" }], {
-    keySize: 2048, algorithm: "sha256", notBeforeDate, notAfterDate: new Date(Date.now() + 3650 * DAY_MS),
+    keySize: 2048,
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate: new Date(Date.now() + 3650 * DAY_MS),
     extensions: [
       { name: "basicConstraints", cA: true, critical: true },
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
   const server = await generate([{ name: "commonName", value: "localhost" }], {
-    keySize: 2048, algorithm: "sha256", notBeforeDate, notAfterDate: new Date(Date.now() + 825 * DAY_MS),
+    keySize: 2048,
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate: new Date(Date.now() + 825 * DAY_MS),
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   writeFileSync(files.ca, ca.cert);

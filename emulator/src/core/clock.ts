@@ -30,6 +30,10 @@ export class Clock {
   }
 
   describe(): { now: string; nowSeconds: number; offsetSeconds: number } {
-    return { now: this.now().toISOString(), nowSeconds: this.nowSeconds(), offsetSeconds: Math.round(this.offsetMs / 1000) };
+    return {
+      now: this.now().toISOString(),
+      nowSeconds: this.nowSeconds(),
+      offsetSeconds: Math.round(this.offsetMs / 1000),
+    };
   }
 }

@@ -16,7 +16,12 @@ export interface Settings {
   lroSeconds: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rolePropagationSeconds: 0, armWritesPerSecond: 10, armWriteBurst: 200, lroSeconds: 1 };
+export const DEFAULT_SETTINGS: Settings = {
+  rolePropagationSeconds: 0,
+  armWritesPerSecond: 10,
+  armWriteBurst: 200,
+  lroSeconds: 1,
+};
 
 export type FederationResult =
   | { ok: true; accessToken: string; claims: Record<string, unknown> }
@@ -27,7 +32,12 @@ export interface Federation {
    * What an Azure service does for a CMK resource: the UAMI's token for api://AzureADTokenExchange, presented
    * as client_assertion for `federatedClientId` in `tenantId`, for `resource` (e.g. https://vault.azure.net).
    */
-  acquireForUami(input: { uamiResourceId: string; federatedClientId: string; tenantId: string; resource: string }): Promise<FederationResult>;
+  acquireForUami(input: {
+    uamiResourceId: string;
+    federatedClientId: string;
+    tenantId: string;
+    resource: string;
+  }): Promise<FederationResult>;
 }
 
 /** The object every service module receives (CONTRACT.md). Stores are rebuilt by `reset`. */

@@ -17,11 +17,19 @@ export class DirectoryStore {
   constructor(private readonly now: () => Date) {}
 
   reset(world: World): void {
-    this.tenants.clear(); this.applications.clear(); this.servicePrincipals.clear();
+    this.tenants.clear();
+    this.applications.clear();
+    this.servicePrincipals.clear();
     const created = this.now().toISOString();
     for (const t of world.tenants) {
       const users = t.users.map((u): User => ({ ...u, tenantId: t.id }));
-      this.tenants.set(lc(t.id), { id: t.id, displayName: t.displayName, domains: t.domains, defaultDomain: t.domains[0] ?? "", users });
+      this.tenants.set(lc(t.id), {
+        id: t.id,
+        displayName: t.displayName,
+        domains: t.domains,
+        defaultDomain: t.domains[0] ?? "",
+        users,
+      });
     }
     for (const a of world.applications) {
       const assignments = new Map<string, string[]>();
@@ -31,30 +39,58 @@ export class DirectoryStore {
         assignments.set(u.id, [...(assignments.get(u.id) ?? []), role]);
       }
       this.applications.set(lc(a.appId), {
-        id: a.objectId ?? stableId(`application:${a.appId}`), appId: a.appId, displayName: a.displayName,
-        publisherDomain: a.publisherDomain ?? this.getTenant(a.homeTenantId)?.defaultDomain ?? "", publisherName: a.publisherName,
-        homeTenantId: a.homeTenantId, signInAudience: a.signInAudience, identifierUris: a.identifierUris,
-        redirectUris: a.redirectUris, appRoles: a.appRoles, appRoleAssignments: assignments,
+        id: a.objectId ?? stableId(`application:${a.appId}`),
+        appId: a.appId,
+        displayName: a.displayName,
+        publisherDomain: a.publisherDomain ?? this.getTenant(a.homeTenantId)?.defaultDomain ?? "",
+        publisherName: a.publisherName,
+        homeTenantId: a.homeTenantId,
+        signInAudience: a.signInAudience,
+        identifierUris: a.identifierUris,
+        redirectUris: a.redirectUris,
+        appRoles: a.appRoles,
+        appRoleAssignments: assignments,
         clientSecrets: a.clientSecrets.map((s) => s.value),
-        federatedIdentityCredentials: a.federatedIdentityCredentials.map((f) => ({ ...f, id: f.id ?? stableId(`fic:${a.appId}:${f.name}`), description: f.description ?? null })),
-        owners: a.owners, createdDateTime: created,
+        federatedIdentityCredentials: a.federatedIdentityCredentials.map((f) => ({
+          ...f,
+          id: f.id ?? stableId(`fic:${a.appId}:${f.name}`),
+          description: f.description ?? null,
+        })),
+        owners: a.owners,
+        createdDateTime: created,
       });
-      this.createServicePrincipal(a.homeTenantId, a.appId, { id: a.servicePrincipalId ?? stableId(`sp:${a.homeTenantId}:${a.appId}`), graphAppRoles: a.graphAppRoles });
+      this.createServicePrincipal(a.homeTenantId, a.appId, {
+        id: a.servicePrincipalId ?? stableId(`sp:${a.homeTenantId}:${a.appId}`),
+        graphAppRoles: a.graphAppRoles,
+      });
     }
     this.uamis = world.userAssignedIdentities.map((u) => ({
-      id: u.resourceId, resourceId: u.resourceId, name: u.name ?? u.resourceId.split("/").pop() ?? "",
-      clientId: u.clientId, principalId: u.principalId, tenantId: u.tenantId, location: u.location,
+      id: u.resourceId,
+      resourceId: u.resourceId,
+      name: u.name ?? u.resourceId.split("/").pop() ?? "",
+      clientId: u.clientId,
+      principalId: u.principalId,
+      tenantId: u.tenantId,
+      location: u.location,
     }));
     for (const [i, u] of this.uamis.entries()) {
       this.servicePrincipals.set(key(u.tenantId, u.clientId), {
-        id: u.principalId, appId: u.clientId, tenantId: u.tenantId, displayName: u.name, appOwnerOrganizationId: null,
-        servicePrincipalType: "ManagedIdentity", signInAudience: "AzureADMyOrg", accountEnabled: true,
-        graphAppRoles: world.userAssignedIdentities[i]?.graphAppRoles ?? [], alternativeNames: ["isExplicit=True", u.resourceId],
+        id: u.principalId,
+        appId: u.clientId,
+        tenantId: u.tenantId,
+        displayName: u.name,
+        appOwnerOrganizationId: null,
+        servicePrincipalType: "ManagedIdentity",
+        signInAudience: "AzureADMyOrg",
+        accountEnabled: true,
+        graphAppRoles: world.userAssignedIdentities[i]?.graphAppRoles ?? [],
+        alternativeNames: ["isExplicit=True", u.resourceId],
         createdDateTime: created,
       });
     }
     for (const sp of world.servicePrincipals) {
-      if (!this.findServicePrincipal(sp.tenantId, sp.appId)) this.createServicePrincipal(sp.tenantId, sp.appId, { id: sp.id, graphAppRoles: sp.graphAppRoles });
+      if (!this.findServicePrincipal(sp.tenantId, sp.appId))
+        this.createServicePrincipal(sp.tenantId, sp.appId, { id: sp.id, graphAppRoles: sp.graphAppRoles });
     }
   }
 
@@ -99,9 +135,17 @@ export class DirectoryStore {
     const fp = findFirstPartyApp(appId);
     if (!fp || !this.getTenant(tenantId)) return undefined;
     return {
-      id: stableId(`sp:${lc(tenantId)}:${fp.appId}`), appId: fp.appId, tenantId, displayName: fp.displayName,
-      appOwnerOrganizationId: MICROSOFT_TENANT_ID, servicePrincipalType: "Application", signInAudience: "AzureADMultipleOrgs",
-      accountEnabled: true, graphAppRoles: [], alternativeNames: [], createdDateTime: "2015-01-01T00:00:00Z",
+      id: stableId(`sp:${lc(tenantId)}:${fp.appId}`),
+      appId: fp.appId,
+      tenantId,
+      displayName: fp.displayName,
+      appOwnerOrganizationId: MICROSOFT_TENANT_ID,
+      servicePrincipalType: "Application",
+      signInAudience: "AzureADMultipleOrgs",
+      accountEnabled: true,
+      graphAppRoles: [],
+      alternativeNames: [],
+      createdDateTime: "2015-01-01T00:00:00Z",
     };
   }
 
@@ -111,19 +155,33 @@ export class DirectoryStore {
 
   listServicePrincipals(tenantId: string): ServicePrincipal[] {
     const own = [...this.servicePrincipals.values()].filter((sp) => lc(sp.tenantId) === lc(tenantId));
-    const firstParty = FIRST_PARTY_APPS.map((a) => this.findServicePrincipal(tenantId, a.appId)).filter((sp) => sp !== undefined);
+    const firstParty = FIRST_PARTY_APPS.map((a) => this.findServicePrincipal(tenantId, a.appId)).filter(
+      (sp) => sp !== undefined,
+    );
     return [...own, ...firstParty];
   }
 
   /** Creates the app's SP in the tenant (consent, Graph POST): a new object id per tenant, same appId. */
-  createServicePrincipal(tenantId: string, appId: string, opts: { id?: string; graphAppRoles?: string[] } = {}): ServicePrincipal {
+  createServicePrincipal(
+    tenantId: string,
+    appId: string,
+    opts: { id?: string; graphAppRoles?: string[] } = {},
+  ): ServicePrincipal {
     const app = this.getApplication(appId);
     const tenant = this.getTenant(tenantId);
     if (!app || !tenant) throw new Error(`cannot create service principal for ${appId} in ${tenantId}`);
     const sp: ServicePrincipal = {
-      id: opts.id ?? newId(), appId: app.appId, tenantId: tenant.id, displayName: app.displayName,
-      appOwnerOrganizationId: app.homeTenantId, servicePrincipalType: "Application", signInAudience: app.signInAudience,
-      accountEnabled: true, graphAppRoles: opts.graphAppRoles ?? [], alternativeNames: [], createdDateTime: this.now().toISOString(),
+      id: opts.id ?? newId(),
+      appId: app.appId,
+      tenantId: tenant.id,
+      displayName: app.displayName,
+      appOwnerOrganizationId: app.homeTenantId,
+      servicePrincipalType: "Application",
+      signInAudience: app.signInAudience,
+      accountEnabled: true,
+      graphAppRoles: opts.graphAppRoles ?? [],
+      alternativeNames: [],
+      createdDateTime: this.now().toISOString(),
     };
     this.servicePrincipals.set(key(tenant.id, app.appId), sp);
     return sp;
@@ -148,7 +206,10 @@ export class DirectoryStore {
   dump(): unknown {
     return {
       tenants: this.listTenants().map((t) => ({ ...t, users: t.users.map(({ password: _p, ...u }) => u) })),
-      applications: this.listApplications().map(({ clientSecrets: _s, appRoleAssignments, ...a }) => ({ ...a, appRoleAssignments: Object.fromEntries(appRoleAssignments) })),
+      applications: this.listApplications().map(({ clientSecrets: _s, appRoleAssignments, ...a }) => ({
+        ...a,
+        appRoleAssignments: Object.fromEntries(appRoleAssignments),
+      })),
       servicePrincipals: [...this.servicePrincipals.values()],
       userAssignedIdentities: this.uamis,
     };

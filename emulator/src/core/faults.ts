@@ -18,7 +18,11 @@ export const faultSpecSchema = z.object({
   count: z.number().int().min(0).default(1),
   retryAfterSeconds: z.number().int().min(0).optional(),
   lroOutcome: z
-    .object({ status: z.enum(["Failed", "Canceled"]), code: z.string().optional(), message: z.string().optional() })
+    .object({
+      status: z.enum(["Failed", "Canceled"]),
+      code: z.string().optional(),
+      message: z.string().optional(),
+    })
     .optional(),
 });
 export type FaultSpec = z.infer<typeof faultSpecSchema>;

@@ -14,4 +14,5 @@ export const randomToken = (bytes = 32): string => randomBytes(bytes).toString("
 /** Entra's timestamp format in error bodies: `2016-01-09 02:02:12Z`. */
 export const entraTimestamp = (d: Date): string => `${d.toISOString().slice(0, 19).replace("T", " ")}Z`;
 
-export const isGuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+export const isGuid = (s: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

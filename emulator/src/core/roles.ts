@@ -9,16 +9,24 @@ export const DIRECTORY_ROLES = {
 } as const;
 
 export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
-export const DIRECTORY_ROLE_NAMES = Object.keys(DIRECTORY_ROLES) as [DirectoryRoleName, ...DirectoryRoleName[]];
+export const DIRECTORY_ROLE_NAMES = Object.keys(DIRECTORY_ROLES) as [
+  DirectoryRoleName,
+  ...DirectoryRoleName[],
+];
 
 // Who may grant tenant-wide admin consent: https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent
 export const CONSENT_ADMIN_ROLES: readonly DirectoryRoleName[] = [
-  "Global Administrator", "Privileged Role Administrator", "Cloud Application Administrator", "Application Administrator",
+  "Global Administrator",
+  "Privileged Role Administrator",
+  "Cloud Application Administrator",
+  "Application Administrator",
 ];
 
 // Who may create service principals and write app credentials (microsoft.directory/applications/credentials/update).
 export const APP_ADMIN_ROLES: readonly DirectoryRoleName[] = [
-  "Global Administrator", "Cloud Application Administrator", "Application Administrator",
+  "Global Administrator",
+  "Cloud Application Administrator",
+  "Application Administrator",
 ];
 
 export const hasAnyRole = (roles: readonly string[], allowed: readonly DirectoryRoleName[]): boolean =>

@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SignJWT, jwtVerify, type JWTPayload } from "jose";
@@ -19,7 +25,10 @@ export class TokenService {
   private readonly publicKey: KeyObject;
   readonly kid: string;
 
-  constructor(dataDir: string, private readonly clock: Clock) {
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock,
+  ) {
     this.privateKey = loadOrCreateKey(path.join(dataDir, "signing-key.pem"));
     this.publicKey = createPublicKey(this.privateKey);
     const spki = this.publicKey.export({ type: "spki", format: "der" });
@@ -33,7 +42,10 @@ export class TokenService {
   }
 
   /** Verifies signature, audience (one of) and time per the emulator clock; jose error codes (ERR_JWT_EXPIRED…) pass through. */
-  async verify(jwt: string, options: { audiences?: string[]; issuer?: string | string[] } = {}): Promise<Claims> {
+  async verify(
+    jwt: string,
+    options: { audiences?: string[]; issuer?: string | string[] } = {},
+  ): Promise<Claims> {
     const { payload } = await jwtVerify(jwt, this.publicKey, {
       algorithms: ["RS256"],
       audience: options.audiences,
@@ -45,7 +57,19 @@ export class TokenService {
 
   jwks(issuer?: string): JsonWebKeySet {
     const jwk = this.publicKey.export({ format: "jwk" });
-    return { keys: [{ kty: "RSA", use: "sig", kid: this.kid, x5t: this.kid, n: jwk.n, e: jwk.e, ...(issuer ? { issuer } : {}) }] };
+    return {
+      keys: [
+        {
+          kty: "RSA",
+          use: "sig",
+          kid: this.kid,
+          x5t: this.kid,
+          n: jwk.n,
+          e: jwk.e,
+          ...(issuer ? { issuer } : {}),
+        },
+      ],
+    };
   }
 }
 

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { armWorldSchema } from "../arm/index.js";
 import { DIRECTORY_ROLE_NAMES } from "./roles.js";
 
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
 
 export const userSchema = z.object({
   id: guid,
@@ -52,7 +54,9 @@ export const applicationSchema = z.object({
   homeTenantId: guid,
   signInAudience: z.enum(["AzureADMyOrg", "AzureADMultipleOrgs"]),
   identifierUris: z.array(z.string()).default([]),
-  redirectUris: z.object({ web: z.array(z.string()).default([]), spa: z.array(z.string()).default([]) }).prefault({}),
+  redirectUris: z
+    .object({ web: z.array(z.string()).default([]), spa: z.array(z.string()).default([]) })
+    .prefault({}),
   appRoles: z.array(appRoleSchema).default([]),
   /** User → app role (by `value`) on the app's service principal in the user's tenant. */
   appRoleAssignments: z.array(z.object({ user: z.string(), role: z.string() })).default([]),
@@ -66,7 +70,11 @@ export const applicationSchema = z.object({
 });
 
 export const uamiSchema = z.object({
-  resourceId: z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i),
+  resourceId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i,
+    ),
   name: z.string().optional(),
   clientId: guid,
   principalId: guid,
@@ -107,7 +115,9 @@ export function parseWorld(input: unknown, baseUrl: string): World {
   const world = worldSchema.parse(substitute(input, baseUrl));
   const subs = world.tenants.flatMap((t) => t.subscriptions.map((s) => ({ ...s, tenantId: t.id })));
   for (const s of subs) {
-    if (!world.arm.subscriptions.some((a) => a.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase())) {
+    if (
+      !world.arm.subscriptions.some((a) => a.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase())
+    ) {
       world.arm.subscriptions.push(s);
     }
   }

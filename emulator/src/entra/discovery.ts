@@ -5,86 +5,127 @@ import { resolveTenantSegment, v1Issuer, v2Issuer } from "./tenant.js";
 
 /** OIDC discovery documents (AZURE_CONTRACTS §1.3), JWKS and MSAL's instance discovery (§1.4). */
 export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): void {
-  const cached = (reply: FastifyReply) => reply.header("cache-control", "max-age=86400, private").header("access-control-allow-origin", "*");
+  const cached = (reply: FastifyReply) =>
+    reply.header("cache-control", "max-age=86400, private").header("access-control-allow-origin", "*");
   const fail = (reply: FastifyReply, e: unknown) => {
     if (!(e instanceof AadError)) throw e;
     return reply.code(400).send(toErrorBody(e, emu.clock.now(), emu.baseUrl));
   };
 
-  app.get<{ Params: { tenant: string } }>("/:tenant/v2.0/.well-known/openid-configuration", { config: { operation: "discovery" } }, async (req, reply) => {
-    const base = emu.baseUrl;
-    try {
-      const seg = resolveTenantSegment(emu, req.params.tenant);
-      // Multi-tenant aliases keep their name in endpoints and advertise the `{tenantid}` issuer template.
-      const t = seg.kind === "tenant" ? seg.tenant.id : seg.name;
-      const issuer = seg.kind === "tenant" ? v2Issuer(emu, t) : `${base}/{tenantid}/v2.0`;
-      return cached(reply).send({
-        token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-        jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
-        response_modes_supported: ["query", "fragment", "form_post"],
-        subject_types_supported: ["pairwise"],
-        id_token_signing_alg_values_supported: ["RS256"],
-        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-        scopes_supported: ["openid", "profile", "email", "offline_access"],
-        issuer,
-        request_uri_parameter_supported: false,
-        userinfo_endpoint: "https://graph.microsoft.com/oidc/userinfo",
-        authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
-        device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
-        http_logout_supported: true,
-        frontchannel_logout_supported: true,
-        end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
-        claims_supported: ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"],
-        kerberos_endpoint: `${base}/${t}/kerberos`,
-        tenant_region_scope: "EU",
-        cloud_instance_name: "microsoftonline.com",
-        cloud_graph_host_name: "graph.windows.net",
-        msgraph_host: "graph.microsoft.com",
-        rbac_url: "https://pas.windows.net",
-      });
-    } catch (e) {
-      return fail(reply, e);
-    }
-  });
+  app.get<{ Params: { tenant: string } }>(
+    "/:tenant/v2.0/.well-known/openid-configuration",
+    { config: { operation: "discovery" } },
+    async (req, reply) => {
+      const base = emu.baseUrl;
+      try {
+        const seg = resolveTenantSegment(emu, req.params.tenant);
+        // Multi-tenant aliases keep their name in endpoints and advertise the `{tenantid}` issuer template.
+        const t = seg.kind === "tenant" ? seg.tenant.id : seg.name;
+        const issuer = seg.kind === "tenant" ? v2Issuer(emu, t) : `${base}/{tenantid}/v2.0`;
+        return cached(reply).send({
+          token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
+          token_endpoint_auth_methods_supported: [
+            "client_secret_post",
+            "private_key_jwt",
+            "client_secret_basic",
+          ],
+          jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
+          response_modes_supported: ["query", "fragment", "form_post"],
+          subject_types_supported: ["pairwise"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+          scopes_supported: ["openid", "profile", "email", "offline_access"],
+          issuer,
+          request_uri_parameter_supported: false,
+          userinfo_endpoint: "https://graph.microsoft.com/oidc/userinfo",
+          authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
+          device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
+          http_logout_supported: true,
+          frontchannel_logout_supported: true,
+          end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
+          claims_supported: [
+            "sub",
+            "iss",
+            "cloud_instance_name",
+            "cloud_instance_host_name",
+            "cloud_graph_host_name",
+            "msgraph_host",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "acr",
+            "nonce",
+            "preferred_username",
+            "name",
+            "tid",
+            "ver",
+            "at_hash",
+            "c_hash",
+            "email",
+          ],
+          kerberos_endpoint: `${base}/${t}/kerberos`,
+          tenant_region_scope: "EU",
+          cloud_instance_name: "microsoftonline.com",
+          cloud_graph_host_name: "graph.windows.net",
+          msgraph_host: "graph.microsoft.com",
+          rbac_url: "https://pas.windows.net",
+        });
+      } catch (e) {
+        return fail(reply, e);
+      }
+    },
+  );
 
-  app.get<{ Params: { tenant: string } }>("/:tenant/.well-known/openid-configuration", { config: { operation: "discovery" } }, async (req, reply) => {
-    const base = emu.baseUrl;
-    try {
-      const seg = resolveTenantSegment(emu, req.params.tenant);
-      const t = seg.kind === "tenant" ? seg.tenant.id : seg.name;
-      return cached(reply).send({
-        token_endpoint: `${base}/${t}/oauth2/token`,
-        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-        jwks_uri: `${base}/common/discovery/keys`,
-        response_modes_supported: ["query", "fragment", "form_post"],
-        subject_types_supported: ["pairwise"],
-        id_token_signing_alg_values_supported: ["RS256"],
-        response_types_supported: ["code", "id_token", "code id_token", "token id_token", "token"],
-        scopes_supported: ["openid"],
-        issuer: seg.kind === "tenant" ? v1Issuer(t) : "https://sts.windows.net/{tenantid}/",
-        authorization_endpoint: `${base}/${t}/oauth2/authorize`,
-        end_session_endpoint: `${base}/${t}/oauth2/logout`,
-        cloud_instance_name: "microsoftonline.com",
-        msgraph_host: "graph.microsoft.com",
-      });
-    } catch (e) {
-      return fail(reply, e);
-    }
-  });
+  app.get<{ Params: { tenant: string } }>(
+    "/:tenant/.well-known/openid-configuration",
+    { config: { operation: "discovery" } },
+    async (req, reply) => {
+      const base = emu.baseUrl;
+      try {
+        const seg = resolveTenantSegment(emu, req.params.tenant);
+        const t = seg.kind === "tenant" ? seg.tenant.id : seg.name;
+        return cached(reply).send({
+          token_endpoint: `${base}/${t}/oauth2/token`,
+          token_endpoint_auth_methods_supported: [
+            "client_secret_post",
+            "private_key_jwt",
+            "client_secret_basic",
+          ],
+          jwks_uri: `${base}/common/discovery/keys`,
+          response_modes_supported: ["query", "fragment", "form_post"],
+          subject_types_supported: ["pairwise"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          response_types_supported: ["code", "id_token", "code id_token", "token id_token", "token"],
+          scopes_supported: ["openid"],
+          issuer: seg.kind === "tenant" ? v1Issuer(t) : "https://sts.windows.net/{tenantid}/",
+          authorization_endpoint: `${base}/${t}/oauth2/authorize`,
+          end_session_endpoint: `${base}/${t}/oauth2/logout`,
+          cloud_instance_name: "microsoftonline.com",
+          msgraph_host: "graph.microsoft.com",
+        });
+      } catch (e) {
+        return fail(reply, e);
+      }
+    },
+  );
 
   const keys = async (_req: unknown, reply: FastifyReply) => cached(reply).send(emu.tokens.jwks());
   app.get("/:tenant/discovery/v2.0/keys", { config: { operation: "discovery" } }, keys);
   app.get("/:tenant/discovery/keys", { config: { operation: "discovery" } }, keys);
 
-  app.get<{ Querystring: { authorization_endpoint?: string } }>("/common/discovery/instance", { config: { operation: "discovery" } }, async (req, reply) => {
-    const base = emu.baseUrl;
-    const host = new URL(base).host;
-    const tenant = /\/\/[^/]+\/([^/]+)\//.exec(req.query.authorization_endpoint ?? "")?.[1] ?? "common";
-    return cached(reply).send({
-      tenant_discovery_endpoint: `${base}/${tenant}/v2.0/.well-known/openid-configuration`,
-      "api-version": "1.1",
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
-    });
-  });
+  app.get<{ Querystring: { authorization_endpoint?: string } }>(
+    "/common/discovery/instance",
+    { config: { operation: "discovery" } },
+    async (req, reply) => {
+      const base = emu.baseUrl;
+      const host = new URL(base).host;
+      const tenant = /\/\/[^/]+\/([^/]+)\//.exec(req.query.authorization_endpoint ?? "")?.[1] ?? "common";
+      return cached(reply).send({
+        tenant_discovery_endpoint: `${base}/${tenant}/v2.0/.well-known/openid-configuration`,
+        "api-version": "1.1",
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      });
+    },
+  );
 }

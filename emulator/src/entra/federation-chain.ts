@@ -14,18 +14,34 @@ import { resolveTenantSegment } from "./tenant.js";
  */
 export function createFederation(emu: Emulator, state: EntraState): Federation {
   return {
-    async acquireForUami({ uamiResourceId, federatedClientId, tenantId, resource }): Promise<FederationResult> {
+    async acquireForUami({
+      uamiResourceId,
+      federatedClientId,
+      tenantId,
+      resource,
+    }): Promise<FederationResult> {
       try {
         const uami = emu.directory.getUamiByResourceId(uamiResourceId);
-        if (!uami) throw new AadError("invalid_request", 700016, `Managed identity '${uamiResourceId}' was not found.`);
+        if (!uami)
+          throw new AadError(
+            "invalid_request",
+            700016,
+            `Managed identity '${uamiResourceId}' was not found.`,
+          );
         const assertion = await issueManagedIdentityToken(emu, uami, TOKEN_EXCHANGE_AUDIENCE);
         const body = {
-          grant_type: "client_credentials", client_id: federatedClientId, scope: resourceToScope(resource),
-          client_assertion_type: JWT_BEARER, client_assertion: assertion.token,
+          grant_type: "client_credentials",
+          client_id: federatedClientId,
+          scope: resourceToScope(resource),
+          client_assertion_type: JWT_BEARER,
+          client_assertion: assertion.token,
         };
         const seg = resolveTenantSegment(emu, tenantId);
         const result = await clientCredentialsGrant({
-          emu, state, seg, body,
+          emu,
+          state,
+          seg,
+          body,
           creds: { clientId: federatedClientId, assertion: assertion.token, assertionType: JWT_BEARER },
         });
         const accessToken = String(result.body.access_token);

@@ -21,7 +21,17 @@ export function createEntraService(emu: Emulator) {
       void app.register(async (scope) => {
         await scope.register(formbody);
         installFaultHook(scope, emu, "entra", (status) =>
-          toErrorBody(new AadError(status === 429 ? "temporarily_unavailable" : "server_error", status === 429 ? 50196 : 90033, "Injected fault: the service is temporarily unavailable.", status), emu.clock.now(), emu.baseUrl));
+          toErrorBody(
+            new AadError(
+              status === 429 ? "temporarily_unavailable" : "server_error",
+              status === 429 ? 50196 : 90033,
+              "Injected fault: the service is temporarily unavailable.",
+              status,
+            ),
+            emu.clock.now(),
+            emu.baseUrl,
+          ),
+        );
         registerDiscoveryRoutes(scope, emu);
         registerAuthorizeRoutes(scope, emu, state);
         registerTokenRoutes(scope, emu, state);

@@ -22,19 +22,29 @@ export interface IssuedToken {
 
 /** Delegated scopes granted for `.default`: the static permissions first-party clients such as the Azure CLI hold. */
 const DEFAULT_DELEGATED: Record<string, string> = {
-  [GRAPH_APP_ID]: "Application.ReadWrite.All AuditLog.Read.All Directory.AccessAsUser.All Group.ReadWrite.All User.ReadWrite.All",
+  [GRAPH_APP_ID]:
+    "Application.ReadWrite.All AuditLog.Read.All Directory.AccessAsUser.All Group.ReadWrite.All User.ReadWrite.All",
 };
 
 /** An access token with the claims of AZURE_CONTRACTS §1.6, v1 or v2 as the resource dictates. */
-export async function issueAccessToken(emu: Emulator, subject: TokenSubject, resource: ResourceRef, lifetime = ACCESS_TOKEN_SECONDS): Promise<IssuedToken> {
+export async function issueAccessToken(
+  emu: Emulator,
+  subject: TokenSubject,
+  resource: ResourceRef,
+  lifetime = ACCESS_TOKEN_SECONDS,
+): Promise<IssuedToken> {
   const now = emu.clock.nowSeconds();
   const v1 = resource.version === 1;
   const claims: Record<string, unknown> = {
     aud: resource.audience,
     iss: v1 ? v1Issuer(subject.tenantId) : v2Issuer(emu, subject.tenantId),
-    iat: now, nbf: now, exp: now + lifetime,
+    iat: now,
+    nbf: now,
+    exp: now + lifetime,
     aio: randomToken(24),
-    ...(v1 ? { appid: subject.clientId, appidacr: subject.acr } : { azp: subject.clientId, azpacr: subject.acr }),
+    ...(v1
+      ? { appid: subject.clientId, appidacr: subject.acr }
+      : { azp: subject.clientId, azpacr: subject.acr }),
     ...(v1 ? { idp: v1Issuer(subject.tenantId) } : {}),
     rh: `0.${randomToken(12)}.`,
     tid: subject.tenantId,
@@ -49,10 +59,14 @@ export async function issueAccessToken(emu: Emulator, subject: TokenSubject, res
   } else {
     const u = subject.user;
     const scp = resource.permissions.includes(".default")
-      ? DEFAULT_DELEGATED[resource.appId] ?? "user_impersonation"
+      ? (DEFAULT_DELEGATED[resource.appId] ?? "user_impersonation")
       : resource.permissions.join(" ");
     Object.assign(claims, {
-      idtyp: "user", oid: u.id, sub: pairwiseSub(u.id, subject.clientId), name: u.displayName, scp,
+      idtyp: "user",
+      oid: u.id,
+      sub: pairwiseSub(u.id, subject.clientId),
+      name: u.displayName,
+      scp,
       ...(v1 ? { upn: u.upn, unique_name: u.upn, amr: ["pwd"], acr: "1" } : { preferred_username: u.upn }),
     });
     const wids = u.directoryRoles.map((r) => DIRECTORY_ROLES[r]);
@@ -64,14 +78,30 @@ export async function issueAccessToken(emu: Emulator, subject: TokenSubject, res
 }
 
 /** A v2 id_token for `clientId`; app roles assigned to the user on that app appear as `roles` (Entra does this). */
-export async function issueIdToken(emu: Emulator, user: User, clientId: string, nonce?: string): Promise<string> {
+export async function issueIdToken(
+  emu: Emulator,
+  user: User,
+  clientId: string,
+  nonce?: string,
+): Promise<string> {
   const now = emu.clock.nowSeconds();
   const roles = emu.directory.getApplication(clientId)?.appRoleAssignments.get(user.id) ?? [];
   return emu.tokens.issue({
-    aud: clientId, iss: v2Issuer(emu, user.tenantId), iat: now, nbf: now, exp: now + ACCESS_TOKEN_SECONDS,
+    aud: clientId,
+    iss: v2Issuer(emu, user.tenantId),
+    iat: now,
+    nbf: now,
+    exp: now + ACCESS_TOKEN_SECONDS,
     ...(nonce ? { nonce } : {}),
-    name: user.displayName, oid: user.id, preferred_username: user.upn, email: user.upn,
-    rh: `0.${randomToken(12)}.`, sub: pairwiseSub(user.id, clientId), tid: user.tenantId, uti: randomToken(16), ver: "2.0",
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.upn,
+    email: user.upn,
+    rh: `0.${randomToken(12)}.`,
+    sub: pairwiseSub(user.id, clientId),
+    tid: user.tenantId,
+    uti: randomToken(16),
+    ver: "2.0",
     ...(roles.length > 0 ? { roles } : {}),
   });
 }

@@ -21,11 +21,17 @@ export interface ParsedScopes {
 
 const norm = (s: string) => s.toLowerCase().replace(/\/+$/, "");
 
-export function lookupResource(emu: Emulator, identifier: string): Omit<ResourceRef, "permissions" | "audience"> | undefined {
+export function lookupResource(
+  emu: Emulator,
+  identifier: string,
+): Omit<ResourceRef, "permissions" | "audience"> | undefined {
   const k = norm(identifier);
   const fp = FIRST_PARTY_APPS.find((a) => a.appId === k || a.identifierUris.some((u) => norm(u) === k));
-  if (fp && fp.identifierUris.length > 0) return { appId: fp.appId, displayName: fp.displayName, version: fp.tokenVersion };
-  const app = emu.directory.listApplications().find((a) => a.appId.toLowerCase() === k || a.identifierUris.some((u) => norm(u) === k));
+  if (fp && fp.identifierUris.length > 0)
+    return { appId: fp.appId, displayName: fp.displayName, version: fp.tokenVersion };
+  const app = emu.directory
+    .listApplications()
+    .find((a) => a.appId.toLowerCase() === k || a.identifierUris.some((u) => norm(u) === k));
   return app ? { appId: app.appId, displayName: app.displayName, version: 2 } : undefined;
 }
 
@@ -44,15 +50,23 @@ export function parseScopes(emu: Emulator, scope: string, tenantName: string): P
     const permission = slash > 0 ? s.slice(slash + 1) : s;
     const found = lookupResource(emu, identifier);
     if (!found) {
-      throw new AadError("invalid_resource", 500011,
-        `The resource principal named ${identifier} was not found in the tenant named ${tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+      throw new AadError(
+        "invalid_resource",
+        500011,
+        `The resource principal named ${identifier} was not found in the tenant named ${tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      );
     }
     if (resource && resource.appId !== found.appId) {
-      throw new AadError("invalid_scope", 700022,
-        `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`);
+      throw new AadError(
+        "invalid_scope",
+        700022,
+        `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
+      );
     }
     const audience = found.version === 2 || slash < 0 ? found.appId : identifier;
-    resource = resource ? { ...resource, permissions: [...resource.permissions, permission] } : { ...found, audience, permissions: [permission] };
+    resource = resource
+      ? { ...resource, permissions: [...resource.permissions, permission] }
+      : { ...found, audience, permissions: [permission] };
   }
   return { oidc, resource };
 }
@@ -62,5 +76,9 @@ export const resourceToScope = (resource: string): string => `${resource}/.defau
 
 /** The Graph access token Entra returns when only OIDC scopes were requested. */
 export const defaultGraphResource = (): ResourceRef => ({
-  appId: GRAPH_APP_ID, displayName: "Microsoft Graph", audience: GRAPH_APP_ID, version: 1, permissions: ["User.Read"],
+  appId: GRAPH_APP_ID,
+  displayName: "Microsoft Graph",
+  audience: GRAPH_APP_ID,
+  version: 1,
+  permissions: ["User.Read"],
 });

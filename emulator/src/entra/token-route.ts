@@ -29,13 +29,26 @@ export function registerTokenRoutes(app: FastifyInstance, emu: Emulator, state: 
       if (version === 1 && body.resource && !body.scope) body.scope = resourceToScope(body.resource);
       const seg = resolveTenantSegment(emu, req.params.tenant);
       const grantType = body.grant_type;
-      if (!grantType) throw new AadError("invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+      if (!grantType)
+        throw new AadError(
+          "invalid_request",
+          900144,
+          "The request body must contain the following parameter: 'grant_type'.",
+        );
       const grant = GRANTS[grantType];
-      if (!grant) throw new AadError("unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType}'.`);
+      if (!grant)
+        throw new AadError(
+          "unsupported_grant_type",
+          70003,
+          `The app requested an unsupported grant type '${grantType}'.`,
+        );
       const creds = readClientCredentials(body, req.headers.authorization);
       const result = await grant({ emu, state, seg, body, creds, origin });
       if (result.corsOrigin) cors(reply, result.corsOrigin);
-      return reply.header("cache-control", "no-store, no-cache").header("pragma", "no-cache").send(result.body);
+      return reply
+        .header("cache-control", "no-store, no-cache")
+        .header("pragma", "no-cache")
+        .send(result.body);
     } catch (e) {
       if (!(e instanceof AadError)) throw e;
       if (origin) cors(reply, origin);
@@ -47,10 +60,17 @@ export function registerTokenRoutes(app: FastifyInstance, emu: Emulator, state: 
   // Browsers preflight the token request when MSAL adds custom headers.
   app.options("/:tenant/oauth2/v2.0/token", async (req, reply) => {
     cors(reply, String(req.headers.origin ?? "*"));
-    return reply.header("access-control-allow-methods", "POST, OPTIONS").header("access-control-allow-headers", String(req.headers["access-control-request-headers"] ?? "*")).code(204).send();
+    return reply
+      .header("access-control-allow-methods", "POST, OPTIONS")
+      .header("access-control-allow-headers", String(req.headers["access-control-request-headers"] ?? "*"))
+      .code(204)
+      .send();
   });
 }
 
 function cors(reply: FastifyReply, origin: string): void {
-  reply.header("access-control-allow-origin", origin).header("access-control-allow-credentials", "true").header("vary", "Origin");
+  reply
+    .header("access-control-allow-origin", origin)
+    .header("access-control-allow-credentials", "true")
+    .header("vary", "Origin");
 }

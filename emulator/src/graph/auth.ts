@@ -18,15 +18,20 @@ export interface GraphCaller {
 
 const invalidToken = (message: string) => new GraphError(401, "InvalidAuthenticationToken", message);
 
-export async function authenticateGraph(emu: Emulator, authorization: string | undefined): Promise<GraphCaller> {
+export async function authenticateGraph(
+  emu: Emulator,
+  authorization: string | undefined,
+): Promise<GraphCaller> {
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
   if (!token) throw invalidToken("Access token is empty.");
   let claims: Record<string, unknown>;
   try {
     claims = await emu.tokens.verify(token, { audiences: AUDIENCES });
   } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw invalidToken("Lifetime validation failed, the token is expired.");
-    if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === "aud") throw invalidToken("Access token validation failure. Invalid audience.");
+    if (e instanceof joseErrors.JWTExpired)
+      throw invalidToken("Lifetime validation failed, the token is expired.");
+    if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === "aud")
+      throw invalidToken("Access token validation failure. Invalid audience.");
     throw invalidToken("Access token validation failure.");
   }
   const tenantId = String(claims.tid ?? "");
@@ -37,8 +42,19 @@ export async function authenticateGraph(emu: Emulator, authorization: string | u
   return { tenantId, oid, roles, scopes, user };
 }
 
-const READ_ROLES = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
-const READ_SCOPES = ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.AccessAsUser.All"];
+const READ_ROLES = [
+  "Application.Read.All",
+  "Application.ReadWrite.OwnedBy",
+  "Application.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.ReadWrite.All",
+];
+const READ_SCOPES = [
+  "Application.Read.All",
+  "Application.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.AccessAsUser.All",
+];
 const WRITE_SCOPES = ["Application.ReadWrite.All", "Directory.AccessAsUser.All"];
 const has = (held: string[], wanted: string[]) => held.some((h) => wanted.includes(h));
 
@@ -59,13 +75,24 @@ export function requireSpCreate(c: GraphCaller): void {
 export function requireAppWrite(c: GraphCaller, app: Application): void {
   const owner = app.owners.some((o) => o.toLowerCase() === c.oid.toLowerCase());
   if (c.user) {
-    const admin = hasAnyRole(c.user.directoryRoles, APP_ADMIN_ROLES) || (owner && c.user.directoryRoles.includes("Application Developer"));
+    const admin =
+      hasAnyRole(c.user.directoryRoles, APP_ADMIN_ROLES) ||
+      (owner && c.user.directoryRoles.includes("Application Developer"));
     if (has(c.scopes, WRITE_SCOPES) && (admin || owner)) return;
-  } else if (has(c.roles, ["Application.ReadWrite.All"]) || (owner && has(c.roles, ["Application.ReadWrite.OwnedBy"]))) return;
+  } else if (
+    has(c.roles, ["Application.ReadWrite.All"]) ||
+    (owner && has(c.roles, ["Application.ReadWrite.OwnedBy"]))
+  )
+    return;
   throw denied();
 }
 
 export function requireTenantInfo(c: GraphCaller): void {
-  if (c.user ? has(c.scopes, ["CrossTenantInformation.ReadBasic.All", "Directory.AccessAsUser.All"]) : has(c.roles, ["CrossTenantInformation.ReadBasic.All"])) return;
+  if (
+    c.user
+      ? has(c.scopes, ["CrossTenantInformation.ReadBasic.All", "Directory.AccessAsUser.All"])
+      : has(c.roles, ["CrossTenantInformation.ReadBasic.All"])
+  )
+    return;
   throw denied();
 }

@@ -11,13 +11,16 @@ const BASE = `^/applications${APP_KEY}/federatedIdentityCredentials`;
 
 function parseBody(r: GraphRequest): FicBody {
   const parsed = ficBodySchema.safeParse(r.body);
-  if (!parsed.success) throw badRequest(`Invalid request body: ${parsed.error.issues[0]?.message ?? "malformed"}.`);
+  if (!parsed.success)
+    throw badRequest(`Invalid request body: ${parsed.error.issues[0]?.message ?? "malformed"}.`);
   return parsed.data;
 }
 
 /** By id or by name, as Graph accepts either in the key segment. */
 function find(app: Application, idOrName: string): FederatedIdentityCredential {
-  const fic = app.federatedIdentityCredentials.find((f) => f.id.toLowerCase() === idOrName.toLowerCase() || f.name === idOrName);
+  const fic = app.federatedIdentityCredentials.find(
+    (f) => f.id.toLowerCase() === idOrName.toLowerCase() || f.name === idOrName,
+  );
   if (!fic) throw notFound(idOrName);
   return fic;
 }
@@ -25,7 +28,12 @@ function find(app: Application, idOrName: string): FederatedIdentityCredential {
 function create(app: Application, body: FicBody & { name: string }): FederatedIdentityCredential {
   validateFic(body);
   const fic: FederatedIdentityCredential = {
-    id: newId(), name: body.name, issuer: body.issuer ?? "", subject: body.subject ?? "", audiences: body.audiences ?? [], description: body.description ?? null,
+    id: newId(),
+    name: body.name,
+    issuer: body.issuer ?? "",
+    subject: body.subject ?? "",
+    audiences: body.audiences ?? [],
+    description: body.description ?? null,
   };
   checkCollection(app, fic);
   app.federatedIdentityCredentials.push(fic);
@@ -33,37 +41,56 @@ function create(app: Application, body: FicBody & { name: string }): FederatedId
 }
 
 function update(app: Application, fic: FederatedIdentityCredential, body: FicBody): void {
-  if (body.name !== undefined && body.name !== fic.name) throw badRequest("Property 'name' is read-only and cannot be set.");
-  const next = { ...fic, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) } as FederatedIdentityCredential;
+  if (body.name !== undefined && body.name !== fic.name)
+    throw badRequest("Property 'name' is read-only and cannot be set.");
+  const next = {
+    ...fic,
+    ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+  } as FederatedIdentityCredential;
   validateFic(next);
   checkCollection(app, next, fic);
   Object.assign(fic, next);
 }
 
-const entity = (r: GraphRequest, app: Application) => `${r.context}applications('${app.id}')/federatedIdentityCredentials`;
+const entity = (r: GraphRequest, app: Application) =>
+  `${r.context}applications('${app.id}')/federatedIdentityCredentials`;
 
 /** Federated identity credentials of an application (AZURE_CONTRACTS §2.4). */
 export const federatedCredentialRoutes: GraphRoute[] = [
   {
-    method: "GET", pattern: new RegExp(`${BASE}$`), operation: "federatedIdentityCredentials.list",
+    method: "GET",
+    pattern: new RegExp(`${BASE}$`),
+    operation: "federatedIdentityCredentials.list",
     handle(r, [objectId, appId]) {
       requireRead(r.caller);
       const app = resolveApp(r, objectId, appId);
       const filter = parseEqFilter(r.query.get("$filter"), ["name", "subject", "issuer"]);
-      const value = app.federatedIdentityCredentials.filter((f) => !filter || f[filter.property as "name" | "subject" | "issuer"] === filter.value);
+      const value = app.federatedIdentityCredentials.filter(
+        (f) => !filter || f[filter.property as "name" | "subject" | "issuer"] === filter.value,
+      );
       return { status: 200, body: { "@odata.context": entity(r, app), value: value.map(ficJson) } };
     },
   },
   {
-    method: "GET", pattern: new RegExp(`${BASE}/([^/()]+)$`), operation: "federatedIdentityCredentials.get",
+    method: "GET",
+    pattern: new RegExp(`${BASE}/([^/()]+)$`),
+    operation: "federatedIdentityCredentials.get",
     handle(r, [objectId, appId, key = ""]) {
       requireRead(r.caller);
       const app = resolveApp(r, objectId, appId);
-      return { status: 200, body: { "@odata.context": `${entity(r, app)}/$entity`, ...ficJson(find(app, decodeURIComponent(key))) } };
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${entity(r, app)}/$entity`,
+          ...ficJson(find(app, decodeURIComponent(key))),
+        },
+      };
     },
   },
   {
-    method: "POST", pattern: new RegExp(`${BASE}$`), operation: "federatedIdentityCredentials.create",
+    method: "POST",
+    pattern: new RegExp(`${BASE}$`),
+    operation: "federatedIdentityCredentials.create",
     handle(r, [objectId, appId]) {
       const app = resolveApp(r, objectId, appId);
       requireAppWrite(r.caller, app);
@@ -73,7 +100,9 @@ export const federatedCredentialRoutes: GraphRoute[] = [
     },
   },
   {
-    method: "PATCH", pattern: new RegExp(`${BASE}/([^/()]+)$`), operation: "federatedIdentityCredentials.update",
+    method: "PATCH",
+    pattern: new RegExp(`${BASE}/([^/()]+)$`),
+    operation: "federatedIdentityCredentials.update",
     handle(r, [objectId, appId, key = ""]) {
       const app = resolveApp(r, objectId, appId);
       requireAppWrite(r.caller, app);
@@ -83,7 +112,9 @@ export const federatedCredentialRoutes: GraphRoute[] = [
   },
   {
     // Upsert by name: creates (201) when absent, updates (204) when present.
-    method: "PATCH", pattern: new RegExp(`${BASE}\\(name='([^']+)'\\)$`), operation: "federatedIdentityCredentials.upsert",
+    method: "PATCH",
+    pattern: new RegExp(`${BASE}\\(name='([^']+)'\\)$`),
+    operation: "federatedIdentityCredentials.upsert",
     handle(r, [objectId, appId, name = ""]) {
       const app = resolveApp(r, objectId, appId);
       requireAppWrite(r.caller, app);
@@ -98,7 +129,9 @@ export const federatedCredentialRoutes: GraphRoute[] = [
     },
   },
   {
-    method: "DELETE", pattern: new RegExp(`${BASE}/([^/()]+)$`), operation: "federatedIdentityCredentials.delete",
+    method: "DELETE",
+    pattern: new RegExp(`${BASE}/([^/()]+)$`),
+    operation: "federatedIdentityCredentials.delete",
     handle(r, [objectId, appId, key = ""]) {
       const app = resolveApp(r, objectId, appId);
       requireAppWrite(r.caller, app);

@@ -20,25 +20,47 @@ export type FicBody = z.infer<typeof ficBodySchema>;
  * description ≤ 600. Wrong-but-well-formed values are accepted: they only fail at token exchange.
  */
 export function validateFic(f: FicBody & { name: string }): void {
-  if (f.name.length < 3 || f.name.length > 120 || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(f.name)) throw invalidProperty("name", RESOURCE);
-  if (!f.issuer || f.issuer.trim() !== f.issuer || f.issuer.length > 600 || !URL.canParse(f.issuer)) throw invalidProperty("issuer", RESOURCE);
-  if (!f.subject || f.subject.length > 600 || f.subject.trim() !== f.subject) throw invalidProperty("subject", RESOURCE);
-  if (!f.audiences || f.audiences.length !== 1 || (f.audiences[0] ?? "").length === 0 || (f.audiences[0] ?? "").length > 600) {
+  if (f.name.length < 3 || f.name.length > 120 || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(f.name))
+    throw invalidProperty("name", RESOURCE);
+  if (!f.issuer || f.issuer.trim() !== f.issuer || f.issuer.length > 600 || !URL.canParse(f.issuer))
+    throw invalidProperty("issuer", RESOURCE);
+  if (!f.subject || f.subject.length > 600 || f.subject.trim() !== f.subject)
+    throw invalidProperty("subject", RESOURCE);
+  if (
+    !f.audiences ||
+    f.audiences.length !== 1 ||
+    (f.audiences[0] ?? "").length === 0 ||
+    (f.audiences[0] ?? "").length > 600
+  ) {
     throw invalidProperty("audiences", RESOURCE);
   }
   if (f.description && f.description.length > 600) throw invalidProperty("description", RESOURCE);
 }
 
 /** Unique name and issuer+subject per application; at most 20 per application. */
-export function checkCollection(app: Application, candidate: FederatedIdentityCredential, replacing?: FederatedIdentityCredential): void {
+export function checkCollection(
+  app: Application,
+  candidate: FederatedIdentityCredential,
+  replacing?: FederatedIdentityCredential,
+): void {
   const others = app.federatedIdentityCredentials.filter((f) => f !== replacing);
   if (others.some((f) => f.name.toLowerCase() === candidate.name.toLowerCase())) {
-    throw new GraphError(409, "Request_MultipleObjectsWithSameKeyValue", `FederatedIdentityCredential with name ${candidate.name} already exists.`);
+    throw new GraphError(
+      409,
+      "Request_MultipleObjectsWithSameKeyValue",
+      `FederatedIdentityCredential with name ${candidate.name} already exists.`,
+    );
   }
   if (others.some((f) => f.issuer === candidate.issuer && f.subject === candidate.subject)) {
-    throw new GraphError(409, "Request_MultipleObjectsWithSameKeyValue", "FederatedIdentityCredential with the same issuer and subject combination already exists for this application.");
+    throw new GraphError(
+      409,
+      "Request_MultipleObjectsWithSameKeyValue",
+      "FederatedIdentityCredential with the same issuer and subject combination already exists for this application.",
+    );
   }
   if (!replacing && others.length >= MAX_FICS_PER_APP) {
-    throw badRequest(`The maximum number of federated identity credentials (${MAX_FICS_PER_APP}) for this application has been reached.`);
+    throw badRequest(
+      `The maximum number of federated identity credentials (${MAX_FICS_PER_APP}) for this application has been reached.`,
+    );
   }
 }

@@ -6,14 +6,21 @@ import type { GraphRoute } from "./types.js";
 /** The caller's own tenant, and basic information about any tenant (AZURE_CONTRACTS §2.5). */
 export const organizationRoutes: GraphRoute[] = [
   {
-    method: "GET", pattern: /^\/organization$/, operation: "organization.list",
+    method: "GET",
+    pattern: /^\/organization$/,
+    operation: "organization.list",
     handle(r) {
       const t = r.emu.directory.getTenant(r.caller.tenantId);
-      return { status: 200, body: { "@odata.context": `${r.context}organization`, value: t ? [organizationJson(t)] : [] } };
+      return {
+        status: 200,
+        body: { "@odata.context": `${r.context}organization`, value: t ? [organizationJson(t)] : [] },
+      };
     },
   },
   {
-    method: "GET", pattern: /^\/tenantRelationships\/findTenantInformationBy(TenantId\(tenantId|DomainName\(domainName)='([^']+)'\)$/,
+    method: "GET",
+    pattern:
+      /^\/tenantRelationships\/findTenantInformationBy(TenantId\(tenantId|DomainName\(domainName)='([^']+)'\)$/,
     operation: "tenantRelationships.findTenantInformation",
     handle(r, [, key = ""]) {
       requireTenantInfo(r.caller);
@@ -21,7 +28,13 @@ export const organizationRoutes: GraphRoute[] = [
       if (!t) throw notFound(key);
       return {
         status: 200,
-        body: { "@odata.context": `${r.context}microsoft.graph.tenantInformation`, tenantId: t.id, federationBrandName: null, displayName: t.displayName, defaultDomainName: t.defaultDomain },
+        body: {
+          "@odata.context": `${r.context}microsoft.graph.tenantInformation`,
+          tenantId: t.id,
+          federationBrandName: null,
+          displayName: t.displayName,
+          defaultDomainName: t.defaultDomain,
+        },
       };
     },
   },

@@ -1,47 +1,119 @@
-import type { Application, FederatedIdentityCredential, ServicePrincipal, Tenant } from "../core/directory.js";
+import type {
+  Application,
+  FederatedIdentityCredential,
+  ServicePrincipal,
+  Tenant,
+} from "../core/directory.js";
 import { badRequest } from "./errors.js";
 
-export const spJson = (sp: ServicePrincipal, appRoles: Application["appRoles"] = [], publisherName?: string) => ({
-  id: sp.id, deletedDateTime: null, accountEnabled: sp.accountEnabled, alternativeNames: sp.alternativeNames,
-  appDisplayName: sp.displayName, appDescription: null, appId: sp.appId, applicationTemplateId: null,
-  appOwnerOrganizationId: sp.appOwnerOrganizationId, appRoleAssignmentRequired: false, createdDateTime: sp.createdDateTime,
-  description: null, displayName: sp.displayName, homepage: null, loginUrl: null, logoutUrl: null, notes: null,
-  notificationEmailAddresses: [], preferredSingleSignOnMode: null, replyUrls: [],
-  servicePrincipalNames: sp.servicePrincipalType === "ManagedIdentity" ? [sp.appId, ...sp.alternativeNames.slice(1)] : [sp.appId],
-  servicePrincipalType: sp.servicePrincipalType, signInAudience: sp.signInAudience, tags: [],
-  appRoles: appRoles.map((r) => ({ ...r, isEnabled: true, origin: "Application" })), oauth2PermissionScopes: [],
-  keyCredentials: [], passwordCredentials: [],
+export const spJson = (
+  sp: ServicePrincipal,
+  appRoles: Application["appRoles"] = [],
+  publisherName?: string,
+) => ({
+  id: sp.id,
+  deletedDateTime: null,
+  accountEnabled: sp.accountEnabled,
+  alternativeNames: sp.alternativeNames,
+  appDisplayName: sp.displayName,
+  appDescription: null,
+  appId: sp.appId,
+  applicationTemplateId: null,
+  appOwnerOrganizationId: sp.appOwnerOrganizationId,
+  appRoleAssignmentRequired: false,
+  createdDateTime: sp.createdDateTime,
+  description: null,
+  displayName: sp.displayName,
+  homepage: null,
+  loginUrl: null,
+  logoutUrl: null,
+  notes: null,
+  notificationEmailAddresses: [],
+  preferredSingleSignOnMode: null,
+  replyUrls: [],
+  servicePrincipalNames:
+    sp.servicePrincipalType === "ManagedIdentity" ? [sp.appId, ...sp.alternativeNames.slice(1)] : [sp.appId],
+  servicePrincipalType: sp.servicePrincipalType,
+  signInAudience: sp.signInAudience,
+  tags: [],
+  appRoles: appRoles.map((r) => ({ ...r, isEnabled: true, origin: "Application" })),
+  oauth2PermissionScopes: [],
+  keyCredentials: [],
+  passwordCredentials: [],
   verifiedPublisher: { displayName: publisherName ?? null, verifiedPublisherId: null, addedDateTime: null },
 });
 
 export const appJson = (a: Application) => ({
-  id: a.id, deletedDateTime: null, appId: a.appId, createdDateTime: a.createdDateTime, displayName: a.displayName,
-  publisherDomain: a.publisherDomain, signInAudience: a.signInAudience, identifierUris: a.identifierUris,
+  id: a.id,
+  deletedDateTime: null,
+  appId: a.appId,
+  createdDateTime: a.createdDateTime,
+  displayName: a.displayName,
+  publisherDomain: a.publisherDomain,
+  signInAudience: a.signInAudience,
+  identifierUris: a.identifierUris,
   appRoles: a.appRoles.map((r) => ({ ...r, isEnabled: true, origin: "Application" })),
-  web: { redirectUris: a.redirectUris.web, implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false } },
-  spa: { redirectUris: a.redirectUris.spa }, publicClient: { redirectUris: [] },
-  keyCredentials: [], passwordCredentials: a.clientSecrets.map((s, i) => ({ displayName: `secret ${i + 1}`, hint: s.slice(0, 3), keyId: null, secretText: null })),
+  web: {
+    redirectUris: a.redirectUris.web,
+    implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+  },
+  spa: { redirectUris: a.redirectUris.spa },
+  publicClient: { redirectUris: [] },
+  keyCredentials: [],
+  passwordCredentials: a.clientSecrets.map((s, i) => ({
+    displayName: `secret ${i + 1}`,
+    hint: s.slice(0, 3),
+    keyId: null,
+    secretText: null,
+  })),
   verifiedPublisher: { displayName: a.publisherName ?? null, verifiedPublisherId: null, addedDateTime: null },
 });
 
 export const ficJson = (f: FederatedIdentityCredential) => ({
-  id: f.id, name: f.name, issuer: f.issuer, subject: f.subject, description: f.description, audiences: f.audiences,
+  id: f.id,
+  name: f.name,
+  issuer: f.issuer,
+  subject: f.subject,
+  description: f.description,
+  audiences: f.audiences,
 });
 
 export const organizationJson = (t: Tenant) => ({
-  id: t.id, deletedDateTime: null, displayName: t.displayName, tenantType: "AAD", countryLetterCode: "US", preferredLanguage: "en",
-  verifiedDomains: t.domains.map((name, i) => ({ name, isDefault: i === 0, isInitial: i === 0, type: "Managed", capabilities: "Email, OfficeCommunicationsOnline" })),
+  id: t.id,
+  deletedDateTime: null,
+  displayName: t.displayName,
+  tenantType: "AAD",
+  countryLetterCode: "US",
+  preferredLanguage: "en",
+  verifiedDomains: t.domains.map((name, i) => ({
+    name,
+    isDefault: i === 0,
+    isInitial: i === 0,
+    type: "Managed",
+    capabilities: "Email, OfficeCommunicationsOnline",
+  })),
 });
 
 /** `$select=a,b`: only those properties (Graph keeps @odata annotations). */
-export function select<T extends Record<string, unknown>>(obj: T, $select: string | null): Record<string, unknown> {
+export function select<T extends Record<string, unknown>>(
+  obj: T,
+  $select: string | null,
+): Record<string, unknown> {
   if (!$select) return obj;
-  const wanted = $select.split(",").map((s) => s.trim()).filter(Boolean);
-  return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.includes(k) || k.startsWith("@odata")));
+  const wanted = $select
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return Object.fromEntries(
+    Object.entries(obj).filter(([k]) => wanted.includes(k) || k.startsWith("@odata")),
+  );
 }
 
 /** The `$filter` forms Graph supports on these collections: `prop eq 'value'`. */
-export function parseEqFilter($filter: string | null, allowed: string[]): { property: string; value: string } | undefined {
+export function parseEqFilter(
+  $filter: string | null,
+  allowed: string[],
+): { property: string; value: string } | undefined {
   if (!$filter) return undefined;
   const m = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec($filter);
   if (!m?.[1] || m[2] === undefined || !allowed.includes(m[1])) {

@@ -21,33 +21,61 @@ function byAppId(r: GraphRequest, appId: string): ServicePrincipal {
 /** Service principals of the caller's tenant (AZURE_CONTRACTS §2.1–2.2). */
 export const servicePrincipalRoutes: GraphRoute[] = [
   {
-    method: "GET", pattern: /^\/servicePrincipals$/, operation: "servicePrincipals.list",
+    method: "GET",
+    pattern: /^\/servicePrincipals$/,
+    operation: "servicePrincipals.list",
     handle(r) {
       requireRead(r.caller);
       const filter = parseEqFilter(r.query.get("$filter"), ["appId", "displayName", "id"]);
       const all = r.emu.directory.listServicePrincipals(r.caller.tenantId).map((sp) => render(r, sp));
-      const value = filter ? all.filter((sp) => String(sp[filter.property]).toLowerCase() === filter.value.toLowerCase()) : all;
-      return { status: 200, body: { "@odata.context": `${r.context}servicePrincipals`, value: value.map((v) => select(v, r.query.get("$select"))) } };
+      const value = filter
+        ? all.filter((sp) => String(sp[filter.property]).toLowerCase() === filter.value.toLowerCase())
+        : all;
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${r.context}servicePrincipals`,
+          value: value.map((v) => select(v, r.query.get("$select"))),
+        },
+      };
     },
   },
   {
-    method: "GET", pattern: /^\/servicePrincipals\(appId='([^']+)'\)$/, operation: "servicePrincipals.get",
+    method: "GET",
+    pattern: /^\/servicePrincipals\(appId='([^']+)'\)$/,
+    operation: "servicePrincipals.get",
     handle(r, [appId = ""]) {
       requireRead(r.caller);
-      return { status: 200, body: { "@odata.context": `${r.context}servicePrincipals/$entity`, ...select(render(r, byAppId(r, appId)), r.query.get("$select")) } };
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${r.context}servicePrincipals/$entity`,
+          ...select(render(r, byAppId(r, appId)), r.query.get("$select")),
+        },
+      };
     },
   },
   {
-    method: "GET", pattern: new RegExp(`^/servicePrincipals/${GUID}$`), operation: "servicePrincipals.get",
+    method: "GET",
+    pattern: new RegExp(`^/servicePrincipals/${GUID}$`),
+    operation: "servicePrincipals.get",
     handle(r, [id = ""]) {
       requireRead(r.caller);
       const sp = r.emu.directory.getServicePrincipalById(r.caller.tenantId, id);
       if (!sp) throw notFound(id);
-      return { status: 200, body: { "@odata.context": `${r.context}servicePrincipals/$entity`, ...select(render(r, sp), r.query.get("$select")) } };
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${r.context}servicePrincipals/$entity`,
+          ...select(render(r, sp), r.query.get("$select")),
+        },
+      };
     },
   },
   {
-    method: "POST", pattern: /^\/servicePrincipals$/, operation: "servicePrincipals.create",
+    method: "POST",
+    pattern: /^\/servicePrincipals$/,
+    operation: "servicePrincipals.create",
     handle(r) {
       requireSpCreate(r.caller);
       const parsed = createSchema.safeParse(r.body);
@@ -55,16 +83,24 @@ export const servicePrincipalRoutes: GraphRoute[] = [
       const { appId } = parsed.data;
       const d = r.emu.directory;
       if (d.findServicePrincipal(r.caller.tenantId, appId)) {
-        throw new GraphError(409, "Request_MultipleObjectsWithSameKeyValue",
-          `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`);
+        throw new GraphError(
+          409,
+          "Request_MultipleObjectsWithSameKeyValue",
+          `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+        );
       }
       const app = d.getApplication(appId);
       // A single-tenant app cannot be instantiated outside its home tenant, exactly like an unknown app id.
       if (!app || (app.signInAudience !== "AzureADMultipleOrgs" && app.homeTenantId !== r.caller.tenantId)) {
-        throw badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`);
+        throw badRequest(
+          `The appId '${appId}' of the service principal does not reference a valid application object.`,
+        );
       }
       const sp = d.createServicePrincipal(r.caller.tenantId, appId);
-      return { status: 201, body: { "@odata.context": `${r.context}servicePrincipals/$entity`, ...render(r, sp) } };
+      return {
+        status: 201,
+        body: { "@odata.context": `${r.context}servicePrincipals/$entity`, ...render(r, sp) },
+      };
     },
   },
 ];

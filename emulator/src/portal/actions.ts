@@ -13,23 +13,51 @@ const KV_API = "api-version=7.5";
  * script calls (in-process via fastify inject), so every ARM / Key Vault / Graph rule applies unchanged.
  */
 export class PortalActions {
-  constructor(private readonly emu: Emulator, private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly emu: Emulator,
+    private readonly app: FastifyInstance,
+  ) {}
 
   adminOf(tenantId: string): User | undefined {
-    return this.emu.directory.getTenant(tenantId)?.users.find((u) => u.directoryRoles.includes("Global Administrator"));
+    return this.emu.directory
+      .getTenant(tenantId)
+      ?.users.find((u) => u.directoryRoles.includes("Global Administrator"));
   }
 
   private async token(user: User, identifier: string): Promise<string> {
     const fp = FIRST_PARTY_APPS.find((a) => a.identifierUris.includes(identifier));
     if (!fp) throw new Error(`unknown resource ${identifier}`);
-    const resource = { appId: fp.appId, displayName: fp.displayName, audience: identifier, version: 1 as const, permissions: [".default"] };
-    return (await issueAccessToken(this.emu, { kind: "user", tenantId: user.tenantId, user, clientId: AZURE_CLI_APP_ID, acr: "0" }, resource)).token;
+    const resource = {
+      appId: fp.appId,
+      displayName: fp.displayName,
+      audience: identifier,
+      version: 1 as const,
+      permissions: [".default"],
+    };
+    return (
+      await issueAccessToken(
+        this.emu,
+        { kind: "user", tenantId: user.tenantId, user, clientId: AZURE_CLI_APP_ID, acr: "0" },
+        resource,
+      )
+    ).token;
   }
 
-  private async call(user: User, resource: string, method: "PUT" | "POST" | "PATCH", url: string, body: unknown): Promise<void> {
+  private async call(
+    user: User,
+    resource: string,
+    method: "PUT" | "POST" | "PATCH",
+    url: string,
+    body: unknown,
+  ): Promise<void> {
     const res = await this.app.inject({
-      method, url, payload: JSON.stringify(body),
-      headers: { authorization: `Bearer ${await this.token(user, resource)}`, "content-type": "application/json" },
+      method,
+      url,
+      payload: JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${await this.token(user, resource)}`,
+        "content-type": "application/json",
+      },
     });
     if (res.statusCode >= 400) {
       const parsed = JSON.parse(res.body || "{}") as { error?: { code?: string; message?: string } };
@@ -43,7 +71,16 @@ export class PortalActions {
   }
 
   /** An RBAC vault (soft delete always; purge protection as chosen), plus Crypto Officer for the admin on it. */
-  async createVault(user: User, input: { subscriptionId: string; resourceGroup: string; name: string; location: string; purgeProtection: boolean }): Promise<void> {
+  async createVault(
+    user: User,
+    input: {
+      subscriptionId: string;
+      resourceGroup: string;
+      name: string;
+      location: string;
+      purgeProtection: boolean;
+    },
+  ): Promise<void> {
     const arm = "https://management.azure.com/";
     const rg = `/subscriptions/${input.subscriptionId}/resourceGroups/${input.resourceGroup}`;
     await this.call(user, arm, "PUT", `${rg}?api-version=2025-04-01`, { location: input.location });
@@ -51,33 +88,72 @@ export class PortalActions {
     await this.call(user, arm, "PUT", `${vaultId}?api-version=2024-11-01`, {
       location: input.location,
       properties: {
-        tenantId: user.tenantId, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true,
+        tenantId: user.tenantId,
+        sku: { family: "A", name: "standard" },
+        enableRbacAuthorization: true,
         ...(input.purgeProtection ? { enablePurgeProtection: true } : {}),
       },
     });
     await this.assignRole(user, vaultId, CRYPTO_OFFICER, user.id, "User");
   }
 
-  async createKey(user: User, vaultHost: string, input: { name: string; kty: string; size?: number; curve?: string }): Promise<void> {
-    const body = input.kty.startsWith("EC") ? { kty: input.kty, crv: input.curve ?? "P-256" } : { kty: input.kty, key_size: input.size ?? 3072 };
-    await this.call(user, "https://vault.azure.net", "POST", `/keyvault/${vaultHost}/keys/${input.name}/create?${KV_API}`, body);
+  async createKey(
+    user: User,
+    vaultHost: string,
+    input: { name: string; kty: string; size?: number; curve?: string },
+  ): Promise<void> {
+    const body = input.kty.startsWith("EC")
+      ? { kty: input.kty, crv: input.curve ?? "P-256" }
+      : { kty: input.kty, key_size: input.size ?? 3072 };
+    await this.call(
+      user,
+      "https://vault.azure.net",
+      "POST",
+      `/keyvault/${vaultHost}/keys/${input.name}/create?${KV_API}`,
+      body,
+    );
   }
 
   async setKeyEnabled(user: User, vaultHost: string, name: string, enabled: boolean): Promise<void> {
-    await this.call(user, "https://vault.azure.net", "PATCH", `/keyvault/${vaultHost}/keys/${name}?${KV_API}`, { attributes: { enabled } });
+    await this.call(
+      user,
+      "https://vault.azure.net",
+      "PATCH",
+      `/keyvault/${vaultHost}/keys/${name}?${KV_API}`,
+      { attributes: { enabled } },
+    );
   }
 
   /** Key Vault Crypto Service Encryption User for the ISV app's service principal, at vault or key scope. */
   async grantIsvApp(user: User, scope: string, appId: string): Promise<void> {
     const sp = this.emu.directory.findServicePrincipal(user.tenantId, appId);
-    if (!sp) throw new Error("The ISV app has no service principal in this tenant yet: install it (admin consent) first.");
+    if (!sp)
+      throw new Error(
+        "The ISV app has no service principal in this tenant yet: install it (admin consent) first.",
+      );
     await this.assignRole(user, scope, CRYPTO_SERVICE_ENCRYPTION_USER, sp.id, "ServicePrincipal");
   }
 
-  private async assignRole(user: User, scope: string, roleGuid: string, principalId: string, principalType: string): Promise<void> {
+  private async assignRole(
+    user: User,
+    scope: string,
+    roleGuid: string,
+    principalId: string,
+    principalType: string,
+  ): Promise<void> {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? "";
-    await this.call(user, "https://management.azure.com/", "PUT", `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`, {
-      properties: { roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`, principalId, principalType },
-    });
+    await this.call(
+      user,
+      "https://management.azure.com/",
+      "PUT",
+      `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
+      {
+        properties: {
+          roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+          principalId,
+          principalType,
+        },
+      },
+    );
   }
 }

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
 import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCustomerTenantCredential } from "@/lib/azure/credentials";
-import { getCustomerKeyClients } from "@/lib/azure/key-vault";
+import { getCustomerKeyClient, remoteWrapUnwrap } from "@/lib/azure/key-vault";
 import { getCloud, getEnv } from "@/lib/env";
 import { classifyKeyVaultFailure } from "./classify";
 import { checkKeyProperties, checkPurgeProtection, factsOf } from "./properties";
@@ -59,11 +59,11 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
     });
   }
 
-  const clients = getCustomerKeyClients(input.tenantId, key.vaultUri, key.uri);
+  const keys = getCustomerKeyClient(input.tenantId, key.vaultUri);
   const context = (during: HopId) => ({ key, spObjectId: input.spObjectId, isvName, inPropagationWindow: input.inPropagationWindow, during });
   let bundle: KeyVaultKey;
   try {
-    bundle = await clients.keys.getKey(key.keyName, key.keyVersion ? { version: key.keyVersion } : {});
+    bundle = await keys.getKey(key.keyName, key.keyVersion ? { version: key.keyVersion } : {});
   } catch (error) {
     const hop = classifyKeyVaultFailure(describeAzureError(error), context("key"));
     if (hop.id === "key") results.push(pass("vault", `${key.vaultName} answered.`));
@@ -81,9 +81,9 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
 
   try {
     const cek = crypto.randomBytes(32);
-    const wrapped = await clients.crypto!.wrapKey("RSA-OAEP-256", cek);
-    const unwrapped = await clients.crypto!.unwrapKey("RSA-OAEP-256", wrapped.result);
-    if (!Buffer.from(unwrapped.result).equals(cek)) {
+    // The version just read: a versionless URI is checked against the version Azure would use today.
+    const unwrapped = await remoteWrapUnwrap(input.tenantId, `${key.vaultUri}/keys/${key.keyName}/${facts.version}`, scope, cek);
+    if (!unwrapped.equals(cek)) {
       return fail({ id: "wrap_unwrap", label: "", status: "failed", summary: "The key unwrapped a different value than it wrapped; contact support." });
     }
     results.push(pass("wrap_unwrap", "Wrapped and unwrapped a random 256-bit key with RSA-OAEP-256."));

@@ -84,7 +84,7 @@ describe("[consent] admin consent, proved by a token and never by the callback",
   it("forged callbacks — unknown state, no session, another session, another tenant — are audited and change nothing", async () => {
     const { token, onboarding } = await newInvite(t.db, "Forged");
     const session = await signInCustomer(t.db, token, "admin@adatum.onmicrosoft.com");
-    const ok = (state: string, tenant = TENANTS.adatum.id) => new URLSearchParams({ admin_consent: "True", tenant, state });
+    const ok = (state: string, tenant: string = TENANTS.adatum.id) => new URLSearchParams({ admin_consent: "True", tenant, state });
 
     expect(await handleConsentCallback(t.db, { query: ok("made-up-state"), session })).toEqual({ kind: "rejected", reason: "unknown_state" });
 

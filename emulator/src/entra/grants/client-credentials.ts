@@ -23,9 +23,23 @@ export async function clientCredentialsGrant(ctx: GrantContext): Promise<GrantRe
   const parsed = parseScopes(emu, scope, tenant.displayName);
   const resource = parsed.resource;
   if (!resource || parsed.oidc.length > 0 || resource.permissions.some((p) => p !== ".default")) {
-    throw new AadError("invalid_scope", 1002012,
-      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    throw new AadError(
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
-  const issued = await issueAccessToken(emu, { kind: "app", tenantId: tenant.id, sp, clientId: app.appId, acr }, resource);
-  return { body: { token_type: "Bearer", expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token } };
+  const issued = await issueAccessToken(
+    emu,
+    { kind: "app", tenantId: tenant.id, sp, clientId: app.appId, acr },
+    resource,
+  );
+  return {
+    body: {
+      token_type: "Bearer",
+      expires_in: issued.expiresIn,
+      ext_expires_in: issued.expiresIn,
+      access_token: issued.token,
+    },
+  };
 }

@@ -19,10 +19,15 @@ export async function userTokenResponse(
   const { user, clientId, scope } = input;
   const tenantName = emu.directory.getTenant(user.tenantId)?.displayName ?? user.tenantId;
   const app = emu.directory.getApplication(clientId);
-  if (app && !emu.directory.findServicePrincipal(user.tenantId, clientId)) throw aad.appNotFound(clientId, tenantName);
+  if (app && !emu.directory.findServicePrincipal(user.tenantId, clientId))
+    throw aad.appNotFound(clientId, tenantName);
   const parsed = parseScopes(emu, scope, tenantName);
   const resource = parsed.resource ?? defaultGraphResource();
-  const access = await issueAccessToken(emu, { kind: "user", tenantId: user.tenantId, user, clientId, acr: input.acr }, resource);
+  const access = await issueAccessToken(
+    emu,
+    { kind: "user", tenantId: user.tenantId, user, clientId, acr: input.acr },
+    resource,
+  );
   const oidc = parsed.oidc.map((s) => s.toLowerCase());
   const granted = parsed.resource
     ? scope.split(/\s+/).filter((s) => s && !oidc.includes(s.toLowerCase()))
@@ -38,7 +43,12 @@ export async function userTokenResponse(
   if (oidc.includes("offline_access")) {
     const ttl = input.spa ? SPA_REFRESH_MS : REFRESH_MS;
     body.refresh_token = state.put(state.refreshTokens, {
-      clientId, userId: user.id, tenantId: user.tenantId, scope, spa: input.spa, expiresAtMs: emu.clock.nowMs() + ttl,
+      clientId,
+      userId: user.id,
+      tenantId: user.tenantId,
+      scope,
+      spa: input.spa,
+      expiresAtMs: emu.clock.nowMs() + ttl,
     });
     if (input.spa) body.refresh_token_expires_in = ttl / 1000;
   }

@@ -1,0 +1,71 @@
+import { Card } from "@/components/ui/card";
+import { getCloud, getEnv } from "@/lib/env";
+import { assessKeyCompatibility } from "@/lib/keys/compatibility";
+import { parseKeyUri } from "@/lib/keys/parse-key-uri";
+import { suggestNames } from "@/lib/keys/scripts/input";
+import { KEY_URI_FORMS } from "@/lib/keys/scripts/portal";
+import type { SignedInView } from "@/lib/onboarding/get-customer-view";
+import { CompatibilityTable } from "./compatibility-table";
+import { KeyForm } from "./key-form";
+import { ScriptTabs } from "./script-tabs";
+import { VerificationPanel } from "./verification-panel";
+
+/** Steps 3 and 4: the customer's scripts, the key URI, and the live verification. */
+export function KeyStep({ view }: { view: SignedInView }) {
+  const env = getEnv();
+  const cloud = getCloud();
+  const names = suggestNames(view.customerName, env.ISV_NAME, view.session.tenantId);
+  const parsed = view.key ? parseKeyUri(view.key.uri, cloud) : null;
+  return (
+    <>
+      <Card
+        title="Create your key and allow us to use it"
+        description="Run one of these in your tenant. They are filled with your values and grant the least access that works: read, wrap and unwrap on one key."
+      >
+        {cloud.name === "emulator" && (
+          <p className="mb-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            Demo: this installation runs against the local Azure emulator. Do the same steps on its page,{" "}
+            <a className="underline" href={cloud.portalUrl} target="_blank" rel="noreferrer">
+              {cloud.portalUrl}
+            </a>
+            .
+          </p>
+        )}
+        <ScriptTabs
+          defaults={{
+            tenantId: view.session.tenantId,
+            appId: env.CMK_APP_CLIENT_ID,
+            appDisplayName: `${env.ISV_NAME} Encryption`,
+            servicePrincipalObjectId: view.servicePrincipalObjectId ?? "",
+            ...names,
+            location: env.ISV_PRIMARY_REGION,
+            cloud: cloud.name === "emulator" ? "public" : cloud.name,
+          }}
+        />
+        <details className="mt-4 text-sm text-slate-700">
+          <summary className="cursor-pointer font-medium text-slate-900">Versioned or versionless URI?</summary>
+          <ul className="mt-2 list-disc space-y-1 pl-5">
+            {KEY_URI_FORMS.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </details>
+      </Card>
+      <Card title="Paste your key's URI" description="We check it at once, step by step, as the Azure services will use it.">
+        <span id="key" />
+        <KeyForm current={view.key?.uri} />
+      </Card>
+      {view.key && parsed?.ok && (
+        <CompatibilityTable
+          verdicts={assessKeyCompatibility({
+            key: parsed.key,
+            facts: view.key.keyType ? { keyType: view.key.keyType, keySize: view.key.keySize } : null,
+            services: view.services,
+            cloud: cloud.name === "emulator" ? { ...cloud, name: "public" } : cloud,
+          })}
+        />
+      )}
+      {view.key && <VerificationPanel keyUri={view.key.uri} status={view.key.status} result={view.key.verification} />}
+    </>
+  );
+}
