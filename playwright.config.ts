@@ -1,10 +1,15 @@
 import crypto from "node:crypto";
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { findBrowser } from "./scripts/lib/browser";
 
 const APP_URL = "http://localhost:3100";
 const EMULATOR_URL = "https://localhost:8444";
 const browser = findBrowser();
+// Test code calls the emulator's APIs as the customer's script would; workers start after the stack is up.
+process.env.NODE_EXTRA_CA_CERTS = path.resolve(".cache/e2e-emulator/tls/ca.pem");
+process.env.E2E_EMULATOR_URL = EMULATOR_URL;
+process.env.E2E_STACK_FILE = path.resolve(".cache/e2e-stack.json");
 
 export default defineConfig({
   testDir: "tests/e2e",

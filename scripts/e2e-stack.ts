@@ -9,12 +9,14 @@ import { PROJECT_ROOT } from "./lib/database.ts";
 import { loadStackConfig, startApp, startBackends, startWorker, stopStack } from "./lib/stack.ts";
 
 export const E2E_STACK_FILE = path.join(PROJECT_ROOT, ".cache/e2e-stack.json");
+// Kept across runs so the test workers can trust the emulator's CA (playwright.config.ts points NODE_EXTRA_CA_CERTS here).
+export const E2E_EMULATOR_DIR = path.join(PROJECT_ROOT, ".cache/e2e-emulator");
 const say = (line: string) => console.log(`[e2e-stack] ${line}`);
 
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-e2e-"));
 await fs.chmod(dataDir, 0o755);
 const { config, sessionSecret } = await loadStackConfig("e2e");
-const backends = await startBackends({ mode: "e2e", dataDir, say }, config, sessionSecret);
+const backends = await startBackends({ mode: "e2e", dataDir, emulatorDataDir: E2E_EMULATOR_DIR, say }, config, sessionSecret);
 
 async function shutdown() {
   await stopStack(backends.database);

@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { clearCookie, getCustomerSession, readSealedCookie, writeSealedCookie, type CustomerSession } from "@/lib/auth/session";
@@ -72,6 +73,7 @@ export async function checkConsentAgain(): Promise<ActionResult> {
   try {
     await enforceRateLimit(getDb(), "consent-check", 10);
     const outcome = await confirmConsent(getDb(), { session, requestId: await currentRequestId() });
+    revalidatePath("/onboard", "layout");
     return outcome.kind === "consented"
       ? { ok: true, message: "Consent confirmed." }
       : { ok: false, error: "Microsoft does not show consent for your organization yet. If someone just granted it, wait a minute and check again." };
@@ -89,6 +91,7 @@ export async function submitKey(_previous: ActionResult | null, form: FormData):
     const key = await submitCustomerKey(getDb(), { session, keyUri, requestId: await currentRequestId() });
     const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
     if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
+    revalidatePath("/onboard", "layout");
     return { ok: true };
   } catch (error) {
     return failure(error);
@@ -104,6 +107,7 @@ export async function verifyAgain(): Promise<ActionResult> {
     if (!key) return { ok: false, error: "Submit a key URI first." };
     const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
     if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
+    revalidatePath("/onboard", "layout");
     return { ok: true };
   } catch (error) {
     return failure(error);

@@ -13,6 +13,8 @@ export interface StackOptions {
   /** `demo`: persistent data in .data; `e2e`: throw-away data in `dataDir`, fixed test ports. */
   mode: "demo" | "e2e";
   dataDir: string;
+  /** Where the emulator keeps its certificate and signing key; defaults to `{dataDir}/emulator`. */
+  emulatorDataDir?: string;
   say: (line: string) => void;
 }
 
@@ -76,7 +78,7 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
     if (!fs.existsSync(EMULATOR_MAIN)) {
       say("The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.");
     } else {
-      ({ caFile } = await startEmulatorProcess({ url: config.EMULATOR_URL, dataDir: path.join(options.dataDir, "emulator"), env }));
+      ({ caFile } = await startEmulatorProcess({ url: config.EMULATOR_URL, dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"), env }));
       env.NODE_EXTRA_CA_CERTS = caFile;
       env.IDENTITY_ENDPOINT ??= new URL("/msi/token", config.EMULATOR_URL).toString();
       env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";

@@ -1,6 +1,6 @@
 import { Card } from "@/components/ui/card";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
-import { VerificationPanel } from "./verification-panel";
+import { KeyStatus } from "./key-status";
 
 /** The page the customer can come back to: what is verified and what happens next. */
 export function DonePanel({ view, isvName }: { view: SignedInView; isvName: string }) {
@@ -25,7 +25,7 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
           </div>
         )}
       </Card>
-      {view.key && <VerificationPanel keyUri={view.key.uri} status={view.key.status} result={view.key.verification} />}
+      <KeyStatus view={view} />
     </>
   );
 }

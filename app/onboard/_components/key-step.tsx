@@ -1,21 +1,17 @@
 import { Card } from "@/components/ui/card";
 import { getCloud, getEnv } from "@/lib/env";
-import { assessKeyCompatibility } from "@/lib/keys/compatibility";
-import { parseKeyUri } from "@/lib/keys/parse-key-uri";
 import { suggestNames } from "@/lib/keys/scripts/input";
 import { KEY_URI_FORMS } from "@/lib/keys/scripts/portal";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
-import { CompatibilityTable } from "./compatibility-table";
 import { KeyForm } from "./key-form";
+import { KeyStatus } from "./key-status";
 import { ScriptTabs } from "./script-tabs";
-import { VerificationPanel } from "./verification-panel";
 
 /** Steps 3 and 4: the customer's scripts, the key URI, and the live verification. */
 export function KeyStep({ view }: { view: SignedInView }) {
   const env = getEnv();
   const cloud = getCloud();
   const names = suggestNames(view.customerName, env.ISV_NAME, view.session.tenantId);
-  const parsed = view.key ? parseKeyUri(view.key.uri, cloud) : null;
   return (
     <>
       <Card
@@ -55,17 +51,7 @@ export function KeyStep({ view }: { view: SignedInView }) {
         <span id="key" />
         <KeyForm current={view.key?.uri} />
       </Card>
-      {view.key && parsed?.ok && (
-        <CompatibilityTable
-          verdicts={assessKeyCompatibility({
-            key: parsed.key,
-            facts: view.key.keyType ? { keyType: view.key.keyType, keySize: view.key.keySize } : null,
-            services: view.services,
-            cloud: cloud.name === "emulator" ? { ...cloud, name: "public" } : cloud,
-          })}
-        />
-      )}
-      {view.key && <VerificationPanel keyUri={view.key.uri} status={view.key.status} result={view.key.verification} />}
+      <KeyStatus view={view} />
     </>
   );
 }

@@ -24,7 +24,14 @@ export function SignInButton({ token }: { token: string }) {
     sessionStorage.setItem(MSAL_SETTINGS_KEY, JSON.stringify(settings));
     const msal = new PublicClientApplication(msalConfiguration(settings));
     await msal.initialize();
-    await msal.loginRedirect({ scopes: ["openid", "profile"], nonce: settings.nonce, prompt: "select_account", domainHint: settings.domainHint });
+    await msal.loginRedirect({
+      scopes: ["openid", "profile"],
+      nonce: settings.nonce,
+      prompt: "select_account",
+      domainHint: settings.domainHint,
+      // The response is handled on the redirect page itself, not by navigating back to this one.
+      redirectStartPage: settings.redirectUri,
+    });
   }
 
   return (

@@ -36,7 +36,7 @@ let completion: Promise<Awaited<ReturnType<typeof finishCustomerSignIn>>> | null
 async function completeOnce(instance: ReturnType<typeof useMsal>["instance"]) {
   completion ??= (async () => {
     await instance.initialize();
-    const result = await instance.handleRedirectPromise();
+    const result = await instance.handleRedirectPromise({ navigateToLoginRequestUrl: false });
     if (!result?.idToken) throw new Error("Microsoft did not return a sign-in. Open your invite link and try again.");
     const finished = await finishCustomerSignIn(result.idToken);
     sessionStorage.removeItem(MSAL_SETTINGS_KEY);

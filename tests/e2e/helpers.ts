@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import { expect, type Browser, type Page } from "@playwright/test";
+
+export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
+
+export function stackInfo(): { databaseUrl: string; emulatorUrl: string; appUrl: string } {
+  return JSON.parse(fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8")) as { databaseUrl: string; emulatorUrl: string; appUrl: string };
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+}
+
+/** Picks an account on the emulator's Microsoft sign-in page. */
+export async function pickAccount(page: Page, upn: string) {
+  await expect(page.getByText("Pick an account")).toBeVisible();
+  await page.getByRole("button", { name: new RegExp(upn.replace(/[.@]/g, "\\$&")) }).click();
+}
+
+/** An operator of the ISV signed in to the console in a context of its own. */
+export async function operatorPage(browser: Browser, upn = "ops-admin@fabrikamcloud.onmicrosoft.com"): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  await page.goto("/console");
+  await pickAccount(page, upn);
+  return page;
+}
+
+/** Creates an invite through the console form and returns its link. */
+export async function createInvite(page: Page, customerName: string, pinnedTenant = "") {
+  await page.goto("/console/invites/new");
+  await page.getByLabel("Customer name").fill(customerName);
+  if (pinnedTenant) await page.getByLabel("Pin to tenant (optional)").fill(pinnedTenant);
+  await page.getByRole("button", { name: "Create invite" }).click();
+  const url = (await page.getByTestId("invite-url").textContent())?.trim() ?? "";
+  expect(url).toMatch(/\/onboard\/[A-Za-z0-9_-]{43}$/);
+  return url;
+}
+
+/** The customer's admin: opens the invite, signs in on the emulator's page and grants consent. */
+export async function customerThroughConsent(browser: Browser, inviteUrl: string, upn: string, shots?: string) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  await page.goto(inviteUrl);
+  await expect(page.getByRole("heading", { name: "Connect your encryption key" })).toBeVisible();
+  if (shots) await shot(page, `${shots}-1-landing`);
+  await page.getByRole("button", { name: "Sign in with your work account" }).click();
+  await pickAccount(page, upn);
+  await expect(page.getByRole("heading", { name: "Grant admin consent" })).toBeVisible();
+  if (shots) await shot(page, `${shots}-2-signed-in`);
+  await page.getByRole("button", { name: "Grant admin consent" }).click();
+  await pickAccount(page, upn);
+  await expect(page.getByRole("button", { name: "Accept" })).toBeVisible();
+  if (shots) await shot(page, `${shots}-3-consent-prompt`);
+  await page.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByRole("heading", { name: "Create your key and allow us to use it" })).toBeVisible();
+  const script = (await page.getByTestId("customer-script").textContent()) ?? "";
+  const spObjectId = /APP_SP_ID='([0-9a-f-]{36})'/.exec(script)?.[1];
+  expect(spObjectId).toBeTruthy();
+  return { page, spObjectId: spObjectId!, script };
+}
