@@ -25,6 +25,12 @@ export function classifyKeyVaultFailure(
       `az keyvault update --name ${key.vaultName} --default-action Allow`,
     );
   }
+  // The SDK follows the vault's 401 challenge to the vault's own tenant; our credential is bound to the
+  // consenting tenant, so a vault elsewhere surfaces as "not configured to acquire tokens for tenant …".
+  const otherTenant = /acquire tokens for tenant ([0-9a-f-]{36})/i.exec(failure.message)?.[1];
+  if (otherTenant) {
+    return hop("vault", "failed", `This vault belongs to another Microsoft Entra tenant (${otherTenant}) than the one that granted consent. Use a vault in the tenant you signed in with.`);
+  }
   if (failure.status === 401 && /AKV10032/.test(failure.message)) {
     return hop("vault", "failed", "This vault belongs to a different Microsoft Entra tenant than the one that granted consent. Use a vault in the tenant you signed in with.", "AKV10032");
   }

@@ -1,0 +1,149 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { CustomerSession } from "../../../lib/auth/session";
+import { AppError } from "../../../lib/errors";
+import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
+import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
+import type { VerificationResult } from "../../../lib/keys/verify/types";
+import { control, runCustomerScript, TENANTS, type ScriptOptions } from "../../helpers/emulated-customer";
+import { createTestDatabase } from "../helpers/db";
+import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
+
+let t: Awaited<ReturnType<typeof createTestDatabase>>;
+let session: CustomerSession;
+let spObjectId: string;
+let onboardingId: string;
+const emulatorUrl = () => inject("emulatorUrl");
+const ADMIN = "admin@contoso.onmicrosoft.com";
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const invite = await newInvite(t.db, "Contoso Verify", TENANTS.contoso.domain);
+  onboardingId = invite.onboarding.id;
+  session = await signInCustomer(t.db, invite.token, ADMIN);
+  const { outcome } = await consentAs(t.db, session, ADMIN);
+  if (outcome.kind !== "consented") throw new Error(`consent failed: ${JSON.stringify(outcome)}`);
+  spObjectId = outcome.servicePrincipalObjectId;
+});
+afterAll(() => t.drop());
+
+let counter = 0;
+async function script(extra: Partial<ScriptOptions> = {}) {
+  counter += 1;
+  return runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId, vaultName: `kv-verify-${counter}`, keyName: "cmk", ...extra });
+}
+
+async function submitAndVerify(keyUri: string): Promise<VerificationResult> {
+  const key = await submitCustomerKey(t.db, { session, keyUri });
+  const { result } = await runKeyVerification(t.db, { keyId: key.id });
+  return result!;
+}
+
+const hop = (r: VerificationResult, id: string) => r.hops.find((h) => h.id === id)!;
+const statuses = (r: VerificationResult) => Object.fromEntries(r.hops.map((h) => [h.id, h.status]));
+
+describe("[verify] hop-by-hop verification of the customer's key", () => {
+  it("a correct versionless key passes every hop, its facts are stored and the onboarding is key-verified", async () => {
+    const { versionlessUri } = await script();
+    const result = await submitAndVerify(versionlessUri);
+    expect(statuses(result)).toEqual({ token: "passed", vault: "passed", key: "passed", properties: "passed", purge_protection: "passed", wrap_unwrap: "passed" });
+    const stored = await t.db.customerKey.findFirstOrThrow({ where: { onboardingId, status: "ACTIVE" } });
+    expect(stored).toMatchObject({ verificationStatus: "VERIFIED", keyType: "RSA", keySize: 3072, keyEnabled: true, keyVersion: null, recoveryLevel: "Recoverable" });
+    expect(stored.verifiedVersion).toMatch(/^[0-9a-f]{32}$/);
+    expect((await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboardingId } })).state).toBe("KEY_VERIFIED");
+  });
+
+  it("a versioned URI of the same kind of key passes too, and replaces the previous key", async () => {
+    const { keyId } = await script();
+    expect(statuses(await submitAndVerify(keyId)).wrap_unwrap).toBe("passed");
+    expect(await t.db.customerKey.count({ where: { onboardingId, status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("a disabled key fails at its properties with the command that enables it", async () => {
+    const { versionlessUri, keys } = await script();
+    await keys.updateKeyProperties("cmk", { enabled: false });
+    const result = await submitAndVerify(versionlessUri);
+    expect(result.outcome).toBe("failed");
+    expect(hop(result, "properties")).toMatchObject({ status: "failed" });
+    expect(hop(result, "properties").summary).toMatch(/disabled/);
+    expect(hop(result, "properties").fix).toContain("--enabled true");
+  });
+
+  it("an expired key is refused: Azure cannot wrap with it", async () => {
+    const { versionlessUri, keys } = await script();
+    await keys.updateKeyProperties("cmk", { expiresOn: new Date(Date.now() - 86_400_000) });
+    const result = await submitAndVerify(versionlessUri);
+    expect(hop(result, "properties").summary).toMatch(/expired on/);
+  });
+
+  it("an EC key is refused with an RSA key to create instead", async () => {
+    const { versionlessUri } = await script({ key: { kty: "EC", curve: "P-256" } });
+    const result = await submitAndVerify(versionlessUri);
+    expect(hop(result, "properties").summary).toMatch(/This is an EC key.*only RSA keys/);
+    expect(hop(result, "properties").fix).toContain("--kty RSA --size 3072");
+  });
+
+  it("a vault without purge protection fails at that hop", async () => {
+    const { versionlessUri } = await script({ purgeProtection: false });
+    const result = await submitAndVerify(versionlessUri);
+    expect(statuses(result).properties).toBe("passed");
+    expect(hop(result, "purge_protection")).toMatchObject({ status: "failed" });
+    expect(hop(result, "purge_protection").fix).toContain("--enable-purge-protection true");
+  });
+
+  it("a missing role is 'waiting' right after submission and 'failed' with the exact command once the window has passed", async () => {
+    const { versionlessUri } = await script({ grantRole: false });
+    const key = await submitCustomerKey(t.db, { session, keyUri: versionlessUri });
+    const first = await runKeyVerification(t.db, { keyId: key.id });
+    expect(first.retry).toBe(true);
+    expect(hop(first.result!, "key")).toMatchObject({ status: "waiting", azureCode: "ForbiddenByRbac" });
+    await t.db.customerKey.update({ where: { id: key.id }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
+    const later = await runKeyVerification(t.db, { keyId: key.id });
+    expect(later.retry).toBe(false);
+    expect(hop(later.result!, "key").status).toBe("failed");
+    expect(hop(later.result!, "key").fix).toContain(`--assignee-object-id ${spObjectId} --assignee-principal-type ServicePrincipal`);
+  });
+
+  it("a vault in another tenant is named as such", async () => {
+    const other = await runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.adatum, adminUpn: "admin@adatum.onmicrosoft.com", spObjectId, vaultName: "kv-other-tenant", keyName: "cmk", grantRole: false });
+    const result = await submitAndVerify(other.versionlessUri);
+    expect(hop(result, "vault").status).toBe("failed");
+    expect(hop(result, "vault").summary).toMatch(new RegExp(`another Microsoft Entra tenant \\(${TENANTS.adatum.id}\\)`));
+  });
+
+  it("a Managed HSM key URI is parsed as one and checked with the HSM audience", async () => {
+    const result = await submitAndVerify("https://contoso-hsm.managedhsm.azure.net/keys/cmk");
+    const stored = await t.db.customerKey.findFirstOrThrow({ where: { onboardingId, status: "ACTIVE" } });
+    expect(stored.vaultKind).toBe("MANAGED_HSM");
+    expect(result.outcome).toBe("failed");
+    expect(hop(result, "token").status).toBe("passed");
+    expect(["vault", "key"]).toContain(result.hops.find((h) => h.status === "failed")?.id);
+  });
+
+  it("a URI on a foreign host is refused before any request is made", async () => {
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      requests += 1;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const uri of [`https://127.0.0.1:${port}/keys/cmk`, `https://localhost:${port}/keys/cmk`, "https://evil.example.com/keys/cmk"]) {
+        const before = await t.db.customerKey.count();
+        const error = await submitCustomerKey(t.db, { session, keyUri: uri }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AppError);
+        expect((error as AppError).code).toBe("BAD_REQUEST");
+        expect(await t.db.customerKey.count()).toBe(before);
+      }
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("the emulator is left as found", async () => {
+    expect(await control(emulatorUrl(), "health")).toMatchObject({ status: "ok" });
+  });
+});
