@@ -58,7 +58,10 @@ export const envSchema = z
     CMK_UAMI_PRINCIPAL_ID: guid.default("55555555-5555-4555-8555-555555555555"),
     APP_UAMI_CLIENT_ID: guid.default("66666666-6666-4666-8666-666666666666"),
     /** Region of the ISV's resources: Storage and disk encryption sets need the customer's vault there too. */
-    ISV_PRIMARY_REGION: z.string().regex(/^[a-z0-9]{2,40}$/, "must be an Azure region name such as westeurope").default("westeurope"),
+    ISV_PRIMARY_REGION: z
+      .string()
+      .regex(/^[a-z0-9]{2,40}$/, "must be an Azure region name such as westeurope")
+      .default("westeurope"),
     ISV_SUBSCRIPTION_IDS: guidList.default(["aaaaaaaa-0000-4000-8000-000000000001"]),
     // --- Background jobs
     ARM_WRITES_PER_SECOND: z.coerce.number().positive().max(1000).default(8),

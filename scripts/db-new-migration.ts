@@ -19,7 +19,11 @@ const fromSchema = execFileSync("git", ["show", `${ref}:prisma/schema.prisma`], 
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-diff-"));
 await fs.chmod(dir, 0o755);
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
+const pg = await startEmbeddedPostgres({
+  dataDir: path.join(dir, "pg"),
+  ephemeral: true,
+  database: "postgres",
+});
 try {
   const sql = await diffSchemaToSchema(pg.url, fromSchema);
   if (!sql) {

@@ -16,7 +16,11 @@ const say = (line: string) => console.log(`[e2e-stack] ${line}`);
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-e2e-"));
 await fs.chmod(dataDir, 0o755);
 const { config, sessionSecret } = await loadStackConfig("e2e");
-const backends = await startBackends({ mode: "e2e", dataDir, emulatorDataDir: E2E_EMULATOR_DIR, say }, config, sessionSecret);
+const backends = await startBackends(
+  { mode: "e2e", dataDir, emulatorDataDir: E2E_EMULATOR_DIR, say },
+  config,
+  sessionSecret,
+);
 
 async function shutdown() {
   await stopStack(backends.database);

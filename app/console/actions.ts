@@ -32,7 +32,11 @@ export async function createInvite(_previous: ConsoleResult | null, form: FormDa
       services: form.getAll("services"),
     });
     if (!parsed.success) {
-      return { ok: false, error: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
+      return {
+        ok: false,
+        error: "Check the highlighted fields.",
+        fieldErrors: z.flattenError(parsed.error).fieldErrors,
+      };
     }
     const created = await createCustomerInvite(getDb(), {
       ...parsed.data,
@@ -41,7 +45,12 @@ export async function createInvite(_previous: ConsoleResult | null, form: FormDa
       requestId: await currentRequestId(),
     });
     revalidatePath("/console");
-    return { ok: true, message: `Invite for ${created.customer.name} created.`, inviteUrl: inviteUrl(created.token), onboardingId: created.onboarding.id };
+    return {
+      ok: true,
+      message: `Invite for ${created.customer.name} created.`,
+      inviteUrl: inviteUrl(created.token),
+      onboardingId: created.onboarding.id,
+    };
   } catch (error) {
     return failure(error);
   }
@@ -52,7 +61,11 @@ const idSchema = z.uuid();
 export async function revokeInviteAction(inviteId: string): Promise<ConsoleResult> {
   try {
     const session = await requireOperator(WRITE_ROLES);
-    await revokeInvite(getDb(), { inviteId: idSchema.parse(inviteId), actor: operatorActor(session), requestId: await currentRequestId() });
+    await revokeInvite(getDb(), {
+      inviteId: idSchema.parse(inviteId),
+      actor: operatorActor(session),
+      requestId: await currentRequestId(),
+    });
     revalidatePath("/console", "layout");
     return { ok: true, message: "Invite revoked: the link no longer works." };
   } catch (error) {
@@ -70,7 +83,11 @@ export async function reissueInviteAction(inviteId: string): Promise<ConsoleResu
       requestId: await currentRequestId(),
     });
     revalidatePath("/console", "layout");
-    return { ok: true, message: "New link issued; the previous one stopped working.", inviteUrl: inviteUrl(token) };
+    return {
+      ok: true,
+      message: "New link issued; the previous one stopped working.",
+      inviteUrl: inviteUrl(token),
+    };
   } catch (error) {
     return failure(error);
   }

@@ -21,7 +21,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <ul className="flex gap-1">
                 {NAV.map((item) => (
                   <li key={item.href}>
-                    <Link href={item.href} className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+                    <Link
+                      href={item.href}
+                      className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+                    >
                       {item.label}
                     </Link>
                   </li>
@@ -29,7 +32,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               </ul>
             </nav>
           </div>
-          <form action="/auth/signout" method="post" className="flex items-center gap-3 text-sm text-slate-600">
+          <form
+            action="/auth/signout"
+            method="post"
+            className="flex items-center gap-3 text-sm text-slate-600"
+          >
             <span>
               {session.name} <span className="text-slate-400">({session.roles.join(", ")})</span>
             </span>

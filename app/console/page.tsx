@@ -11,7 +11,16 @@ import { describeState } from "@/lib/onboarding/state-machine";
 
 export const metadata: Metadata = { title: "Onboardings" };
 
-const FUNNEL: OnboardingState[] = ["INVITED", "SIGNED_IN", "CONSENTED", "KEY_SUBMITTED", "KEY_VERIFIED", "APPLIED", "HEALTHY", "KEY_UNREACHABLE"];
+const FUNNEL: OnboardingState[] = [
+  "INVITED",
+  "SIGNED_IN",
+  "CONSENTED",
+  "KEY_SUBMITTED",
+  "KEY_VERIFIED",
+  "APPLIED",
+  "HEALTHY",
+  "KEY_UNREACHABLE",
+];
 
 export default async function ConsolePage() {
   await requireOperatorPage();
@@ -31,13 +40,23 @@ export default async function ConsolePage() {
           </div>
         ))}
       </section>
-      <Table caption="Customer onboardings" head={["Customer", "State", "Tenant", "Key", "Invite", "Last change"]}>
+      <Table
+        caption="Customer onboardings"
+        head={["Customer", "State", "Tenant", "Key", "Invite", "Last change"]}
+      >
         {rows.map((row) => {
-          const invite = row.invite.revokedAt ? "revoked" : row.invite.expiresAt <= now ? "expired" : `until ${row.invite.expiresAt.toISOString().slice(0, 10)}`;
+          const invite = row.invite.revokedAt
+            ? "revoked"
+            : row.invite.expiresAt <= now
+              ? "expired"
+              : `until ${row.invite.expiresAt.toISOString().slice(0, 10)}`;
           return (
             <tr key={row.id}>
               <Td>
-                <Link href={`/console/onboardings/${row.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link
+                  href={`/console/onboardings/${row.id}`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   {row.customer.name}
                 </Link>
               </Td>
@@ -45,9 +64,13 @@ export default async function ConsolePage() {
                 <OnboardingStateBadge state={row.state} />
               </Td>
               <Td className="font-mono text-xs">{row.tenantId ?? row.invite.pinnedTenant ?? "—"}</Td>
-              <Td className="text-xs">{row.keys[0] ? row.keys[0].verificationStatus.toLowerCase().replaceAll("_", " ") : "—"}</Td>
+              <Td className="text-xs">
+                {row.keys[0] ? row.keys[0].verificationStatus.toLowerCase().replaceAll("_", " ") : "—"}
+              </Td>
               <Td className="text-xs">{invite}</Td>
-              <Td className="text-xs whitespace-nowrap">{row.stateChangedAt.toISOString().replace("T", " ").slice(0, 16)} UTC</Td>
+              <Td className="text-xs whitespace-nowrap">
+                {row.stateChangedAt.toISOString().replace("T", " ").slice(0, 16)} UTC
+              </Td>
             </tr>
           );
         })}

@@ -11,12 +11,14 @@ export default async function ForbiddenPage() {
       <p className="mt-3 text-slate-700">
         {session ? (
           <>
-            You are signed in as <strong>{session.upn}</strong> with {session.roles.length ? `the role(s) ${session.roles.join(", ")}` : "no Crosskey role"}.
+            You are signed in as <strong>{session.upn}</strong> with{" "}
+            {session.roles.length ? `the role(s) ${session.roles.join(", ")}` : "no Crosskey role"}.
           </>
         ) : (
           "You are not signed in."
         )}{" "}
-        An administrator of your organization can assign you the Operator, Support or Admin role on the Crosskey app in Microsoft Entra ID.
+        An administrator of your organization can assign you the Operator, Support or Admin role on the
+        Crosskey app in Microsoft Entra ID.
       </p>
       <form action="/auth/signout" method="post" className="mt-6">
         <button className="text-sm text-brand-700 underline">Sign out</button>

@@ -3,7 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { clearCookie, getCustomerSession, readSealedCookie, writeSealedCookie, type CustomerSession } from "@/lib/auth/session";
+import {
+  clearCookie,
+  getCustomerSession,
+  readSealedCookie,
+  writeSealedCookie,
+  type CustomerSession,
+} from "@/lib/auth/session";
 import { currentRequestId } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
@@ -20,7 +26,10 @@ export type ActionResult = { ok: true; message?: string; redirectTo?: string } |
 async function failure(error: unknown): Promise<ActionResult> {
   if (isAppError(error)) return { ok: false, error: error.message };
   loggerFor(await currentRequestId()).error({ err: error }, "customer action failed");
-  return { ok: false, error: "Something went wrong on our side. Nothing was changed; try again in a moment." };
+  return {
+    ok: false,
+    error: "Something went wrong on our side. Nothing was changed; try again in a moment.",
+  };
 }
 
 async function requireCustomer(): Promise<CustomerSession> {
@@ -47,7 +56,11 @@ export async function finishCustomerSignIn(idToken: string): Promise<ActionResul
     await enforceRateLimit(getDb(), "customer-sign-in", 20);
     const pending = await readSealedCookie<{ token: string; nonce: string }>("customerSignIn");
     await clearCookie("customerSignIn");
-    const session = await completeCustomerSignIn(getDb(), { idToken: z.string().max(16_384).parse(idToken), pending, requestId: await currentRequestId() });
+    const session = await completeCustomerSignIn(getDb(), {
+      idToken: z.string().max(16_384).parse(idToken),
+      pending,
+      requestId: await currentRequestId(),
+    });
     await writeSealedCookie("customer", { ...session });
     return { ok: true, redirectTo: `/onboard/${session.inviteToken}` };
   } catch (error) {
@@ -76,7 +89,11 @@ export async function checkConsentAgain(): Promise<ActionResult> {
     revalidatePath("/onboard", "layout");
     return outcome.kind === "consented"
       ? { ok: true, message: "Consent confirmed." }
-      : { ok: false, error: "Microsoft does not show consent for your organization yet. If someone just granted it, wait a minute and check again." };
+      : {
+          ok: false,
+          error:
+            "Microsoft does not show consent for your organization yet. If someone just granted it, wait a minute and check again.",
+        };
   } catch (error) {
     return failure(error);
   }
@@ -87,9 +104,15 @@ export async function submitKey(_previous: ActionResult | null, form: FormData):
   const session = await requireCustomer();
   try {
     await enforceRateLimit(getDb(), "key-submit", 15);
-    const keyUri = z.string().max(4096, "That is far longer than any key URI.").parse(form.get("keyUri") ?? "");
+    const keyUri = z
+      .string()
+      .max(4096, "That is far longer than any key URI.")
+      .parse(form.get("keyUri") ?? "");
     const key = await submitCustomerKey(getDb(), { session, keyUri, requestId: await currentRequestId() });
-    const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
+    const { retry } = await runKeyVerification(getDb(), {
+      keyId: key.id,
+      actor: { type: "CUSTOMER", id: session.upn },
+    });
     if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
     revalidatePath("/onboard", "layout");
     return { ok: true };
@@ -103,9 +126,14 @@ export async function verifyAgain(): Promise<ActionResult> {
   const session = await requireCustomer();
   try {
     await enforceRateLimit(getDb(), "key-verify", 15);
-    const key = await getDb().customerKey.findFirst({ where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" } });
+    const key = await getDb().customerKey.findFirst({
+      where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" },
+    });
     if (!key) return { ok: false, error: "Submit a key URI first." };
-    const { retry } = await runKeyVerification(getDb(), { keyId: key.id, actor: { type: "CUSTOMER", id: session.upn } });
+    const { retry } = await runKeyVerification(getDb(), {
+      keyId: key.id,
+      actor: { type: "CUSTOMER", id: session.upn },
+    });
     if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
     revalidatePath("/onboard", "layout");
     return { ok: true };

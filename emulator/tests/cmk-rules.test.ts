@@ -9,9 +9,15 @@ let em: RunningEmulator;
 let isv = "";
 const keys: Record<string, string> = {};
 const uamiIdentity = { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } };
-const storageCmk = (vault: string, key: string) => ({ properties: { encryption: { keySource: "Microsoft.Keyvault",
-  keyvaultproperties: { keyname: key, keyvaulturi: `https://${vault}.vault.azure.net` },
-  identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId } } } });
+const storageCmk = (vault: string, key: string) => ({
+  properties: {
+    encryption: {
+      keySource: "Microsoft.Keyvault",
+      keyvaultproperties: { keyname: key, keyvaulturi: `https://${vault}.vault.azure.net` },
+      identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
+    },
+  },
+});
 
 async function settle(location: string | null): Promise<void> {
   em.emu.clock.advance(2);
@@ -23,20 +29,52 @@ beforeAll(async () => {
   // The ISV app's own managed identity (Contributor + Managed Identity Operator on the ISV subscription).
   isv = await miToken(em.url, IDS.appMiClientId, "https://management.azure.com/");
   const SP = await installApp(em.url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
-  const arm = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://management.azure.com/.default");
+  const arm = await userToken(
+    em.url,
+    IDS.contoso,
+    IDS.contosoAdminUpn,
+    "https://management.azure.com/.default",
+  );
   const kv = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
   const ADMIN = IDS.contosoAdmin;
-  const { vaultId } = await customerVault(em.url, arm, { rg: CUST_RG, vault: "contoso-cmk-rules", adminOid: ADMIN });
-  await customerVault(em.url, arm, { rg: CUST_RG, vault: "contoso-nopurge", adminOid: ADMIN, purgeProtection: false });
+  const { vaultId } = await customerVault(em.url, arm, {
+    rg: CUST_RG,
+    vault: "contoso-cmk-rules",
+    adminOid: ADMIN,
+  });
+  await customerVault(em.url, arm, {
+    rg: CUST_RG,
+    vault: "contoso-nopurge",
+    adminOid: ADMIN,
+    purgeProtection: false,
+  });
   keys.rsa = await createKey(em.url, kv, "contoso-cmk-rules", "rsa", { kty: "RSA", key_size: 3072 });
   keys.ec = await createKey(em.url, kv, "contoso-cmk-rules", "ec", { kty: "EC", crv: "P-256" });
   keys.big = await createKey(em.url, kv, "contoso-cmk-rules", "big", { kty: "RSA", key_size: 4096 });
   keys.norole = await createKey(em.url, kv, "contoso-cmk-rules", "norole", { kty: "RSA", key_size: 2048 });
   keys.nopurge = await createKey(em.url, kv, "contoso-nopurge", "k", { kty: "RSA", key_size: 2048 });
-  for (const k of ["rsa", "ec", "big"]) expect((await grant(em.url, arm, `${vaultId}/keys/${k}`, ROLES.serviceEncryptionUser, SP)).status).toBe(201);
-  expect((await grant(em.url, arm, `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-nopurge`, ROLES.serviceEncryptionUser, SP)).status).toBe(201);
-  const sa = await call(em.url, "PUT", `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamrules?api-version=2025-06-01`, isv,
-    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, identity: uamiIdentity });
+  for (const k of ["rsa", "ec", "big"])
+    expect((await grant(em.url, arm, `${vaultId}/keys/${k}`, ROLES.serviceEncryptionUser, SP)).status).toBe(
+      201,
+    );
+  expect(
+    (
+      await grant(
+        em.url,
+        arm,
+        `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-nopurge`,
+        ROLES.serviceEncryptionUser,
+        SP,
+      )
+    ).status,
+  ).toBe(201);
+  const sa = await call(
+    em.url,
+    "PUT",
+    `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamrules?api-version=2025-06-01`,
+    isv,
+    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, identity: uamiIdentity },
+  );
   expect(sa.status).toBe(202);
   await settle(sa.headers.get("location"));
 });
@@ -50,70 +88,144 @@ describe("[cmk] storage accounts", () => {
     expect(r.status).toBe(200);
     const enc = (r.body.properties as { encryption: Record<string, Record<string, unknown>> }).encryption;
     expect(enc.keySource).toBe("Microsoft.Keyvault");
-    expect(enc.keyvaultproperties).toMatchObject({ keyname: "rsa", keyversion: "", currentVersionedKeyIdentifier: keys.rsa });
-    expect(enc.identity).toEqual({ userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId });
-    const back = await call(em.url, "PATCH", SA, isv, { properties: { encryption: { keySource: "Microsoft.Storage" } } });
-    expect((back.body.properties as { encryption: Record<string, unknown> }).encryption).not.toHaveProperty("keyvaultproperties");
+    expect(enc.keyvaultproperties).toMatchObject({
+      keyname: "rsa",
+      keyversion: "",
+      currentVersionedKeyIdentifier: keys.rsa,
+    });
+    expect(enc.identity).toEqual({
+      userAssignedIdentity: IDS.uamiCmk,
+      federatedIdentityClientId: IDS.cmkAppId,
+    });
+    const back = await call(em.url, "PATCH", SA, isv, {
+      properties: { encryption: { keySource: "Microsoft.Storage" } },
+    });
+    expect((back.body.properties as { encryption: Record<string, unknown> }).encryption).not.toHaveProperty(
+      "keyvaultproperties",
+    );
   });
 
   it("refuses a key the app has no role on, and a vault without purge protection", async () => {
     const noRole = await call(em.url, "PATCH", SA, isv, storageCmk("contoso-cmk-rules", "norole"));
     expect([noRole.status, noRole.body.error?.code]).toEqual([400, "KeyVaultAuthenticationFailure"]);
     const noPurge = await call(em.url, "PATCH", SA, isv, storageCmk("contoso-nopurge", "k"));
-    expect(noPurge.body.error).toMatchObject({ code: "KeyVaultPolicyError", message: "Keyvault policy recoverable is not set" });
+    expect(noPurge.body.error).toMatchObject({
+      code: "KeyVaultPolicyError",
+      message: "Keyvault policy recoverable is not set",
+    });
   });
 });
 
 describe("[cmk] cosmos, disk encryption sets, SQL", () => {
   const COSMOS = `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/fabrikam-rules?api-version=2025-10-15`;
-  const cosmosBody = (uri: string) => ({ location: "westeurope", identity: uamiIdentity, properties: { databaseAccountOfferType: "Standard", locations: [{ locationName: "westeurope", failoverPriority: 0 }],
-    keyVaultKeyUri: uri, defaultIdentity: `UserAssignedIdentity=${IDS.uamiCmk}&FederatedClientId=${IDS.cmkAppId}` } });
+  const cosmosBody = (uri: string) => ({
+    location: "westeurope",
+    identity: uamiIdentity,
+    properties: {
+      databaseAccountOfferType: "Standard",
+      locations: [{ locationName: "westeurope", failoverPriority: 0 }],
+      keyVaultKeyUri: uri,
+      defaultIdentity: `UserAssignedIdentity=${IDS.uamiCmk}&FederatedClientId=${IDS.cmkAppId}`,
+    },
+  });
 
   it("Cosmos refuses a versioned key URI, accepts a versionless one, and reports revocation on read", async () => {
     const versioned = await call(em.url, "PUT", COSMOS, isv, cosmosBody(keys.rsa ?? ""));
     expect([versioned.status, versioned.body.error?.code]).toEqual([400, "BadRequest"]);
-    const ok = await call(em.url, "PUT", COSMOS, isv, cosmosBody(keys.rsa?.replace(/\/[0-9a-f]{32}$/, "") ?? ""));
+    const ok = await call(
+      em.url,
+      "PUT",
+      COSMOS,
+      isv,
+      cosmosBody(keys.rsa?.replace(/\/[0-9a-f]{32}$/, "") ?? ""),
+    );
     expect(ok.status).toBe(200);
-    expect(ok.headers.get("azure-asyncoperation")).toMatch(/\/providers\/Microsoft\.DocumentDB\/locations\/westeurope\/operationsStatus\//);
+    expect(ok.headers.get("azure-asyncoperation")).toMatch(
+      /\/providers\/Microsoft\.DocumentDB\/locations\/westeurope\/operationsStatus\//,
+    );
     expect((ok.body.properties as Record<string, unknown>).provisioningState).toBe("Creating");
     await settle(null);
     const read = await call(em.url, "GET", COSMOS, isv);
-    expect(read.body.properties).toMatchObject({ provisioningState: "Succeeded", customerManagedKeyStatus: "Access to the configured customer managed key confirmed.", keyVaultKeyUriVersion: keys.rsa?.split("/").pop() });
+    expect(read.body.properties).toMatchObject({
+      provisioningState: "Succeeded",
+      customerManagedKeyStatus: "Access to the configured customer managed key confirmed.",
+      keyVaultKeyUriVersion: keys.rsa?.split("/").pop(),
+    });
     em.emu.keyVault.updateKey("contoso-cmk-rules.vault.azure.net", "rsa", undefined, { enabled: false });
     const revoked = await call(em.url, "GET", COSMOS, isv);
-    expect(String((revoked.body.properties as Record<string, unknown>).customerManagedKeyStatus)).toMatch(/^Access to your account is currently revoked because .*\(4005\)\.$/);
+    expect(String((revoked.body.properties as Record<string, unknown>).customerManagedKeyStatus)).toMatch(
+      /^Access to your account is currently revoked because .*\(4005\)\.$/,
+    );
     em.emu.keyVault.updateKey("contoso-cmk-rules.vault.azure.net", "rsa", undefined, { enabled: true });
   });
 
   it("a disk encryption set refuses an EC key and accepts RSA through 202 + Location", async () => {
     const DES = `${ISV_RG}/providers/Microsoft.Compute/diskEncryptionSets/des1?api-version=2025-01-02`;
-    const body = (keyUrl: string) => ({ location: "westeurope", identity: uamiIdentity, properties: { activeKey: { keyUrl }, encryptionType: "EncryptionAtRestWithCustomerKey", federatedClientId: IDS.cmkAppId } });
+    const body = (keyUrl: string) => ({
+      location: "westeurope",
+      identity: uamiIdentity,
+      properties: {
+        activeKey: { keyUrl },
+        encryptionType: "EncryptionAtRestWithCustomerKey",
+        federatedClientId: IDS.cmkAppId,
+      },
+    });
     const ec = await call(em.url, "PUT", DES, isv, body(keys.ec ?? ""));
     expect([ec.status, ec.body.error?.code]).toEqual([400, "InvalidParameter"]);
     const rsa = await call(em.url, "PUT", DES, isv, body(keys.rsa ?? ""));
     expect(rsa.status).toBe(202);
     expect(rsa.headers.get("retry-after")).toBe("1");
     await settle(null);
-    expect((await call(em.url, "GET", DES, isv)).body.properties).toMatchObject({ activeKey: { keyUrl: keys.rsa }, provisioningState: "Succeeded" });
+    expect((await call(em.url, "GET", DES, isv)).body.properties).toMatchObject({
+      activeKey: { keyUrl: keys.rsa },
+      provisioningState: "Succeeded",
+    });
   });
 
   it("SQL accepts RSA 3072 as TDE protector and refuses EC and RSA 4096 keys", async () => {
     const SERVER = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-sql`;
-    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, { location: "westeurope", identity: uamiIdentity,
-      properties: { administratorLogin: "sqladmin", administratorLoginPassword: "P@ssw0rd-123", primaryUserAssignedIdentityId: IDS.uamiCmk, federatedClientId: IDS.cmkAppId } });
+    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, {
+      location: "westeurope",
+      identity: uamiIdentity,
+      properties: {
+        administratorLogin: "sqladmin",
+        administratorLoginPassword: "P@ssw0rd-123",
+        primaryUserAssignedIdentityId: IDS.uamiCmk,
+        federatedClientId: IDS.cmkAppId,
+      },
+    });
     expect(create.status).toBe(202);
     await settle(null);
-    const keyName = (kid: string) => { const [, , host = "", , name = "", version = ""] = kid.split("/"); return `${host.split(".")[0]}_${name}_${version}`; };
+    const keyName = (kid: string) => {
+      const [, , host = "", , name = "", version = ""] = kid.split("/");
+      return `${host.split(".")[0]}_${name}_${version}`;
+    };
     for (const k of [keys.ec, keys.big]) {
-      const r = await call(em.url, "PUT", `${SERVER}/keys/${keyName(k ?? "")}?api-version=2023-08-01`, isv, { properties: { serverKeyType: "AzureKeyVault", uri: k } });
+      const r = await call(em.url, "PUT", `${SERVER}/keys/${keyName(k ?? "")}?api-version=2023-08-01`, isv, {
+        properties: { serverKeyType: "AzureKeyVault", uri: k },
+      });
       expect(r.body.error?.code).toBe("AzureKeyVaultRsaKeyNotSupported");
     }
-    const ok = await call(em.url, "PUT", `${SERVER}/keys/${keyName(keys.rsa ?? "")}?api-version=2023-08-01`, isv, { properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } });
+    const ok = await call(
+      em.url,
+      "PUT",
+      `${SERVER}/keys/${keyName(keys.rsa ?? "")}?api-version=2023-08-01`,
+      isv,
+      { properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } },
+    );
     expect(ok.status).toBe(200);
     expect((ok.body.properties as Record<string, unknown>).thumbprint).toMatch(/^[0-9A-F]{40}$/);
-    const prot = await call(em.url, "PUT", `${SERVER}/encryptionProtector/current?api-version=2023-08-01`, isv, { properties: { serverKeyType: "AzureKeyVault", serverKeyName: keyName(keys.rsa ?? "") } });
+    const prot = await call(
+      em.url,
+      "PUT",
+      `${SERVER}/encryptionProtector/current?api-version=2023-08-01`,
+      isv,
+      { properties: { serverKeyType: "AzureKeyVault", serverKeyName: keyName(keys.rsa ?? "") } },
+    );
     expect(prot.status).toBe(202);
     await settle(null);
-    expect((await call(em.url, "GET", `${SERVER}/encryptionProtector/current?api-version=2023-08-01`, isv)).body).toMatchObject({ kind: "azurekeyvault", properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } });
+    expect(
+      (await call(em.url, "GET", `${SERVER}/encryptionProtector/current?api-version=2023-08-01`, isv)).body,
+    ).toMatchObject({ kind: "azurekeyvault", properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } });
   });
 });

@@ -6,7 +6,8 @@ export const IDS = {
   isvTenant: "11111111-1111-4111-8111-111111111111",
   isvSub: "aaaaaaaa-0000-4000-8000-000000000001",
   cmkAppId: "22222222-2222-4222-8222-222222222222",
-  uamiCmk: "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/crosskey-isv/providers/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk",
+  uamiCmk:
+    "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/crosskey-isv/providers/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk",
   appMiPrincipal: "77777777-7777-4777-8777-777777777777",
   appMiClientId: "66666666-6666-4666-8666-666666666666",
   cmkMiClientId: "44444444-4444-4444-8444-444444444444",
@@ -28,28 +29,72 @@ export const ROLES = {
 export const ISV_RG = `/subscriptions/${IDS.isvSub}/resourceGroups/crosskey-isv`;
 
 /** A customer's setup as their script would do it: vault (ARM), key (Key Vault), role for the ISV app (ARM). */
-export async function customerVault(url: string, armToken: string, o: {
-  rg: string; vault: string; location?: string; purgeProtection?: boolean; adminOid: string;
-}): Promise<{ vaultId: string }> {
+export async function customerVault(
+  url: string,
+  armToken: string,
+  o: {
+    rg: string;
+    vault: string;
+    location?: string;
+    purgeProtection?: boolean;
+    adminOid: string;
+  },
+): Promise<{ vaultId: string }> {
   const vaultId = `${o.rg}/providers/Microsoft.KeyVault/vaults/${o.vault}`;
-  await call(url, "PUT", `${o.rg}?api-version=2025-04-01`, armToken, { location: o.location ?? "westeurope" });
+  await call(url, "PUT", `${o.rg}?api-version=2025-04-01`, armToken, {
+    location: o.location ?? "westeurope",
+  });
   const put = await call(url, "PUT", `${vaultId}?api-version=2023-07-01`, armToken, {
     location: o.location ?? "westeurope",
-    properties: { tenantId: IDS.contoso, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true, ...(o.purgeProtection === false ? {} : { enablePurgeProtection: true }) },
+    properties: {
+      tenantId: IDS.contoso,
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      ...(o.purgeProtection === false ? {} : { enablePurgeProtection: true }),
+    },
   });
   if (put.status !== 201) throw new Error(`vault: ${JSON.stringify(put.body)}`);
   await grant(url, armToken, vaultId, ROLES.cryptoOfficer, o.adminOid, "User");
   return { vaultId };
 }
 
-export async function grant(url: string, armToken: string, scope: string, role: string, principalId: string, principalType = "ServicePrincipal") {
-  return call(url, "PUT", `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, armToken, {
-    properties: { roleDefinitionId: `/subscriptions/${scope.split("/")[2]}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId, principalType },
-  });
+export async function grant(
+  url: string,
+  armToken: string,
+  scope: string,
+  role: string,
+  principalId: string,
+  principalType = "ServicePrincipal",
+) {
+  return call(
+    url,
+    "PUT",
+    `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+    armToken,
+    {
+      properties: {
+        roleDefinitionId: `/subscriptions/${scope.split("/")[2]}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+        principalId,
+        principalType,
+      },
+    },
+  );
 }
 
-export async function createKey(url: string, kvToken: string, vault: string, name: string, body: Record<string, unknown>): Promise<string> {
-  const r = await call(url, "POST", `/keyvault/${vault}.vault.azure.net/keys/${name}/create?api-version=7.6`, kvToken, body);
+export async function createKey(
+  url: string,
+  kvToken: string,
+  vault: string,
+  name: string,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const r = await call(
+    url,
+    "POST",
+    `/keyvault/${vault}.vault.azure.net/keys/${name}/create?api-version=7.6`,
+    kvToken,
+    body,
+  );
   if (r.status !== 200) throw new Error(`key: ${JSON.stringify(r.body)}`);
   return String((r.body.key as { kid: string }).kid);
 }

@@ -40,7 +40,9 @@ function getClient(): ConfidentialClientApplication {
 
 export const redirectUri = () => new URL("/auth/callback", getEnv().APP_BASE_URL).toString();
 
-export async function startOperatorSignIn(returnTo: string): Promise<{ url: string; pending: PendingSignIn }> {
+export async function startOperatorSignIn(
+  returnTo: string,
+): Promise<{ url: string; pending: PendingSignIn }> {
   const pkce = await new CryptoProvider().generatePkceCodes();
   const pending: PendingSignIn = {
     state: crypto.randomBytes(24).toString("base64url"),
@@ -63,19 +65,33 @@ export async function startOperatorSignIn(returnTo: string): Promise<{ url: stri
 
 const callbackSchema = z.union([
   z.object({ code: z.string().min(1).max(4096), state: z.string().min(1).max(200) }),
-  z.object({ error: z.string().max(200), error_description: z.string().max(2000).optional(), state: z.string().max(200).optional() }),
+  z.object({
+    error: z.string().max(200),
+    error_description: z.string().max(2000).optional(),
+    state: z.string().max(200).optional(),
+  }),
 ]);
 
-export async function completeOperatorSignIn(query: URLSearchParams, pending: PendingSignIn | null): Promise<OperatorSession> {
+export async function completeOperatorSignIn(
+  query: URLSearchParams,
+  pending: PendingSignIn | null,
+): Promise<OperatorSession> {
   const parsed = callbackSchema.safeParse(Object.fromEntries(query));
   if (!parsed.success) throw new AppError("BAD_REQUEST", "The sign-in response was malformed.");
   if ("error" in parsed.data) {
-    throw new AppError("UNAUTHENTICATED", `Sign-in did not complete: ${parsed.data.error_description?.split("\n")[0] ?? parsed.data.error}`, {
-      azureCode: parsed.data.error,
-    });
+    throw new AppError(
+      "UNAUTHENTICATED",
+      `Sign-in did not complete: ${parsed.data.error_description?.split("\n")[0] ?? parsed.data.error}`,
+      {
+        azureCode: parsed.data.error,
+      },
+    );
   }
   if (!pending || !timingSafeEqual(pending.state, parsed.data.state)) {
-    throw new AppError("UNAUTHENTICATED", "This sign-in response does not belong to this browser session. Start again.");
+    throw new AppError(
+      "UNAUTHENTICATED",
+      "This sign-in response does not belong to this browser session. Start again.",
+    );
   }
   const env = getEnv();
   const result = await getClient().acquireTokenByCode({
@@ -86,8 +102,14 @@ export async function completeOperatorSignIn(query: URLSearchParams, pending: Pe
     // MSAL rejects an ID token with a nonce it was not told to expect; we verify it again below.
     nonce: pending.nonce,
   });
-  const claims = await verifyIdToken(result.idToken, { audience: env.SIGNIN_APP_CLIENT_ID, nonce: pending.nonce, tenantId: env.ISV_TENANT_ID });
-  const roles = (claims.roles ?? []).filter((r): r is OperatorRole => (OPERATOR_ROLES as readonly string[]).includes(r));
+  const claims = await verifyIdToken(result.idToken, {
+    audience: env.SIGNIN_APP_CLIENT_ID,
+    nonce: pending.nonce,
+    tenantId: env.ISV_TENANT_ID,
+  });
+  const roles = (claims.roles ?? []).filter((r): r is OperatorRole =>
+    (OPERATOR_ROLES as readonly string[]).includes(r),
+  );
   return {
     oid: claims.oid,
     tid: claims.tid,

@@ -14,7 +14,9 @@ export function hasRole(session: OperatorSession, allowed: readonly OperatorRole
 }
 
 /** For console pages: sends a signed-out visitor to sign-in; a signed-in person without a role gets a 403 page. */
-export async function requireOperatorPage(allowed: readonly OperatorRole[] = ANY_ROLE): Promise<OperatorSession> {
+export async function requireOperatorPage(
+  allowed: readonly OperatorRole[] = ANY_ROLE,
+): Promise<OperatorSession> {
   const session = await getOperatorSession();
   if (!session) {
     const path = (await headers()).get("x-crosskey-path") ?? "/console";
@@ -29,7 +31,10 @@ export async function requireOperator(allowed: readonly OperatorRole[]): Promise
   const session = await getOperatorSession();
   if (!session) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
   if (!hasRole(session, allowed)) {
-    throw new AppError("FORBIDDEN", `This needs one of these roles: ${allowed.join(", ")}. You have: ${session.roles.join(", ") || "none"}.`);
+    throw new AppError(
+      "FORBIDDEN",
+      `This needs one of these roles: ${allowed.join(", ")}. You have: ${session.roles.join(", ") || "none"}.`,
+    );
   }
   return session;
 }

@@ -9,7 +9,12 @@ function keyFor(secret: string, purpose: string): Uint8Array {
   return new Uint8Array(crypto.hkdfSync("sha256", secret, "crosskey", `cookie:${purpose}`, 32));
 }
 
-export async function seal(secret: string, purpose: string, payload: JWTPayload, ttlSeconds: number): Promise<string> {
+export async function seal(
+  secret: string,
+  purpose: string,
+  payload: JWTPayload,
+  ttlSeconds: number,
+): Promise<string> {
   return new EncryptJWT(payload)
     .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
     .setIssuedAt()
@@ -18,7 +23,11 @@ export async function seal(secret: string, purpose: string, payload: JWTPayload,
 }
 
 /** The payload, or null when the value is missing, tampered with, sealed for another purpose, or expired. */
-export async function unseal<T extends JWTPayload>(secret: string, purpose: string, value: string | undefined): Promise<T | null> {
+export async function unseal<T extends JWTPayload>(
+  secret: string,
+  purpose: string,
+  value: string | undefined,
+): Promise<T | null> {
   if (!value || value.length > 8192) return null;
   try {
     const { payload } = await jwtDecrypt(value, keyFor(secret, purpose));

@@ -40,7 +40,13 @@ type CookieKind = keyof typeof COOKIES;
 export async function writeSealedCookie(kind: CookieKind, payload: JWTPayload): Promise<void> {
   const { name, ttl } = COOKIES[kind];
   const value = await seal(getEnv().SESSION_SECRET, kind, payload, ttl);
-  (await cookies()).set(name, value, { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: ttl });
+  (await cookies()).set(name, value, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: ttl,
+  });
 }
 
 export async function readSealedCookie<T extends JWTPayload>(kind: CookieKind): Promise<T | null> {
@@ -49,7 +55,13 @@ export async function readSealedCookie<T extends JWTPayload>(kind: CookieKind): 
 }
 
 export async function clearCookie(kind: CookieKind): Promise<void> {
-  (await cookies()).set(COOKIES[kind].name, "", { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 0 });
+  (await cookies()).set(COOKIES[kind].name, "", {
+    httpOnly: true,
+    secure: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 0,
+  });
 }
 
 export const getOperatorSession = () => readSealedCookie<OperatorSession>("operator");

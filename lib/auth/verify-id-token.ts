@@ -17,7 +17,9 @@ const jwksByTenant = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 function jwksFor(tenantId: string) {
   let jwks = jwksByTenant.get(tenantId);
   if (!jwks) {
-    jwks = createRemoteJWKSet(new URL(`${getCloud().authorityHost}/${tenantId}/discovery/v2.0/keys`), { cooldownDuration: 30_000 });
+    jwks = createRemoteJWKSet(new URL(`${getCloud().authorityHost}/${tenantId}/discovery/v2.0/keys`), {
+      cooldownDuration: 30_000,
+    });
     jwksByTenant.set(tenantId, jwks);
   }
   return jwks;
@@ -32,10 +34,15 @@ export async function verifyIdToken(
   expected: { audience: string; nonce: string; tenantId?: string },
 ): Promise<IdTokenClaims> {
   const unverified = decodePayload(idToken);
-  const tid = typeof unverified?.tid === "string" && /^[0-9a-f-]{36}$/i.test(unverified.tid) ? unverified.tid : undefined;
+  const tid =
+    typeof unverified?.tid === "string" && /^[0-9a-f-]{36}$/i.test(unverified.tid)
+      ? unverified.tid
+      : undefined;
   if (!tid) throw new AppError("UNAUTHENTICATED", "The sign-in response was not a valid ID token.");
   if (expected.tenantId && tid.toLowerCase() !== expected.tenantId.toLowerCase()) {
-    throw new AppError("FORBIDDEN", "You signed in to a different organization than this page expects.", { details: { tid } });
+    throw new AppError("FORBIDDEN", "You signed in to a different organization than this page expects.", {
+      details: { tid },
+    });
   }
   try {
     const { payload } = await jwtVerify<IdTokenClaims>(idToken, jwksFor(tid), {

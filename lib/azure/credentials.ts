@@ -37,11 +37,16 @@ export function getCustomerTenantCredential(tenantId: string): TokenCredential {
   if (!credential) {
     const { CMK_APP_CLIENT_ID, CMK_UAMI_CLIENT_ID } = getEnv();
     const cloud = getCloud();
-    credential = new ClientAssertionCredential(tenantId, CMK_APP_CLIENT_ID, () => getFederatedAssertion(CMK_UAMI_CLIENT_ID), {
-      authorityHost: cloud.authorityHost,
-      // Microsoft's hosts are known to the SDK; the emulator's is not and must not be looked up online.
-      disableInstanceDiscovery: cloud.knownAuthorities.length > 0,
-    });
+    credential = new ClientAssertionCredential(
+      tenantId,
+      CMK_APP_CLIENT_ID,
+      () => getFederatedAssertion(CMK_UAMI_CLIENT_ID),
+      {
+        authorityHost: cloud.authorityHost,
+        // Microsoft's hosts are known to the SDK; the emulator's is not and must not be looked up online.
+        disableInstanceDiscovery: cloud.knownAuthorities.length > 0,
+      },
+    );
     customerCredentials.set(tenantId, credential);
   }
   return credential;

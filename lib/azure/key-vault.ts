@@ -1,5 +1,11 @@
 import "server-only";
-import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest,
+  type HttpClient,
+  type PipelineRequest,
+} from "@azure/core-rest-pipeline";
 import { KeyClient } from "@azure/keyvault-keys";
 import type { CloudProfile } from "@/lib/azure/clouds";
 import { getCloud } from "@/lib/env";
@@ -23,8 +29,15 @@ function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
   return {
     async sendRequest(request: PipelineRequest) {
       const original = new URL(request.url);
-      if (original.protocol !== "https:" || !isAllowedKeyVaultHost(original.hostname, cloud) || (original.port && original.port !== "443")) {
-        throw new AppError("BAD_REQUEST", `Refusing to call ${original.host}: not a Key Vault host of ${cloud.displayName}.`);
+      if (
+        original.protocol !== "https:" ||
+        !isAllowedKeyVaultHost(original.hostname, cloud) ||
+        (original.port && original.port !== "443")
+      ) {
+        throw new AppError(
+          "BAD_REQUEST",
+          `Refusing to call ${original.host}: not a Key Vault host of ${cloud.displayName}.`,
+        );
       }
       const routed = cloud.keyVaultTransportUrl(original);
       if (routed === original) return inner.sendRequest(request);
@@ -41,14 +54,22 @@ function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
 
 /** Key Vault clients acting as the ISV's multi-tenant app inside the customer's tenant. */
 export function getCustomerKeyClient(tenantId: string, vaultUri: string): KeyClient {
-  return new KeyClient(vaultUri, getCustomerTenantCredential(tenantId), { httpClient: keyVaultHttpClient(getCloud()), retryOptions: { maxRetries: 1 } });
+  return new KeyClient(vaultUri, getCustomerTenantCredential(tenantId), {
+    httpClient: keyVaultHttpClient(getCloud()),
+    retryOptions: { maxRetries: 1 },
+  });
 }
 
 /**
  * wrapKey and unwrapKey as Key Vault itself performs them. The SDK's CryptographyClient wraps locally with
  * the public key when it can, which would not prove the wrap permission Azure services need.
  */
-export async function remoteWrapUnwrap(tenantId: string, versionedKeyUri: string, scope: string, cek: Buffer): Promise<Buffer> {
+export async function remoteWrapUnwrap(
+  tenantId: string,
+  versionedKeyUri: string,
+  scope: string,
+  cek: Buffer,
+): Promise<Buffer> {
   const cloud = getCloud();
   const client = keyVaultHttpClient(cloud);
   const token = await getCustomerTenantCredential(tenantId).getToken(scope);
@@ -58,11 +79,17 @@ export async function remoteWrapUnwrap(tenantId: string, versionedKeyUri: string
       createPipelineRequest({
         url: `${versionedKeyUri}/${operation}?api-version=7.6`,
         method: "POST",
-        headers: createHttpHeaders({ authorization: `Bearer ${token.token}`, "content-type": "application/json" }),
+        headers: createHttpHeaders({
+          authorization: `Bearer ${token.token}`,
+          "content-type": "application/json",
+        }),
         body: JSON.stringify({ alg: "RSA-OAEP-256", value: value.toString("base64url") }),
       }),
     );
-    const body = JSON.parse(response.bodyAsText ?? "{}") as { value?: string; error?: { code?: string; message?: string; innererror?: { code?: string } } };
+    const body = JSON.parse(response.bodyAsText ?? "{}") as {
+      value?: string;
+      error?: { code?: string; message?: string; innererror?: { code?: string } };
+    };
     if (response.status !== 200 || !body.value) {
       throw Object.assign(new Error(body.error?.message ?? `Key Vault answered ${response.status}`), {
         statusCode: response.status,

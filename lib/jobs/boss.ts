@@ -15,7 +15,9 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     supervise: role === "worker",
     schedule: false,
   });
-  boss.on("error", (error) => console.error(JSON.stringify({ level: "error", msg: "pg-boss error", role, err: String(error) })));
+  boss.on("error", (error) =>
+    console.error(JSON.stringify({ level: "error", msg: "pg-boss error", role, err: String(error) })),
+  );
   await boss.start();
   for (const [name, options] of Object.entries(QUEUES)) await boss.createQueue(name, options);
   return boss;

@@ -11,12 +11,16 @@ import { transitionOnboarding } from "./state-machine";
 
 const STATE_TTL_MS = 10 * 60_000;
 
-export const consentRedirectUri = () => new URL("/onboard/consent-callback", getEnv().APP_BASE_URL).toString();
+export const consentRedirectUri = () =>
+  new URL("/onboard/consent-callback", getEnv().APP_BASE_URL).toString();
 
 /** The tenant-specific v2 admin-consent URL, with a fresh single-use state bound to this browser session. */
 export async function startAdminConsent(db: Db, session: CustomerSession): Promise<string> {
-  const onboarding = await db.tenantOnboarding.findFirst({ where: { id: session.onboardingId, tenantId: session.tid } });
-  if (!onboarding) throw new AppError("NOT_FOUND", "Your onboarding was not found. Open your invite link again.");
+  const onboarding = await db.tenantOnboarding.findFirst({
+    where: { id: session.onboardingId, tenantId: session.tid },
+  });
+  if (!onboarding)
+    throw new AppError("NOT_FOUND", "Your onboarding was not found. Open your invite link again.");
   if (onboarding.state !== "SIGNED_IN" && onboarding.state !== "FAILED") {
     throw new AppError("CONFLICT", "Consent is already granted for this onboarding.");
   }
@@ -85,14 +89,24 @@ export async function handleConsentCallback(
   };
   if (!parsed.success || !q.state) return reject("malformed");
 
-  const request = await db.consentRequest.findUnique({ where: { stateHash: hashToken(q.state) }, include: { onboarding: true } });
+  const request = await db.consentRequest.findUnique({
+    where: { stateHash: hashToken(q.state) },
+    include: { onboarding: true },
+  });
   if (!request) return reject("unknown_state");
   // Single use, whatever happens next: the state is spent by the first callback that presents it.
-  const spent = await db.consentRequest.updateMany({ where: { id: request.id, usedAt: null }, data: { usedAt: new Date() } });
+  const spent = await db.consentRequest.updateMany({
+    where: { id: request.id, usedAt: null },
+    data: { usedAt: new Date() },
+  });
   if (spent.count === 0) return reject("replayed_state", request.onboarding);
   if (request.expiresAt < new Date()) return reject("expired_state", request.onboarding);
   const session = input.session;
-  if (!session || hashToken(session.sid) !== request.sessionHash || session.onboardingId !== request.onboardingId) {
+  if (
+    !session ||
+    hashToken(session.sid) !== request.sessionHash ||
+    session.onboardingId !== request.onboardingId
+  ) {
     return reject("session_mismatch", request.onboarding);
   }
 
@@ -109,9 +123,15 @@ export async function handleConsentCallback(
       details: { reason, error: q.error, description: q.error_description?.split("\n")[0] ?? null },
       requestId: input.requestId,
     });
-    return { kind: "declined", inviteToken: session.inviteToken, reason, azureCode: /AADSTS\d+/.exec(q.error_description ?? "")?.[0] ?? q.error };
+    return {
+      kind: "declined",
+      inviteToken: session.inviteToken,
+      reason,
+      azureCode: /AADSTS\d+/.exec(q.error_description ?? "")?.[0] ?? q.error,
+    };
   }
-  if (!q.tenant || q.tenant.toLowerCase() !== request.tenantId) return reject("tenant_mismatch", request.onboarding);
+  if (!q.tenant || q.tenant.toLowerCase() !== request.tenantId)
+    return reject("tenant_mismatch", request.onboarding);
 
   return confirmConsent(db, { session, requestId: input.requestId });
 }
@@ -120,7 +140,10 @@ export async function handleConsentCallback(
  * Proves consent by acquiring a token for the ISV's app in the customer's tenant; its `oid` is the service
  * principal's object ID. Used after the callback and by "check again" (e.g. consent granted by a colleague).
  */
-export async function confirmConsent(db: Db, input: { session: CustomerSession; requestId?: string }): Promise<ConsentOutcome> {
+export async function confirmConsent(
+  db: Db,
+  input: { session: CustomerSession; requestId?: string },
+): Promise<ConsentOutcome> {
   const { session } = input;
   const proof = await proveConsent(session.tid);
   if (!proof.ok) {
@@ -144,11 +167,18 @@ export async function confirmConsent(db: Db, input: { session: CustomerSession; 
       actor: { type: "CUSTOMER", id: session.upn },
       action: "consent.granted",
       data: { consentedAt: new Date(), servicePrincipalObjectId: proof.servicePrincipalObjectId },
-      details: { servicePrincipalObjectId: proof.servicePrincipalObjectId, provedBy: "token in customer tenant" },
+      details: {
+        servicePrincipalObjectId: proof.servicePrincipalObjectId,
+        provedBy: "token in customer tenant",
+      },
       requestId: input.requestId,
     }),
   );
-  return { kind: "consented", inviteToken: session.inviteToken, servicePrincipalObjectId: proof.servicePrincipalObjectId };
+  return {
+    kind: "consented",
+    inviteToken: session.inviteToken,
+    servicePrincipalObjectId: proof.servicePrincipalObjectId,
+  };
 }
 
 /** AZURE_CONTRACTS §1.1–1.2: how Entra reports each way admin consent can fail. */
@@ -156,7 +186,8 @@ export function classifyConsentError(error: string, description = "", subcode = 
   const code = /AADSTS(\d+)/.exec(description)?.[1];
   // The AADSTS number is the precise signal; `error` alone is access_denied for several causes.
   if (code === "90094" || code === "90095" || code === "90099") return "not_admin";
-  if (subcode === "cancel" || code === "65004" || error === "access_denied" || error === "permission_denied") return "cancelled";
+  if (subcode === "cancel" || code === "65004" || error === "access_denied" || error === "permission_denied")
+    return "cancelled";
   if (code === "50011") return "bad_redirect";
   if (code === "700016" || code === "700011") return "unknown_app";
   return "other";

@@ -14,11 +14,22 @@ export const tenantPinSchema = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/, "Enter a tenant ID (GUID) or a domain such as contoso.com");
+  .regex(
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/,
+    "Enter a tenant ID (GUID) or a domain such as contoso.com",
+  );
 
 export const createInviteSchema = z.object({
-  customerName: z.string().trim().min(2, "Give the customer a name").max(200, "Keep the name under 200 characters"),
-  contactEmail: z.email("Enter a valid email address").max(320).optional().or(z.literal("").transform(() => undefined)),
+  customerName: z
+    .string()
+    .trim()
+    .min(2, "Give the customer a name")
+    .max(200, "Keep the name under 200 characters"),
+  contactEmail: z
+    .email("Enter a valid email address")
+    .max(320)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   pinnedTenant: tenantPinSchema.optional().or(z.literal("").transform(() => undefined)),
   services: z.array(z.enum(ResourceKind)).max(4).default([]),
 });
@@ -28,12 +39,20 @@ export type CreateInviteInput = z.infer<typeof createInviteSchema>;
  * Creates a customer and its first invite in one transaction, with the audit event. The token is returned
  * once, for the operator to send; only its hash is kept.
  */
-export async function createCustomerInvite(db: Db, input: CreateInviteInput & { actor: Actor; ttlDays: number; requestId?: string }) {
+export async function createCustomerInvite(
+  db: Db,
+  input: CreateInviteInput & { actor: Actor; ttlDays: number; requestId?: string },
+) {
   const token = generateInviteToken();
   try {
     return await db.$transaction(async (tx) => {
       const customer = await tx.customer.create({
-        data: { name: input.customerName, nameKey: input.customerName.toLowerCase(), contactEmail: input.contactEmail, createdBy: input.actor.id ?? "unknown" },
+        data: {
+          name: input.customerName,
+          nameKey: input.customerName.toLowerCase(),
+          contactEmail: input.contactEmail,
+          createdBy: input.actor.id ?? "unknown",
+        },
       });
       const invite = await tx.invite.create({
         data: {
@@ -54,7 +73,12 @@ export async function createCustomerInvite(db: Db, input: CreateInviteInput & { 
         targetId: invite.id,
         customerId: customer.id,
         onboardingId: invite.onboarding!.id,
-        details: { customerName: customer.name, pinnedTenant: input.pinnedTenant ?? null, services: input.services, expiresAt: invite.expiresAt.toISOString() },
+        details: {
+          customerName: customer.name,
+          pinnedTenant: input.pinnedTenant ?? null,
+          services: input.services,
+          expiresAt: invite.expiresAt.toISOString(),
+        },
         requestId: input.requestId,
       });
       return { customer, invite, onboarding: invite.onboarding!, token };

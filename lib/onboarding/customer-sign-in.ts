@@ -26,7 +26,8 @@ export async function startCustomerSignIn(db: Db, token: string) {
       redirectUri: new URL("/onboard/signed-in", env.APP_BASE_URL).toString(),
       nonce,
       loginHint: undefined as string | undefined,
-      domainHint: invite.pinnedTenant && invite.pinnedTenant !== pinnedTenantId ? invite.pinnedTenant : undefined,
+      domainHint:
+        invite.pinnedTenant && invite.pinnedTenant !== pinnedTenantId ? invite.pinnedTenant : undefined,
     },
   };
 }
@@ -39,9 +40,16 @@ export async function completeCustomerSignIn(
   db: Db,
   input: { idToken: string; pending: { token: string; nonce: string } | null; requestId?: string },
 ): Promise<CustomerSession> {
-  if (!input.pending) throw new AppError("UNAUTHENTICATED", "Your sign-in took too long or started in another browser. Sign in again.");
+  if (!input.pending)
+    throw new AppError(
+      "UNAUTHENTICATED",
+      "Your sign-in took too long or started in another browser. Sign in again.",
+    );
   const { invite, onboarding } = await openInvite(db, input.pending.token);
-  const claims = await verifyIdToken(input.idToken, { audience: getEnv().SIGNIN_APP_CLIENT_ID, nonce: input.pending.nonce });
+  const claims = await verifyIdToken(input.idToken, {
+    audience: getEnv().SIGNIN_APP_CLIENT_ID,
+    nonce: input.pending.nonce,
+  });
   const upn = claims.preferred_username ?? claims.oid;
   const deny = async (reason: string, message: string, details: Record<string, string | null>) => {
     await recordAuditEvent(db, {
@@ -69,9 +77,13 @@ export async function completeCustomerSignIn(
     }
   }
   if (onboarding.tenantId && onboarding.tenantId !== claims.tid.toLowerCase()) {
-    await deny("onboarding_tenant_mismatch", `This onboarding already belongs to tenant ${onboarding.tenantId}. Sign in with an account of that organization.`, {
-      onboardingTenant: onboarding.tenantId,
-    });
+    await deny(
+      "onboarding_tenant_mismatch",
+      `This onboarding already belongs to tenant ${onboarding.tenantId}. Sign in with an account of that organization.`,
+      {
+        onboardingTenant: onboarding.tenantId,
+      },
+    );
   }
 
   await db.$transaction(async (tx) => {

@@ -9,7 +9,10 @@ import { openInvite } from "./open-invite";
  */
 export async function getCustomerView(db: Db, token: string, session: CustomerSession | null) {
   const { invite, customer, onboarding } = await openInvite(db, token);
-  const mine = session !== null && session.onboardingId === onboarding.id && (onboarding.tenantId === null || onboarding.tenantId === session.tid);
+  const mine =
+    session !== null &&
+    session.onboardingId === onboarding.id &&
+    (onboarding.tenantId === null || onboarding.tenantId === session.tid);
   const base = {
     customerName: customer.name,
     services: invite.services,

@@ -16,7 +16,12 @@ export async function listOnboardings(db: Db, options: { state?: OnboardingState
     }),
     db.tenantOnboarding.groupBy({ by: ["state"], _count: { _all: true } }),
   ]);
-  return { rows, counts: Object.fromEntries(counts.map((c) => [c.state, c._count._all])) as Partial<Record<OnboardingState, number>> };
+  return {
+    rows,
+    counts: Object.fromEntries(counts.map((c) => [c.state, c._count._all])) as Partial<
+      Record<OnboardingState, number>
+    >,
+  };
 }
 
 /** One onboarding with its invite, keys and full audit timeline. */
@@ -26,6 +31,10 @@ export async function getOnboardingDetail(db: Db, id: string) {
     include: { customer: true, invite: true, keys: { orderBy: { createdAt: "desc" } } },
   });
   if (!onboarding) return null;
-  const timeline = await db.auditEvent.findMany({ where: { onboardingId: id }, orderBy: { id: "asc" }, take: 500 });
+  const timeline = await db.auditEvent.findMany({
+    where: { onboardingId: id },
+    orderBy: { id: "asc" },
+    take: 500,
+  });
   return { onboarding, timeline };
 }

@@ -3,7 +3,8 @@ import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCustomerTenantCredential } from "@/lib/azure/credentials";
 import { getCloud } from "@/lib/env";
 
-export type ConsentProof = { ok: true; servicePrincipalObjectId: string } | { ok: false; code: string; message: string };
+export type ConsentProof =
+  { ok: true; servicePrincipalObjectId: string } | { ok: false; code: string; message: string };
 
 // Entra creates the service principal at consent, but token issuance can lag it by seconds (replication).
 const ATTEMPT_DELAYS_MS = [0, 1000, 2000, 4000];
@@ -16,8 +17,11 @@ export async function proveConsent(tenantId: string): Promise<ConsentProof> {
     try {
       const token = await getCustomerTenantCredential(tenantId).getToken(getCloud().scopes.keyVault);
       if (!token) throw new Error("no token returned");
-      const claims = JSON.parse(Buffer.from(token.token.split(".")[1] ?? "", "base64url").toString("utf8")) as { oid?: string; tid?: string };
-      if (!claims.oid || claims.tid?.toLowerCase() !== tenantId.toLowerCase()) return { ok: false, code: "UnexpectedToken", message: "The token came from another tenant." };
+      const claims = JSON.parse(
+        Buffer.from(token.token.split(".")[1] ?? "", "base64url").toString("utf8"),
+      ) as { oid?: string; tid?: string };
+      if (!claims.oid || claims.tid?.toLowerCase() !== tenantId.toLowerCase())
+        return { ok: false, code: "UnexpectedToken", message: "The token came from another tenant." };
       return { ok: true, servicePrincipalObjectId: claims.oid.toLowerCase() };
     } catch (error) {
       const failure = describeAzureError(error);

@@ -13,9 +13,13 @@ export const ROLE_PROPAGATION_WINDOW_MS = 15 * 60_000;
  * Verifies one customer key and records the result, the key's facts and the onboarding's new state in one
  * transaction with the audit event. Returns the result and whether another attempt should follow.
  */
-export async function runKeyVerification(db: Db, input: { keyId: string; actor?: Actor; requestId?: string }) {
+export async function runKeyVerification(
+  db: Db,
+  input: { keyId: string; actor?: Actor; requestId?: string },
+) {
   const key = await db.customerKey.findUnique({ where: { id: input.keyId }, include: { onboarding: true } });
-  if (!key || key.status !== "ACTIVE" || !key.onboarding.servicePrincipalObjectId) return { result: null, retry: false };
+  if (!key || key.status !== "ACTIVE" || !key.onboarding.servicePrincipalObjectId)
+    return { result: null, retry: false };
   const inWindow = Date.now() - key.createdAt.getTime() < ROLE_PROPAGATION_WINDOW_MS;
   const result = await verifyCustomerKey({
     tenantId: key.tenantId,
@@ -30,13 +34,23 @@ export async function runKeyVerification(db: Db, input: { keyId: string; actor?:
       keyVersion: key.keyVersion,
     },
   });
-  await recordVerification(db, { key, result, actor: input.actor ?? SYSTEM_ACTOR, requestId: input.requestId });
+  await recordVerification(db, {
+    key,
+    result,
+    actor: input.actor ?? SYSTEM_ACTOR,
+    requestId: input.requestId,
+  });
   return { result, retry: result.outcome === "waiting_for_role" };
 }
 
 async function recordVerification(
   db: Db,
-  input: { key: { id: string; onboardingId: string; customerId: string }; result: VerificationResult; actor: Actor; requestId?: string },
+  input: {
+    key: { id: string; onboardingId: string; customerId: string };
+    result: VerificationResult;
+    actor: Actor;
+    requestId?: string;
+  },
 ) {
   const { key, result } = input;
   const facts = result.facts;
@@ -45,7 +59,12 @@ async function recordVerification(
     const updated = await tx.customerKey.updateMany({
       where: { id: key.id, status: "ACTIVE" },
       data: {
-        verificationStatus: result.outcome === "verified" ? "VERIFIED" : result.outcome === "waiting_for_role" ? "WAITING_FOR_ROLE" : "FAILED",
+        verificationStatus:
+          result.outcome === "verified"
+            ? "VERIFIED"
+            : result.outcome === "waiting_for_role"
+              ? "WAITING_FOR_ROLE"
+              : "FAILED",
         verification: result as unknown as Prisma.InputJsonValue,
         lastVerifiedAt: new Date(result.checkedAt),
         ...(facts && {
@@ -61,13 +80,29 @@ async function recordVerification(
     });
     if (updated.count === 0) return;
     const onboarding = await tx.tenantOnboarding.findUniqueOrThrow({ where: { id: key.onboardingId } });
-    const summary = { keyId: key.id, outcome: result.outcome, hops: result.hops.map((h) => `${h.id}:${h.status}`) };
+    const summary = {
+      keyId: key.id,
+      outcome: result.outcome,
+      hops: result.hops.map((h) => `${h.id}:${h.status}`),
+    };
     if (result.outcome === "verified" && onboarding.state === "KEY_SUBMITTED") {
-      await transitionOnboarding(tx, { onboardingId: onboarding.id, to: "KEY_VERIFIED", actor: input.actor, action: "key.verified", details: summary, requestId: input.requestId });
+      await transitionOnboarding(tx, {
+        onboardingId: onboarding.id,
+        to: "KEY_VERIFIED",
+        actor: input.actor,
+        action: "key.verified",
+        details: summary,
+        requestId: input.requestId,
+      });
     } else {
       await recordAuditEvent(tx, {
         actor: input.actor,
-        action: result.outcome === "verified" ? "key.reverified" : result.outcome === "waiting_for_role" ? "key.waiting_for_role" : "key.verification_failed",
+        action:
+          result.outcome === "verified"
+            ? "key.reverified"
+            : result.outcome === "waiting_for_role"
+              ? "key.waiting_for_role"
+              : "key.verification_failed",
         targetType: "customer_key",
         targetId: key.id,
         customerId: key.customerId,

@@ -46,15 +46,23 @@ export async function transitionOnboarding(tx: Tx, input: TransitionInput) {
   const current = await tx.tenantOnboarding.findFirst({ where: { id: input.onboardingId, ...input.where } });
   if (!current) throw new AppError("NOT_FOUND", "This onboarding does not exist.");
   if (!canTransition(current.state, input.to)) {
-    throw new AppError("CONFLICT", `This step is not possible now: the onboarding is ${describeState(current.state)}.`, {
-      details: { from: current.state, to: input.to },
-    });
+    throw new AppError(
+      "CONFLICT",
+      `This step is not possible now: the onboarding is ${describeState(current.state)}.`,
+      {
+        details: { from: current.state, to: input.to },
+      },
+    );
   }
   const updated = await tx.tenantOnboarding.updateMany({
     where: { id: current.id, state: current.state, updatedAt: current.updatedAt },
     data: { ...input.data, state: input.to, stateChangedAt: new Date() },
   });
-  if (updated.count !== 1) throw new AppError("CONFLICT", "Someone else changed this onboarding at the same moment; reload and try again.");
+  if (updated.count !== 1)
+    throw new AppError(
+      "CONFLICT",
+      "Someone else changed this onboarding at the same moment; reload and try again.",
+    );
   await recordAuditEvent(tx, {
     actor: input.actor,
     action: input.action,

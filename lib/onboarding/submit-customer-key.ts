@@ -12,7 +12,10 @@ const SUBMITTABLE = new Set(["CONSENTED", "KEY_SUBMITTED", "KEY_VERIFIED", "FAIL
  * Accepts a key URI from the customer's admin: parsed strictly (nothing is called for a URI that fails),
  * stored as the onboarding's active key, replacing an earlier one, in one transaction with its audit event.
  */
-export async function submitCustomerKey(db: Db, input: { session: CustomerSession; keyUri: string; requestId?: string }) {
+export async function submitCustomerKey(
+  db: Db,
+  input: { session: CustomerSession; keyUri: string; requestId?: string },
+) {
   const { session } = input;
   const parsed = parseKeyUri(input.keyUri, getCloud());
   if (!parsed.ok) {
@@ -30,12 +33,18 @@ export async function submitCustomerKey(db: Db, input: { session: CustomerSessio
   }
   const key = parsed.key;
   return db.$transaction(async (tx) => {
-    const onboarding = await tx.tenantOnboarding.findFirst({ where: { id: session.onboardingId, tenantId: session.tid } });
-    if (!onboarding) throw new AppError("NOT_FOUND", "Your onboarding was not found. Open your invite link again.");
+    const onboarding = await tx.tenantOnboarding.findFirst({
+      where: { id: session.onboardingId, tenantId: session.tid },
+    });
+    if (!onboarding)
+      throw new AppError("NOT_FOUND", "Your onboarding was not found. Open your invite link again.");
     if (!SUBMITTABLE.has(onboarding.state) || !onboarding.servicePrincipalObjectId) {
       throw new AppError("CONFLICT", "Grant admin consent before submitting a key.");
     }
-    await tx.customerKey.updateMany({ where: { onboardingId: onboarding.id, status: "ACTIVE" }, data: { status: "SUPERSEDED" } });
+    await tx.customerKey.updateMany({
+      where: { onboardingId: onboarding.id, status: "ACTIVE" },
+      data: { status: "SUPERSEDED" },
+    });
     const created = await tx.customerKey.create({
       data: {
         customerId: onboarding.customerId,

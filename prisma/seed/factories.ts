@@ -11,7 +11,14 @@ export const SEED_ACTOR = { type: "OPERATOR" as const, id: "seed@crosskey.local"
 
 export async function seedCustomerInvite(
   db: Db,
-  input: { name: string; contactEmail?: string; pinnedTenant?: string; services?: ResourceKind[]; ttlDays?: number; revoked?: boolean },
+  input: {
+    name: string;
+    contactEmail?: string;
+    pinnedTenant?: string;
+    services?: ResourceKind[];
+    ttlDays?: number;
+    revoked?: boolean;
+  },
 ) {
   const created = await createCustomerInvite(db, {
     customerName: input.name,
@@ -25,7 +32,10 @@ export async function seedCustomerInvite(
   return created;
 }
 
-export async function seedIsvResource(db: Db, input: { armId: string; kind: ResourceKind; region: string; customerId?: string }) {
+export async function seedIsvResource(
+  db: Db,
+  input: { armId: string; kind: ResourceKind; region: string; customerId?: string },
+) {
   const parts = input.armId.split("/");
   return db.isvResource.create({
     data: {

@@ -9,14 +9,27 @@ export const EMULATOR_MAIN = path.join(ROOT, "emulator/src/main.ts");
  * Starts the local Azure as its own process (as a real Azure would be: nothing shared but the network)
  * and waits until it answers. Returns the CA file to trust it with.
  */
-export async function startEmulatorProcess(options: { url: string; dataDir: string; env: NodeJS.ProcessEnv; world?: string }) {
+export async function startEmulatorProcess(options: {
+  url: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  world?: string;
+}) {
   const port = new URL(options.url).port || "443";
-  const args = [EMULATOR_MAIN, "--port", port, "--data-dir", options.dataDir, ...(options.world ? ["--world", options.world] : [])];
+  const args = [
+    EMULATOR_MAIN,
+    "--port",
+    port,
+    "--data-dir",
+    options.dataDir,
+    ...(options.world ? ["--world", options.world] : []),
+  ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");
   const deadline = Date.now() + 20_000;
   while (!fs.existsSync(caFile)) {
-    if (child.exitCode !== null) throw new Error(`the emulator exited with code ${child.exitCode} during start-up`);
+    if (child.exitCode !== null)
+      throw new Error(`the emulator exited with code ${child.exitCode} during start-up`);
     if (Date.now() > deadline) throw new Error(`the emulator did not write ${caFile} within 20 s`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -24,8 +24,17 @@ export async function seedDemo(databaseUrl: string, config: Env): Promise<{ line
     let invites = await readInvites();
     if ((await db.customer.count()) === 0) {
       const seeds = [
-        { name: "Contoso Pharmaceuticals", contactEmail: "admin@contoso.onmicrosoft.com", pinnedTenant: "contoso.onmicrosoft.com", note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com" },
-        { name: "Woodgrove Bank", services: ["STORAGE_ACCOUNT", "SQL_SERVER"] as ResourceKind[], note: "not pinned; dev@woodgrovebank.onmicrosoft.com shows the non-admin path" },
+        {
+          name: "Contoso Pharmaceuticals",
+          contactEmail: "admin@contoso.onmicrosoft.com",
+          pinnedTenant: "contoso.onmicrosoft.com",
+          note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com",
+        },
+        {
+          name: "Woodgrove Bank",
+          services: ["STORAGE_ACCOUNT", "SQL_SERVER"] as ResourceKind[],
+          note: "not pinned; dev@woodgrovebank.onmicrosoft.com shows the non-admin path",
+        },
         { name: "Litware", ttlDays: -1, note: "expired invite" },
         { name: "Adatum Corporation", revoked: true, note: "revoked invite" },
       ];

@@ -76,9 +76,15 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
   let caFile: string | undefined;
   if (config.AZURE_CLOUD === "emulator") {
     if (!fs.existsSync(EMULATOR_MAIN)) {
-      say("The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.");
+      say(
+        "The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.",
+      );
     } else {
-      ({ caFile } = await startEmulatorProcess({ url: config.EMULATOR_URL, dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"), env }));
+      ({ caFile } = await startEmulatorProcess({
+        url: config.EMULATOR_URL,
+        dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"),
+        env,
+      }));
       env.NODE_EXTRA_CA_CERTS = caFile;
       env.IDENTITY_ENDPOINT ??= new URL("/msi/token", config.EMULATOR_URL).toString();
       env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
@@ -90,7 +96,13 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
 
 /** The background worker, as its own process (as in production). */
 export function startWorker(env: NodeJS.ProcessEnv) {
-  return startChild("worker", bin("tsx"), ["--conditions=react-server", path.join(PROJECT_ROOT, "scripts/worker.ts")], env, PROJECT_ROOT);
+  return startChild(
+    "worker",
+    bin("tsx"),
+    ["--conditions=react-server", path.join(PROJECT_ROOT, "scripts/worker.ts")],
+    env,
+    PROJECT_ROOT,
+  );
 }
 
 export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: string) => void) {

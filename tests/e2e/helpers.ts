@@ -4,7 +4,11 @@ import { expect, type Browser, type Page } from "@playwright/test";
 export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
 
 export function stackInfo(): { databaseUrl: string; emulatorUrl: string; appUrl: string } {
-  return JSON.parse(fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8")) as { databaseUrl: string; emulatorUrl: string; appUrl: string };
+  return JSON.parse(fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8")) as {
+    databaseUrl: string;
+    emulatorUrl: string;
+    appUrl: string;
+  };
 }
 
 export async function shot(page: Page, name: string) {
@@ -18,7 +22,10 @@ export async function pickAccount(page: Page, upn: string) {
 }
 
 /** An operator of the ISV signed in to the console in a context of its own. */
-export async function operatorPage(browser: Browser, upn = "ops-admin@fabrikamcloud.onmicrosoft.com"): Promise<Page> {
+export async function operatorPage(
+  browser: Browser,
+  upn = "ops-admin@fabrikamcloud.onmicrosoft.com",
+): Promise<Page> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.goto("/console");
@@ -38,7 +45,12 @@ export async function createInvite(page: Page, customerName: string, pinnedTenan
 }
 
 /** The customer's admin: opens the invite, signs in on the emulator's page and grants consent. */
-export async function customerThroughConsent(browser: Browser, inviteUrl: string, upn: string, shots?: string) {
+export async function customerThroughConsent(
+  browser: Browser,
+  inviteUrl: string,
+  upn: string,
+  shots?: string,
+) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.goto(inviteUrl);

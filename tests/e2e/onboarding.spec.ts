@@ -1,22 +1,41 @@
 import { expect, test } from "@playwright/test";
 import { control, grantServiceRole, runCustomerScript, TENANTS } from "../helpers/emulated-customer";
-import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, pickAccount, shot } from "./helpers";
+import {
+  createInvite,
+  customerThroughConsent,
+  EMULATOR_URL,
+  operatorPage,
+  pickAccount,
+  shot,
+} from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
-test("[onboarding] invite → sign-in → consent → script → key URI → every hop green → console shows key verified", async ({ browser }) => {
+test("[onboarding] invite → sign-in → consent → script → key URI → every hop green → console shows key verified", async ({
+  browser,
+}) => {
   const operator = await operatorPage(browser);
   await expect(operator.getByRole("heading", { name: "Onboardings" })).toBeVisible();
   const inviteUrl = await createInvite(operator, "Contoso Pharmaceuticals E2E", "contoso.onmicrosoft.com");
   await shot(operator, "onboarding-0-invite-created");
 
-  const { page, spObjectId, script } = await customerThroughConsent(browser, inviteUrl, "admin@contoso.onmicrosoft.com", "onboarding");
+  const { page, spObjectId, script } = await customerThroughConsent(
+    browser,
+    inviteUrl,
+    "admin@contoso.onmicrosoft.com",
+    "onboarding",
+  );
   expect(script).toContain(`TENANT_ID='${TENANTS.contoso.id}'`);
   expect(script).toContain('--role "Key Vault Crypto Service Encryption User"');
   await shot(page, "onboarding-4-key-step");
 
   const { versionlessUri } = await runCustomerScript({
-    emulatorUrl: EMULATOR_URL, tenant: TENANTS.contoso, adminUpn: "admin@contoso.onmicrosoft.com", spObjectId, vaultName: "kv-contoso-e2e", keyName: "fabrikam-cmk",
+    emulatorUrl: EMULATOR_URL,
+    tenant: TENANTS.contoso,
+    adminUpn: "admin@contoso.onmicrosoft.com",
+    spObjectId,
+    vaultName: "kv-contoso-e2e",
+    keyName: "fabrikam-cmk",
   });
   await page.getByLabel("Key identifier (URI)").fill(versionlessUri);
   await page.getByRole("button", { name: "Submit and verify" }).click();
@@ -32,18 +51,40 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
   await operator.goto("/console");
   await operator.getByRole("link", { name: "Contoso Pharmaceuticals E2E" }).click();
   await expect(operator.getByText("key verified").first()).toBeVisible();
-  for (const step of ["Invite created", "Customer admin signed in", "Admin consent granted and proved", "Key URI submitted", "Key verified"]) {
+  for (const step of [
+    "Invite created",
+    "Customer admin signed in",
+    "Admin consent granted and proved",
+    "Key URI submitted",
+    "Key verified",
+  ]) {
     await expect(operator.getByText(step, { exact: true })).toBeVisible();
   }
   await shot(operator, "onboarding-6-console-timeline");
 });
 
-test("[onboarding] a role still propagating: the page waits, retries on its own, and turns green", async ({ browser }) => {
+test("[onboarding] a role still propagating: the page waits, retries on its own, and turns green", async ({
+  browser,
+}) => {
   const operator = await operatorPage(browser);
   const inviteUrl = await createInvite(operator, "Woodgrove Bank E2E");
-  const { page, spObjectId } = await customerThroughConsent(browser, inviteUrl, "admin@woodgrovebank.onmicrosoft.com");
-  const customer = { emulatorUrl: EMULATOR_URL, tenant: TENANTS.woodgrove, adminUpn: "admin@woodgrovebank.onmicrosoft.com", spObjectId };
-  const { versionlessUri, vaultId } = await runCustomerScript({ ...customer, vaultName: "kv-woodgrove-e2e", keyName: "fabrikam-cmk", grantRole: false });
+  const { page, spObjectId } = await customerThroughConsent(
+    browser,
+    inviteUrl,
+    "admin@woodgrovebank.onmicrosoft.com",
+  );
+  const customer = {
+    emulatorUrl: EMULATOR_URL,
+    tenant: TENANTS.woodgrove,
+    adminUpn: "admin@woodgrovebank.onmicrosoft.com",
+    spObjectId,
+  };
+  const { versionlessUri, vaultId } = await runCustomerScript({
+    ...customer,
+    vaultName: "kv-woodgrove-e2e",
+    keyName: "fabrikam-cmk",
+    grantRole: false,
+  });
   await control(EMULATOR_URL, "settings", { rolePropagationSeconds: 8 }, "PATCH");
   try {
     await grantServiceRole(customer, vaultId);
@@ -52,7 +93,9 @@ test("[onboarding] a role still propagating: the page waits, retries on its own,
     await expect(page.getByText("Waiting for Azure to apply your role assignment")).toBeVisible();
     await expect(page.locator('[data-hop="key"]')).toHaveAttribute("data-status", "waiting");
     await shot(page, "propagation-1-waiting");
-    await expect(page.getByRole("heading", { name: "Your key is verified" })).toBeVisible({ timeout: 45_000 });
+    await expect(page.getByRole("heading", { name: "Your key is verified" })).toBeVisible({
+      timeout: 45_000,
+    });
     await shot(page, "propagation-2-verified");
   } finally {
     await control(EMULATOR_URL, "settings", { rolePropagationSeconds: 0 }, "PATCH");

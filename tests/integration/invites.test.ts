@@ -14,14 +14,27 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const operator = { type: "OPERATOR" as const, id: "operator@fabrikamcloud.onmicrosoft.com", role: "Operator" };
+const operator = {
+  type: "OPERATOR" as const,
+  id: "operator@fabrikamcloud.onmicrosoft.com",
+  role: "Operator",
+};
 
 async function invite(name: string, extra: Partial<Parameters<typeof createCustomerInvite>[1]> = {}) {
-  return createCustomerInvite(t.db, { customerName: name, services: ["STORAGE_ACCOUNT"], actor: operator, ttlDays: 14, ...extra });
+  return createCustomerInvite(t.db, {
+    customerName: name,
+    services: ["STORAGE_ACCOUNT"],
+    actor: operator,
+    ttlDays: 14,
+    ...extra,
+  });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -46,13 +59,18 @@ describe("[invites] creating, opening, revoking and re-issuing invite links", ()
 
   it("tells expired, revoked, unknown and malformed links apart", async () => {
     const expired = await invite("Fourth Coffee", { ttlDays: 1 });
-    await t.db.invite.update({ where: { id: expired.invite.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.invite.update({
+      where: { id: expired.invite.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await expect(openInvite(t.db, expired.token)).rejects.toThrow(/expired/);
 
     const revoked = await invite("Proseware");
     await revokeInvite(t.db, { inviteId: revoked.invite.id, actor: operator });
     await expect(openInvite(t.db, revoked.token)).rejects.toThrow(/revoked/);
-    expect(await codeOf(revokeInvite(t.db, { inviteId: revoked.invite.id, actor: operator }))).toBe("CONFLICT");
+    expect(await codeOf(revokeInvite(t.db, { inviteId: revoked.invite.id, actor: operator }))).toBe(
+      "CONFLICT",
+    );
 
     expect(await codeOf(openInvite(t.db, "A".repeat(43)))).toBe("NOT_FOUND");
     expect(await codeOf(openInvite(t.db, "not-a-token"))).toBe("NOT_FOUND");
@@ -61,7 +79,12 @@ describe("[invites] creating, opening, revoking and re-issuing invite links", ()
   it("re-issuing replaces the link: the old one stops working, the onboarding keeps its place", async () => {
     const first = await invite("Wingtip Toys");
     await t.db.$transaction((tx) =>
-      transitionOnboarding(tx, { onboardingId: first.onboarding.id, to: "SIGNED_IN", actor: { type: "CUSTOMER", id: "admin@wingtip" }, action: "customer.signed_in" }),
+      transitionOnboarding(tx, {
+        onboardingId: first.onboarding.id,
+        to: "SIGNED_IN",
+        actor: { type: "CUSTOMER", id: "admin@wingtip" },
+        action: "customer.signed_in",
+      }),
     );
     await revokeInvite(t.db, { inviteId: first.invite.id, actor: operator });
     const { token } = await reissueInvite(t.db, { inviteId: first.invite.id, actor: operator, ttlDays: 7 });
@@ -69,7 +92,9 @@ describe("[invites] creating, opening, revoking and re-issuing invite links", ()
     const reopened = await openInvite(t.db, token);
     expect(reopened.onboarding.id).toBe(first.onboarding.id);
     expect(reopened.onboarding.state).toBe("SIGNED_IN");
-    const actions = (await t.db.auditEvent.findMany({ where: { onboardingId: first.onboarding.id }, orderBy: { id: "asc" } })).map((e) => e.action);
+    const actions = (
+      await t.db.auditEvent.findMany({ where: { onboardingId: first.onboarding.id }, orderBy: { id: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["invite.created", "customer.signed_in", "invite.revoked", "invite.reissued"]);
   });
 });
@@ -78,7 +103,13 @@ describe("[isolation] a customer's session only ever shows its own onboarding", 
   it("customer A's session opening B's link sees only what the link itself reveals", async () => {
     const a = await invite("Alpine Ski House");
     const b = await invite("Blue Yonder Airlines");
-    await t.db.tenantOnboarding.update({ where: { id: b.onboarding.id }, data: { tenantId: "c0000000-0000-4000-8000-00000000c002", servicePrincipalObjectId: "0f0f0f0f-0000-4000-8000-000000000000" } });
+    await t.db.tenantOnboarding.update({
+      where: { id: b.onboarding.id },
+      data: {
+        tenantId: "c0000000-0000-4000-8000-00000000c002",
+        servicePrincipalObjectId: "0f0f0f0f-0000-4000-8000-000000000000",
+      },
+    });
     const sessionA: CustomerSession = {
       sid: "s",
       onboardingId: a.onboarding.id,
@@ -93,12 +124,22 @@ describe("[isolation] a customer's session only ever shows its own onboarding", 
     const theirs = await getCustomerView(t.db, b.token, sessionA);
     expect(theirs.signedIn).toBe(false);
     expect(JSON.stringify(theirs)).not.toContain("0f0f0f0f");
-    expect(Object.keys(theirs).sort()).toEqual(["customerName", "expiresAt", "pinnedTenant", "services", "signedIn", "state"]);
+    expect(Object.keys(theirs).sort()).toEqual([
+      "customerName",
+      "expiresAt",
+      "pinnedTenant",
+      "services",
+      "signedIn",
+      "state",
+    ]);
   });
 
   it("a transition guarded by tenant refuses a session from another tenant", async () => {
     const c = await invite("Coho Winery");
-    await t.db.tenantOnboarding.update({ where: { id: c.onboarding.id }, data: { tenantId: "c0000000-0000-4000-8000-00000000c003", state: "SIGNED_IN" } });
+    await t.db.tenantOnboarding.update({
+      where: { id: c.onboarding.id },
+      data: { tenantId: "c0000000-0000-4000-8000-00000000c003", state: "SIGNED_IN" },
+    });
     const attempt = t.db.$transaction((tx) =>
       transitionOnboarding(tx, {
         onboardingId: c.onboarding.id,
@@ -109,6 +150,8 @@ describe("[isolation] a customer's session only ever shows its own onboarding", 
       }),
     );
     expect(await codeOf(attempt)).toBe("NOT_FOUND");
-    expect((await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: c.onboarding.id } })).state).toBe("SIGNED_IN");
+    expect((await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: c.onboarding.id } })).state).toBe(
+      "SIGNED_IN",
+    );
   });
 });

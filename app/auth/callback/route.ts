@@ -16,10 +16,14 @@ export async function GET(request: NextRequest) {
     const session = await completeOperatorSignIn(request.nextUrl.searchParams, pending);
     await recordOperatorSignIn(session, request.headers.get("x-request-id") ?? undefined);
     await writeSealedCookie("operator", { ...session });
-    return NextResponse.redirect(new URL(session.roles.length ? (pending?.returnTo ?? "/console") : "/forbidden", base));
+    return NextResponse.redirect(
+      new URL(session.roles.length ? (pending?.returnTo ?? "/console") : "/forbidden", base),
+    );
   } catch (error) {
     loggerFor(request.headers.get("x-request-id")).warn({ err: error }, "operator sign-in failed");
     const message = isAppError(error) ? error.message : "Sign-in failed. Try again.";
-    return NextResponse.redirect(new URL(`/signin-failed?reason=${encodeURIComponent(message.slice(0, 300))}`, base));
+    return NextResponse.redirect(
+      new URL(`/signin-failed?reason=${encodeURIComponent(message.slice(0, 300))}`, base),
+    );
   }
 }

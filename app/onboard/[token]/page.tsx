@@ -15,7 +15,10 @@ import { onboardingSteps } from "../_components/steps";
 
 export const metadata: Metadata = { title: "Connect your encryption key", referrer: "no-referrer" };
 
-export default async function OnboardingPage(props: { params: Promise<{ token: string }>; searchParams: Promise<{ consent?: string }> }) {
+export default async function OnboardingPage(props: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ consent?: string }>;
+}) {
   const [{ token }, { consent }] = await Promise.all([props.params, props.searchParams]);
   const { ISV_NAME } = getEnv();
   let view;
@@ -25,7 +28,11 @@ export default async function OnboardingPage(props: { params: Promise<{ token: s
     if (!isAppError(error)) throw error;
     return (
       <main className="mx-auto max-w-xl px-6 py-24">
-        <h1 className="text-2xl font-bold text-slate-900">{error.code === "INVITE_UNUSABLE" ? "This invite link no longer works" : "Invite link not recognised"}</h1>
+        <h1 className="text-2xl font-bold text-slate-900">
+          {error.code === "INVITE_UNUSABLE"
+            ? "This invite link no longer works"
+            : "Invite link not recognised"}
+        </h1>
         <p className="mt-3 text-slate-700">{error.message}</p>
       </main>
     );
@@ -37,9 +44,12 @@ export default async function OnboardingPage(props: { params: Promise<{ token: s
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <p className="text-sm font-semibold text-brand-600">{ISV_NAME} · customer-managed keys</p>
-          <h1 className="mt-1 text-3xl font-bold tracking-tight text-slate-900">Connect your encryption key</h1>
+          <h1 className="mt-1 text-3xl font-bold tracking-tight text-slate-900">
+            Connect your encryption key
+          </h1>
           <p className="mt-2 text-slate-600">
-            For <strong>{view.customerName}</strong>. {ISV_NAME} will encrypt your data with a key that stays in your own Azure tenant.
+            For <strong>{view.customerName}</strong>. {ISV_NAME} will encrypt your data with a key that stays
+            in your own Azure tenant.
           </p>
         </div>
         {view.signedIn && (
@@ -60,15 +70,29 @@ export default async function OnboardingPage(props: { params: Promise<{ token: s
       </nav>
 
       <div className="mt-8 space-y-6">
-        {!view.signedIn && <LandingPanel token={token} isvName={ISV_NAME} pinnedTenant={view.pinnedTenant} expiresAt={view.expiresAt} />}
+        {!view.signedIn && (
+          <LandingPanel
+            token={token}
+            isvName={ISV_NAME}
+            pinnedTenant={view.pinnedTenant}
+            expiresAt={view.expiresAt}
+          />
+        )}
         {view.signedIn && (view.state === "SIGNED_IN" || view.state === "FAILED") && (
           <ConsentPanel isvName={ISV_NAME} appName={`${ISV_NAME} Encryption`} consentResult={consent} />
         )}
-        {view.signedIn && view.servicePrincipalObjectId && ["CONSENTED", "KEY_SUBMITTED"].includes(view.state) && <KeyStep view={view} />}
-        {view.signedIn && !["INVITED", "SIGNED_IN", "FAILED", "CONSENTED", "KEY_SUBMITTED"].includes(view.state) && <DonePanel view={view} isvName={ISV_NAME} />}
+        {view.signedIn &&
+          view.servicePrincipalObjectId &&
+          ["CONSENTED", "KEY_SUBMITTED"].includes(view.state) && <KeyStep view={view} />}
+        {view.signedIn &&
+          !["INVITED", "SIGNED_IN", "FAILED", "CONSENTED", "KEY_SUBMITTED"].includes(view.state) && (
+            <DonePanel view={view} isvName={ISV_NAME} />
+          )}
         {view.state === "REVOKED" && (
           <Card title="This onboarding was closed">
-            <p className="text-sm text-slate-700">{ISV_NAME} closed this onboarding. Contact them if you did not expect this.</p>
+            <p className="text-sm text-slate-700">
+              {ISV_NAME} closed this onboarding. Contact them if you did not expect this.
+            </p>
           </Card>
         )}
       </div>

@@ -22,7 +22,11 @@ export function ActionButton({
       <Button type="submit" variant={variant} disabled={pending}>
         {pending ? pendingLabel : label}
       </Button>
-      <p role="status" aria-live="polite" className={`mt-2 max-w-md text-sm ${result?.ok === false ? "text-red-700" : "text-emerald-700"}`}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={`mt-2 max-w-md text-sm ${result?.ok === false ? "text-red-700" : "text-emerald-700"}`}
+      >
         {result ? (result.ok ? result.message : result.error) : null}
       </p>
     </form>

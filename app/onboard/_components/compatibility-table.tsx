@@ -16,7 +16,12 @@ export function CompatibilityTable({ verdicts }: { verdicts: ServiceVerdict[] })
     <Card title="Fit with the services that will use this key">
       <ul className="divide-y divide-slate-100">
         {verdicts.map((v) => (
-          <li key={v.service} className="flex flex-col gap-1 py-2.5 sm:flex-row sm:gap-4" data-service={v.service} data-verdict={v.verdict}>
+          <li
+            key={v.service}
+            className="flex flex-col gap-1 py-2.5 sm:flex-row sm:gap-4"
+            data-service={v.service}
+            data-verdict={v.verdict}
+          >
             <div className="w-64 shrink-0">
               <p className="text-sm font-medium text-slate-900">{v.label}</p>
               <StatusBadge tone={LOOK[v.verdict].tone}>{LOOK[v.verdict].word}</StatusBadge>

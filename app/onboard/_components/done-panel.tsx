@@ -9,18 +9,18 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
       <Card title={view.state === "KEY_UNREACHABLE" ? "We cannot reach your key" : "Your key is verified"}>
         {view.state === "KEY_UNREACHABLE" ? (
           <p className="text-sm text-red-800">
-            Our last check could not use your key. Until it is reachable again, services encrypted with it may stop working. See the
-            verification below for the exact reason and fix.
+            Our last check could not use your key. Until it is reachable again, services encrypted with it may
+            stop working. See the verification below for the exact reason and fix.
           </p>
         ) : (
           <div className="space-y-2 text-sm text-slate-700">
             <p>
-              {isvName} can wrap and unwrap data keys with your key. Next, {isvName} switches the Azure resources that hold your data to
-              this key; you do not need to do anything.
+              {isvName} can wrap and unwrap data keys with your key. Next, {isvName} switches the Azure
+              resources that hold your data to this key; you do not need to do anything.
             </p>
             <p>
-              You stay in control: disabling the key or removing the role makes your data unreadable to {isvName}. Keep this link: it
-              shows your key&apos;s status whenever you come back.
+              You stay in control: disabling the key or removing the role makes your data unreadable to{" "}
+              {isvName}. Keep this link: it shows your key&apos;s status whenever you come back.
             </p>
           </div>
         )}

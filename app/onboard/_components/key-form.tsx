@@ -13,7 +13,8 @@ export function KeyForm({ current }: { current?: string }) {
         Key identifier (URI)
       </label>
       <p id="keyUri-help" className="text-sm text-slate-600">
-        From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script printed. For example{" "}
+        From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script
+        printed. For example{" "}
         <code className="font-mono text-xs">https://contoso-cmk.vault.azure.net/keys/fabrikam-cmk</code>
       </p>
       <div className="flex flex-wrap gap-2">

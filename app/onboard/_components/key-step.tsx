@@ -39,7 +39,9 @@ export function KeyStep({ view }: { view: SignedInView }) {
           }}
         />
         <details className="mt-4 text-sm text-slate-700">
-          <summary className="cursor-pointer font-medium text-slate-900">Versioned or versionless URI?</summary>
+          <summary className="cursor-pointer font-medium text-slate-900">
+            Versioned or versionless URI?
+          </summary>
           <ul className="mt-2 list-disc space-y-1 pl-5">
             {KEY_URI_FORMS.map((line) => (
               <li key={line}>{line}</li>
@@ -47,7 +49,10 @@ export function KeyStep({ view }: { view: SignedInView }) {
           </ul>
         </details>
       </Card>
-      <Card title="Paste your key's URI" description="We check it at once, step by step, as the Azure services will use it.">
+      <Card
+        title="Paste your key's URI"
+        description="We check it at once, step by step, as the Azure services will use it."
+      >
         <span id="key" />
         <KeyForm current={view.key?.uri} />
       </Card>

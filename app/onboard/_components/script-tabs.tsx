@@ -29,21 +29,50 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
   const [cloudName, setCloudName] = useState<CloudName>(defaults.cloud);
   const cloud = CUSTOMER_CLOUDS.find((c) => c.name === cloudName) ?? CUSTOMER_CLOUDS[0]!;
   const values = useMemo(() => ({ ...defaults, cloud, kind, scope }), [defaults, cloud, kind, scope]);
-  const script = tab === "Azure CLI" ? azureCliScript(values) : tab === "PowerShell" ? powerShellScript(values) : null;
+  const script =
+    tab === "Azure CLI" ? azureCliScript(values) : tab === "PowerShell" ? powerShellScript(values) : null;
 
   return (
     <div>
       <div className="flex flex-wrap items-end gap-4 text-sm">
         <div role="tablist" aria-label="Script format" className="flex gap-1 rounded-md bg-slate-100 p-1">
           {TABS.map((t) => (
-            <button key={t} role="tab" type="button" aria-selected={tab === t} onClick={() => setTab(t)} className={`rounded px-3 py-1.5 ${tab === t ? "bg-white font-medium shadow-sm" : "text-slate-600"}`}>
+            <button
+              key={t}
+              role="tab"
+              type="button"
+              aria-selected={tab === t}
+              onClick={() => setTab(t)}
+              className={`rounded px-3 py-1.5 ${tab === t ? "bg-white font-medium shadow-sm" : "text-slate-600"}`}
+            >
               {t}
             </button>
           ))}
         </div>
-        <Select label="Key store" value={kind} onChange={(v) => setKind(v as typeof kind)} options={[["VAULT", "Key Vault"], ["MANAGED_HSM", "Managed HSM"]]} />
-        <Select label="Grant access to" value={scope} onChange={(v) => setScope(v as typeof scope)} options={[["key", "this key only"], ["vault", "all keys in the vault"]]} />
-        <Select label="Your cloud" value={cloudName} onChange={(v) => setCloudName(v as CloudName)} options={CUSTOMER_CLOUDS.map((c) => [c.name, c.displayName])} />
+        <Select
+          label="Key store"
+          value={kind}
+          onChange={(v) => setKind(v as typeof kind)}
+          options={[
+            ["VAULT", "Key Vault"],
+            ["MANAGED_HSM", "Managed HSM"],
+          ]}
+        />
+        <Select
+          label="Grant access to"
+          value={scope}
+          onChange={(v) => setScope(v as typeof scope)}
+          options={[
+            ["key", "this key only"],
+            ["vault", "all keys in the vault"],
+          ]}
+        />
+        <Select
+          label="Your cloud"
+          value={cloudName}
+          onChange={(v) => setCloudName(v as CloudName)}
+          options={CUSTOMER_CLOUDS.map((c) => [c.name, c.displayName])}
+        />
       </div>
       <div role="tabpanel" aria-label={tab} className="mt-3">
         {script ? (
@@ -51,7 +80,10 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
             <div className="absolute top-2 right-2">
               <CopyButton text={script} label="Copy script" />
             </div>
-            <pre data-testid="customer-script" className="max-h-96 overflow-auto rounded-md bg-slate-900 p-4 pr-28 font-mono text-xs leading-relaxed text-slate-100">
+            <pre
+              data-testid="customer-script"
+              className="max-h-96 overflow-auto rounded-md bg-slate-900 p-4 pr-28 font-mono text-xs leading-relaxed text-slate-100"
+            >
               {script}
             </pre>
           </div>
@@ -63,7 +95,8 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
                 <p>{step.detail}</p>
                 {step.values?.map((v) => (
                   <p key={v.label} className="mt-1 flex items-center gap-2">
-                    <span className="text-slate-500">{v.label}:</span> <code className="font-mono text-xs">{v.value}</code>
+                    <span className="text-slate-500">{v.label}:</span>{" "}
+                    <code className="font-mono text-xs">{v.value}</code>
                     <CopyButton text={v.value} />
                   </p>
                 ))}
@@ -76,11 +109,25 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
   );
 }
 
-function Select({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: string[][] }) {
+function Select({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: string[][];
+}) {
   return (
     <label className="flex flex-col text-xs text-slate-600">
       {label}
-      <select value={value} onChange={(e) => onChange(e.target.value)} className="mt-0.5 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900">
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="mt-0.5 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
+      >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}

@@ -26,6 +26,13 @@ export function onboardingSteps(state: OnboardingState, signedIn: boolean, keySt
   const finished = current === 4 && state !== "KEY_UNREACHABLE" && state !== "REVOKED";
   return ORDER.map((label, i) => ({
     label,
-    status: i < current || (finished && i === 4) ? "done" : i === current ? (state === "KEY_UNREACHABLE" ? "blocked" : "current") : "upcoming",
+    status:
+      i < current || (finished && i === 4)
+        ? "done"
+        : i === current
+          ? state === "KEY_UNREACHABLE"
+            ? "blocked"
+            : "current"
+          : "upcoming",
   }));
 }

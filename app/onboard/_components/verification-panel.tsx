@@ -6,11 +6,31 @@ import { AutoRefresh } from "./auto-refresh";
 import { CopyButton } from "./copy-button";
 import { verifyAgain } from "../actions";
 
-const TONE: Record<HopStatus, Tone> = { passed: "success", warning: "warning", failed: "danger", waiting: "info", skipped: "neutral" };
-const WORD: Record<HopStatus, string> = { passed: "Passed", warning: "Check", failed: "Failed", waiting: "Waiting", skipped: "Not checked" };
+const TONE: Record<HopStatus, Tone> = {
+  passed: "success",
+  warning: "warning",
+  failed: "danger",
+  waiting: "info",
+  skipped: "neutral",
+};
+const WORD: Record<HopStatus, string> = {
+  passed: "Passed",
+  warning: "Check",
+  failed: "Failed",
+  waiting: "Waiting",
+  skipped: "Not checked",
+};
 
 /** Step 4's result: every hop from us to the key, each with its verdict, reason and fix. */
-export function VerificationPanel({ keyUri, status, result }: { keyUri: string; status: string; result: VerificationResult | null }) {
+export function VerificationPanel({
+  keyUri,
+  status,
+  result,
+}: {
+  keyUri: string;
+  status: string;
+  result: VerificationResult | null;
+}) {
   const waiting = status === "WAITING_FOR_ROLE" || status === "VERIFYING";
   return (
     <Card
@@ -18,31 +38,54 @@ export function VerificationPanel({ keyUri, status, result }: { keyUri: string; 
       description={
         <>
           <span className="font-mono text-xs break-all">{keyUri}</span>
-          {result && <span className="block text-xs text-slate-500">Last checked {new Date(result.checkedAt).toUTCString()}</span>}
+          {result && (
+            <span className="block text-xs text-slate-500">
+              Last checked {new Date(result.checkedAt).toUTCString()}
+            </span>
+          )}
         </>
       }
-      actions={!waiting && <ActionButton action={verifyAgain} label="Verify again" pendingLabel="Verifying…" variant="secondary" />}
+      actions={
+        !waiting && (
+          <ActionButton
+            action={verifyAgain}
+            label="Verify again"
+            pendingLabel="Verifying…"
+            variant="secondary"
+          />
+        )
+      }
     >
       {waiting && <AutoRefresh seconds={5} />}
       {status === "WAITING_FOR_ROLE" && (
         <p role="status" className="mb-4 rounded-md bg-brand-50 p-3 text-sm text-brand-900">
-          Waiting for Azure to apply your role assignment. This is normal right after assigning a role and can take a few
-          minutes; we check again on our own for up to 15 minutes. You can leave this page open or come back later.
+          Waiting for Azure to apply your role assignment. This is normal right after assigning a role and can
+          take a few minutes; we check again on our own for up to 15 minutes. You can leave this page open or
+          come back later.
         </p>
       )}
       <ol className="divide-y divide-slate-100" aria-label="Verification steps">
         {(result?.hops ?? []).map((hop) => (
-          <li key={hop.id} className="flex flex-col gap-1 py-3 sm:flex-row sm:items-start sm:gap-4" data-hop={hop.id} data-status={hop.status}>
+          <li
+            key={hop.id}
+            className="flex flex-col gap-1 py-3 sm:flex-row sm:items-start sm:gap-4"
+            data-hop={hop.id}
+            data-status={hop.status}
+          >
             <div className="w-44 shrink-0">
               <StatusBadge tone={TONE[hop.status]}>{WORD[hop.status]}</StatusBadge>
               <p className="mt-1 text-sm font-medium text-slate-900">{hop.label}</p>
             </div>
             <div className="min-w-0 flex-1 text-sm text-slate-700">
               <p>{hop.summary}</p>
-              {hop.azureCode && <p className="mt-1 font-mono text-xs text-slate-500">Azure: {hop.azureCode}</p>}
+              {hop.azureCode && (
+                <p className="mt-1 font-mono text-xs text-slate-500">Azure: {hop.azureCode}</p>
+              )}
               {hop.fix && (
                 <div className="mt-2 flex items-start gap-2">
-                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{hop.fix}</pre>
+                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+                    {hop.fix}
+                  </pre>
                   <CopyButton text={hop.fix} label="Copy fix" />
                 </div>
               )}

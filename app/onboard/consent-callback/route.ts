@@ -15,14 +15,21 @@ export async function GET(request: NextRequest) {
   const requestId = request.headers.get("x-request-id") ?? undefined;
   try {
     await enforceRateLimit(getDb(), "consent-callback", 20);
-    const outcome = await handleConsentCallback(getDb(), { query: request.nextUrl.searchParams, session: await getCustomerSession(), requestId });
+    const outcome = await handleConsentCallback(getDb(), {
+      query: request.nextUrl.searchParams,
+      session: await getCustomerSession(),
+      requestId,
+    });
     switch (outcome.kind) {
       case "consented":
         return NextResponse.redirect(new URL(`/onboard/${outcome.inviteToken}#key`, base), 303);
       case "not_yet_visible":
         return NextResponse.redirect(new URL(`/onboard/${outcome.inviteToken}?consent=pending`, base), 303);
       case "declined":
-        return NextResponse.redirect(new URL(`/onboard/${outcome.inviteToken}?consent=${outcome.reason}`, base), 303);
+        return NextResponse.redirect(
+          new URL(`/onboard/${outcome.inviteToken}?consent=${outcome.reason}`, base),
+          303,
+        );
       case "rejected":
         return NextResponse.redirect(new URL(`/onboard/consent-rejected`, base), 303);
     }

@@ -7,8 +7,8 @@ export default function SessionEndedPage() {
     <main className="mx-auto max-w-xl px-6 py-24">
       <h1 className="text-2xl font-bold text-slate-900">Your session has ended</h1>
       <p className="mt-3 text-slate-700">
-        For your security, sessions last two hours. Open your invite link again and sign in; everything you completed
-        is saved.
+        For your security, sessions last two hours. Open your invite link again and sign in; everything you
+        completed is saved.
       </p>
     </main>
   );

@@ -3,25 +3,33 @@
 import { PublicClientApplication } from "@azure/msal-browser";
 import { MsalProvider, useMsal } from "@azure/msal-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { finishCustomerSignIn } from "../actions";
 import { MSAL_SETTINGS_KEY, msalConfiguration, type CustomerMsalSettings } from "../_components/msal-config";
 
+// sessionStorage does not change under us while this page lives.
+const noSubscription = () => () => {};
+
 /** The SPA redirect URI: MSAL redeems the code (PKCE), then the server verifies the ID token. */
 export default function SignedInPage() {
-  const [instance, setInstance] = useState<PublicClientApplication | null>(null);
-  const [missing, setMissing] = useState(false);
+  // What the sign-in button stored before leaving for Microsoft; the server render has no sessionStorage.
+  const raw = useSyncExternalStore(
+    noSubscription,
+    () => sessionStorage.getItem(MSAL_SETTINGS_KEY) ?? "",
+    () => null,
+  );
+  const instance = useMemo(
+    () =>
+      raw ? new PublicClientApplication(msalConfiguration(JSON.parse(raw) as CustomerMsalSettings)) : null,
+    [raw],
+  );
 
-  useEffect(() => {
-    const raw = sessionStorage.getItem(MSAL_SETTINGS_KEY);
-    if (!raw) {
-      setMissing(true);
-      return;
-    }
-    setInstance(new PublicClientApplication(msalConfiguration(JSON.parse(raw) as CustomerMsalSettings)));
-  }, []);
-
-  if (missing) return <Message title="This sign-in did not start here">Open your invite link again and choose Sign in.</Message>;
+  if (raw === "")
+    return (
+      <Message title="This sign-in did not start here">
+        Open your invite link again and choose Sign in.
+      </Message>
+    );
   if (!instance) return <Message title="Signing you in…" />;
   return (
     <MsalProvider instance={instance}>
@@ -37,7 +45,8 @@ async function completeOnce(instance: ReturnType<typeof useMsal>["instance"]) {
   completion ??= (async () => {
     await instance.initialize();
     const result = await instance.handleRedirectPromise({ navigateToLoginRequestUrl: false });
-    if (!result?.idToken) throw new Error("Microsoft did not return a sign-in. Open your invite link and try again.");
+    if (!result?.idToken)
+      throw new Error("Microsoft did not return a sign-in. Open your invite link and try again.");
     const finished = await finishCustomerSignIn(result.idToken);
     sessionStorage.removeItem(MSAL_SETTINGS_KEY);
     return finished;
@@ -67,7 +76,11 @@ function CompleteSignIn() {
     };
   }, [instance, router]);
 
-  return error ? <Message title="Sign-in did not complete">{error}</Message> : <Message title="Signing you in…" />;
+  return error ? (
+    <Message title="Sign-in did not complete">{error}</Message>
+  ) : (
+    <Message title="Signing you in…" />
+  );
 }
 
 function Message({ title, children }: { title: string; children?: React.ReactNode }) {

@@ -31,16 +31,26 @@ for (const [type, versions] of Object.entries(API_VERSIONS)) {
 /** Throws the ARM front door's errors: MissingApiVersionParameter / NoRegisteredProviderFound / InvalidApiVersionParameter. */
 export function checkApiVersion(type: string, apiVersion: string | undefined, location = "global"): void {
   if (!apiVersion) {
-    throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    throw new ArmError(
+      400,
+      "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.",
+    );
   }
   const supported = API_VERSIONS[type.toLowerCase()];
   if (!supported) {
-    throw new ArmError(400, "NoRegisteredProviderFound",
-      `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type.split("/").slice(1).join("/")}'.`);
+    throw new ArmError(
+      400,
+      "NoRegisteredProviderFound",
+      `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type.split("/").slice(1).join("/")}'.`,
+    );
   }
   if (!supported.includes(apiVersion)) {
-    throw new ArmError(400, "InvalidApiVersionParameter",
-      `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(",")}'.`);
+    throw new ArmError(
+      400,
+      "InvalidApiVersionParameter",
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(",")}'.`,
+    );
   }
 }
 
@@ -48,6 +58,10 @@ export function checkNamespaceApiVersion(namespace: string, apiVersion: string |
   if (!apiVersion) checkApiVersion("", undefined);
   const supported = NAMESPACE_OPS[namespace.toLowerCase()] ?? [];
   if (!supported.includes(apiVersion ?? "")) {
-    throw new ArmError(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(",")}'.`);
+    throw new ArmError(
+      400,
+      "InvalidApiVersionParameter",
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(",")}'.`,
+    );
   }
 }

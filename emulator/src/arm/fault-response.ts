@@ -10,13 +10,20 @@ export interface FaultView {
   lroOutcome?: { status: "Failed" | "Canceled"; code?: string; message?: string };
 }
 
-export function takeFault(emu: Emulator, q: { service: string; operation: string; method: string; path: string }): FaultView | undefined {
+export function takeFault(
+  emu: Emulator,
+  q: { service: string; operation: string; method: string; path: string },
+): FaultView | undefined {
   const f = emu.faults.take(q) as FaultView | undefined;
   return f ?? undefined;
 }
 
 /** Waits for injected latency; if the fault carries a status, sends it and returns true. */
-export async function applyFault(fault: FaultView | undefined, reply: FastifyReply, defaultBody: (status: number) => unknown): Promise<boolean> {
+export async function applyFault(
+  fault: FaultView | undefined,
+  reply: FastifyReply,
+  defaultBody: (status: number) => unknown,
+): Promise<boolean> {
   if (!fault) return false;
   if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (!fault.status) return false;

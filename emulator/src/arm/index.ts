@@ -21,7 +21,9 @@ export function createArmService(emu: Emulator): { store: ArmStore; register(app
     limits: (kind) =>
       kind === "writes"
         ? { rate: emu.settings.armWritesPerSecond, burst: emu.settings.armWriteBurst }
-        : kind === "reads" ? { rate: 25, burst: 250 } : { rate: 10, burst: 200 },
+        : kind === "reads"
+          ? { rate: 25, burst: 250 }
+          : { rate: 10, burst: 200 },
   });
   return { store, register: (app) => registerArmRoutes(app, emu, store) };
 }

@@ -37,7 +37,13 @@ export class OperationRegistry {
   start(input: Omit<Operation, "id" | "status" | "startMs" | "endMs"> & { durationMs: number }): Operation {
     const now = this.nowMs();
     const { durationMs, ...rest } = input;
-    const op: Operation = { ...rest, id: randomUUID(), status: "InProgress", startMs: now, endMs: now + durationMs };
+    const op: Operation = {
+      ...rest,
+      id: randomUUID(),
+      status: "InProgress",
+      startMs: now,
+      endMs: now + durationMs,
+    };
     this.ops.set(op.id, op);
     return op;
   }
@@ -50,7 +56,9 @@ export class OperationRegistry {
   /** Is there an unfinished operation on this resource? (ARM: 409 AnotherOperationInProgress.) */
   inProgressFor(resourceId: string): Operation | undefined {
     this.settle();
-    return [...this.ops.values()].find((o) => o.status === "InProgress" && o.resourceId.toLowerCase() === resourceId.toLowerCase());
+    return [...this.ops.values()].find(
+      (o) => o.status === "InProgress" && o.resourceId.toLowerCase() === resourceId.toLowerCase(),
+    );
   }
 
   settle(): void {
@@ -59,7 +67,10 @@ export class OperationRegistry {
       if (op.status !== "InProgress" || now < op.endMs) continue;
       op.status = op.outcome;
       if (op.outcome !== "Succeeded" && !op.error) {
-        op.error = { code: "InternalServerError", message: "The operation failed due to an internal error. Please retry." };
+        op.error = {
+          code: "InternalServerError",
+          message: "The operation failed due to an internal error. Please retry.",
+        };
       }
       op.complete(op.outcome);
     }

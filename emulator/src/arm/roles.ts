@@ -11,7 +11,13 @@ export interface RoleDefinition {
 }
 
 const role = (id: string, roleName: string, p: Partial<RoleDefinition>): RoleDefinition => ({
-  id, roleName, actions: [], notActions: [], dataActions: [], notDataActions: [], ...p,
+  id,
+  roleName,
+  actions: [],
+  notActions: [],
+  dataActions: [],
+  notDataActions: [],
+  ...p,
 });
 
 export const ROLE = {
@@ -36,62 +42,132 @@ export const ROLE = {
   managedHsmCryptoServiceEncryptionUser: "33413926-3206-4cdd-b39a-83574fe37a17",
 } as const;
 
-const common = ["Microsoft.Authorization/*/read", "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Resources/deployments/*", "Microsoft.Support/*"];
+const common = [
+  "Microsoft.Authorization/*/read",
+  "Microsoft.Resources/subscriptions/resourceGroups/read",
+  "Microsoft.Resources/deployments/*",
+  "Microsoft.Support/*",
+];
 const kvKeyData = (ops: string[]) => ops.map((o) => `Microsoft.KeyVault/vaults/keys/${o}`);
 
 export const BUILT_IN_ROLES: RoleDefinition[] = [
   role(ROLE.owner, "Owner", { actions: ["*"] }),
   role(ROLE.contributor, "Contributor", {
     actions: ["*"],
-    notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
+    notActions: [
+      "Microsoft.Authorization/*/Delete",
+      "Microsoft.Authorization/*/Write",
+      "Microsoft.Authorization/elevateAccess/Action",
+    ],
   }),
   role(ROLE.reader, "Reader", { actions: ["*/read"] }),
-  role(ROLE.userAccessAdministrator, "User Access Administrator", { actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"] }),
+  role(ROLE.userAccessAdministrator, "User Access Administrator", {
+    actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+  }),
   role(ROLE.rbacAdministrator, "Role Based Access Control Administrator", {
-    actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read", "Microsoft.Support/*"],
+    actions: [
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+      "*/read",
+      "Microsoft.Support/*",
+    ],
   }),
   role(ROLE.managedIdentityOperator, "Managed Identity Operator", {
-    actions: ["Microsoft.ManagedIdentity/userAssignedIdentities/*/read", "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action", ...common],
+    actions: [
+      "Microsoft.ManagedIdentity/userAssignedIdentities/*/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action",
+      ...common,
+    ],
   }),
   role(ROLE.managedIdentityContributor, "Managed Identity Contributor", {
-    actions: ["Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.ManagedIdentity/userAssignedIdentities/write", "Microsoft.ManagedIdentity/userAssignedIdentities/delete", ...common],
+    actions: [
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+      ...common,
+    ],
   }),
-  role(ROLE.storageAccountContributor, "Storage Account Contributor", { actions: ["Microsoft.Storage/storageAccounts/*", ...common] }),
-  role(ROLE.documentDbAccountContributor, "DocumentDB Account Contributor", { actions: ["Microsoft.DocumentDb/databaseAccounts/*", ...common] }),
-  role(ROLE.sqlServerContributor, "SQL Server Contributor", { actions: ["Microsoft.Sql/servers/*", ...common] }),
+  role(ROLE.storageAccountContributor, "Storage Account Contributor", {
+    actions: ["Microsoft.Storage/storageAccounts/*", ...common],
+  }),
+  role(ROLE.documentDbAccountContributor, "DocumentDB Account Contributor", {
+    actions: ["Microsoft.DocumentDb/databaseAccounts/*", ...common],
+  }),
+  role(ROLE.sqlServerContributor, "SQL Server Contributor", {
+    actions: ["Microsoft.Sql/servers/*", ...common],
+  }),
   role(ROLE.keyVaultAdministrator, "Key Vault Administrator", {
-    actions: ["Microsoft.KeyVault/vaults/*/read", ...common], dataActions: ["Microsoft.KeyVault/vaults/*"],
+    actions: ["Microsoft.KeyVault/vaults/*/read", ...common],
+    dataActions: ["Microsoft.KeyVault/vaults/*"],
   }),
   role(ROLE.keyVaultContributor, "Key Vault Contributor", {
-    actions: ["Microsoft.KeyVault/*", ...common], notActions: ["Microsoft.KeyVault/locations/deletedVaults/purge/action", "Microsoft.KeyVault/hsmPools/*", "Microsoft.KeyVault/managedHsms/*"],
+    actions: ["Microsoft.KeyVault/*", ...common],
+    notActions: [
+      "Microsoft.KeyVault/locations/deletedVaults/purge/action",
+      "Microsoft.KeyVault/hsmPools/*",
+      "Microsoft.KeyVault/managedHsms/*",
+    ],
   }),
   role(ROLE.keyVaultReader, "Key Vault Reader", {
     actions: ["Microsoft.KeyVault/vaults/*/read", ...common],
-    dataActions: ["Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"],
+    dataActions: [
+      "Microsoft.KeyVault/vaults/*/read",
+      "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+    ],
   }),
   role(ROLE.keyVaultCryptoOfficer, "Key Vault Crypto Officer", {
     actions: ["Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/checkNameAvailability/read", ...common],
     dataActions: ["Microsoft.KeyVault/vaults/keys/*", "Microsoft.KeyVault/vaults/keyrotationpolicies/*"],
   }),
   role(ROLE.keyVaultCryptoUser, "Key Vault Crypto User", {
-    dataActions: kvKeyData(["read", "update/action", "backup/action", "encrypt/action", "decrypt/action", "wrap/action", "unwrap/action", "sign/action", "verify/action"]),
+    dataActions: kvKeyData([
+      "read",
+      "update/action",
+      "backup/action",
+      "encrypt/action",
+      "decrypt/action",
+      "wrap/action",
+      "unwrap/action",
+      "sign/action",
+      "verify/action",
+    ]),
   }),
   role(ROLE.keyVaultCryptoServiceEncryptionUser, "Key Vault Crypto Service Encryption User", {
-    actions: ["Microsoft.EventGrid/eventSubscriptions/write", "Microsoft.EventGrid/eventSubscriptions/read", "Microsoft.EventGrid/eventSubscriptions/delete"],
+    actions: [
+      "Microsoft.EventGrid/eventSubscriptions/write",
+      "Microsoft.EventGrid/eventSubscriptions/read",
+      "Microsoft.EventGrid/eventSubscriptions/delete",
+    ],
     dataActions: kvKeyData(["read", "wrap/action", "unwrap/action"]),
   }),
   role(ROLE.keyVaultDataAccessAdministrator, "Key Vault Data Access Administrator", {
-    actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", ...common],
+    actions: [
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+      ...common,
+    ],
     assignableRoleIds: [
-      ROLE.keyVaultAdministrator, ROLE.keyVaultCryptoOfficer, ROLE.keyVaultCryptoUser, ROLE.keyVaultCryptoServiceEncryptionUser,
-      ROLE.keyVaultReader, "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "4633458b-17de-408a-b874-0445c86b69e6",
-      "a4417e6f-fecd-4de8-b567-7b0420556985", "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
+      ROLE.keyVaultAdministrator,
+      ROLE.keyVaultCryptoOfficer,
+      ROLE.keyVaultCryptoUser,
+      ROLE.keyVaultCryptoServiceEncryptionUser,
+      ROLE.keyVaultReader,
+      "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+      "4633458b-17de-408a-b874-0445c86b69e6",
+      "a4417e6f-fecd-4de8-b567-7b0420556985",
+      "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
     ],
   }),
   // Managed HSM roles are local to the HSM in Azure; the emulator assigns them through ARM at the HSM's scope.
-  role(ROLE.managedHsmCryptoUser, "Managed HSM Crypto User", { dataActions: ["Microsoft.KeyVault/managedHsm/keys/*"] }),
+  role(ROLE.managedHsmCryptoUser, "Managed HSM Crypto User", {
+    dataActions: ["Microsoft.KeyVault/managedHsm/keys/*"],
+  }),
   role(ROLE.managedHsmCryptoServiceEncryptionUser, "Managed HSM Crypto Service Encryption User", {
-    dataActions: ["Microsoft.KeyVault/managedHsm/keys/read/action", "Microsoft.KeyVault/managedHsm/keys/wrap/action", "Microsoft.KeyVault/managedHsm/keys/unwrap/action"],
+    dataActions: [
+      "Microsoft.KeyVault/managedHsm/keys/read/action",
+      "Microsoft.KeyVault/managedHsm/keys/wrap/action",
+      "Microsoft.KeyVault/managedHsm/keys/unwrap/action",
+    ],
   }),
 ];
 
@@ -105,7 +181,13 @@ export function findRoleDefinition(roleDefinitionId: string): RoleDefinition | u
 
 /** Azure action matching: case-insensitive, `*` matches any run of characters. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return re.test(action);
 }
 

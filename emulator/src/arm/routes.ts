@@ -12,18 +12,41 @@ import type { RequestKind } from "./throttle.js";
 const KIND: Record<string, RequestKind> = { GET: "reads", HEAD: "reads", DELETE: "deletes" };
 
 /** One pipeline for every ARM request: ids → route → fault → auth → tenant → api-version → throttle → handler. */
-async function handle(emu: Emulator, store: ArmStore, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(
+  emu: Emulator,
+  store: ArmStore,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
   // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
-  const url = new URL(req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")), "https://emulator");
+  const url = new URL(
+    req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")),
+    "https://emulator",
+  );
   const correlation = String(req.headers["x-ms-correlation-request-id"] ?? randomUUID());
   const requestId = randomUUID();
   const stamp = new Date(emu.clock.nowMs()).toISOString().replace(/[-:]|\.\d+/g, "");
-  reply.headers({ "x-ms-request-id": requestId, "x-ms-correlation-request-id": correlation, "x-ms-routing-request-id": `WESTEUROPE:${stamp}:${requestId}` });
+  reply.headers({
+    "x-ms-request-id": requestId,
+    "x-ms-correlation-request-id": correlation,
+    "x-ms-routing-request-id": `WESTEUROPE:${stamp}:${requestId}`,
+  });
   store.operations.settle();
-  if (url.pathname.replace(/\/+$/, "") === "/subscriptions") return listSubscriptions(emu, store, req, reply, url);
+  if (url.pathname.replace(/\/+$/, "") === "/subscriptions")
+    return listSubscriptions(emu, store, req, reply, url);
   const route = matchRoute(req.method, url.pathname);
-  const fault = takeFault(emu, { service: "arm", operation: route.operation, method: req.method, path: url.pathname });
-  const defaultBody = (status: number) => new ArmError(status, status === 429 ? "SubscriptionRequestsThrottled" : "InternalServerError", "Injected fault.").toBody();
+  const fault = takeFault(emu, {
+    service: "arm",
+    operation: route.operation,
+    method: req.method,
+    path: url.pathname,
+  });
+  const defaultBody = (status: number) =>
+    new ArmError(
+      status,
+      status === 429 ? "SubscriptionRequestsThrottled" : "InternalServerError",
+      "Injected fault.",
+    ).toBody();
   if (await applyFault(fault, reply, defaultBody)) return reply;
   const caller = await authenticateArm(emu, req.headers.authorization);
   const subscription = requireSubscription(emu, store, caller, route.subscriptionId);
@@ -35,34 +58,75 @@ async function handle(emu: Emulator, store: ArmStore, req: FastifyRequest, reply
   reply.header(`x-ms-ratelimit-remaining-subscription-${kind}`, String(remaining));
   const host = req.headers.host ?? new URL(emu.baseUrl).host;
   const res = await route.run({
-    emu, store, method: req.method, path: url.pathname, query: url.searchParams, body: req.body, baseUrl: `https://${host}`,
-    apiVersion: apiVersion ?? "", caller, subscription, fault,
+    emu,
+    store,
+    method: req.method,
+    path: url.pathname,
+    query: url.searchParams,
+    body: req.body,
+    baseUrl: `https://${host}`,
+    apiVersion: apiVersion ?? "",
+    caller,
+    subscription,
+    fault,
   });
   reply.code(res.status).headers(res.headers ?? {});
   return res.body === undefined ? reply.send() : reply.send(res.body);
 }
 
 /** GET /subscriptions: the subscriptions of the caller's tenant on which the caller holds any role. */
-async function listSubscriptions(emu: Emulator, store: ArmStore, req: FastifyRequest, reply: FastifyReply, url: URL): Promise<unknown> {
+async function listSubscriptions(
+  emu: Emulator,
+  store: ArmStore,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  url: URL,
+): Promise<unknown> {
   const caller = await authenticateArm(emu, req.headers.authorization);
   checkApiVersion("Microsoft.Resources/subscriptions", url.searchParams.get("api-version") ?? undefined);
-  const mine = [...store.roleAssignments.values()].filter((a) => a.principalId.toLowerCase() === caller.oid.toLowerCase());
+  const mine = [...store.roleAssignments.values()].filter(
+    (a) => a.principalId.toLowerCase() === caller.oid.toLowerCase(),
+  );
   const value = [...store.subscriptions.values()]
     .filter((s) => s.tenantId.toLowerCase() === caller.tid.toLowerCase())
-    .filter((s) => mine.some((a) => a.scope.toLowerCase().startsWith(`/subscriptions/${s.subscriptionId.toLowerCase()}`)))
-    .map((s) => ({ id: `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, tenantId: s.tenantId, displayName: s.displayName, state: "Enabled" }));
+    .filter((s) =>
+      mine.some((a) => a.scope.toLowerCase().startsWith(`/subscriptions/${s.subscriptionId.toLowerCase()}`)),
+    )
+    .map((s) => ({
+      id: `/subscriptions/${s.subscriptionId}`,
+      subscriptionId: s.subscriptionId,
+      tenantId: s.tenantId,
+      displayName: s.displayName,
+      state: "Enabled",
+    }));
   return reply.code(200).send({ value });
 }
 
 export function registerArmRoutes(app: FastifyInstance, emu: Emulator, store: ArmStore): void {
   void app.register(async (scope) => {
     scope.removeContentTypeParser("application/json");
-    scope.addContentTypeParser("application/json", { parseAs: "string" }, tolerantJsonParser((m) =>
-      new ArmError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${m}'.`)));
+    scope.addContentTypeParser(
+      "application/json",
+      { parseAs: "string" },
+      tolerantJsonParser(
+        (m) =>
+          new ArmError(
+            400,
+            "InvalidRequestContent",
+            `The request content was invalid and could not be deserialized: '${m}'.`,
+          ),
+      ),
+    );
     scope.setErrorHandler(async (err, _req, reply) => {
-      const e = err instanceof ArmError ? err : new ArmError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof ArmError
+          ? err
+          : new ArmError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
       if (!(err instanceof ArmError)) scope.log.error(err);
-      return reply.code(e.status).headers(e.extra.headers ?? {}).send(e.toBody());
+      return reply
+        .code(e.status)
+        .headers(e.extra.headers ?? {})
+        .send(e.toBody());
     });
     scope.all("/subscriptions", (req, reply) => handle(emu, store, req, reply));
     scope.all("/subscriptions/*", (req, reply) => handle(emu, store, req, reply));

@@ -5,8 +5,18 @@ import { parseResourceId } from "./resource-id.js";
 import { OperationRegistry } from "./lro.js";
 import { Throttle, type RequestKind, type ThrottleLimits } from "./throttle.js";
 
-export interface Subscription { subscriptionId: string; tenantId: string; displayName: string }
-export interface ResourceGroup { id: string; name: string; location: string; subscriptionId: string; tags?: Record<string, string> }
+export interface Subscription {
+  subscriptionId: string;
+  tenantId: string;
+  displayName: string;
+}
+export interface ResourceGroup {
+  id: string;
+  name: string;
+  location: string;
+  subscriptionId: string;
+  tags?: Record<string, string>;
+}
 
 /** A tracked ARM resource. `internal` holds emulator bookkeeping (CMK state, rotation checks); never serialized. */
 export interface ArmResource {
@@ -43,15 +53,31 @@ export class ArmStore {
   }
 
   reset(world: ArmWorld): void {
-    this.subscriptions.clear(); this.resourceGroups.clear(); this.resources.clear(); this.roleAssignments.clear();
-    this.operations.reset(); this.throttle.reset();
+    this.subscriptions.clear();
+    this.resourceGroups.clear();
+    this.resources.clear();
+    this.roleAssignments.clear();
+    this.operations.reset();
+    this.throttle.reset();
     for (const s of world.subscriptions) {
-      this.subscriptions.set(s.subscriptionId.toLowerCase(), { ...s, displayName: s.displayName ?? `Subscription ${s.subscriptionId}` });
+      this.subscriptions.set(s.subscriptionId.toLowerCase(), {
+        ...s,
+        displayName: s.displayName ?? `Subscription ${s.subscriptionId}`,
+      });
     }
     for (const g of world.resourceGroups) this.putResourceGroup(g.subscriptionId, g.name, g.location, g.tags);
     for (const r of world.resources) {
       const id = parseResourceId(r.id);
-      this.putResource({ id: r.id, name: id.name, type: r.type, location: r.location, tags: r.tags, identity: r.identity, properties: r.properties, internal: {} });
+      this.putResource({
+        id: r.id,
+        name: id.name,
+        type: r.type,
+        location: r.location,
+        tags: r.tags,
+        identity: r.identity,
+        properties: r.properties,
+        internal: {},
+      });
     }
     // World assignments exist "since forever": propagation never delays them.
     for (const a of world.roleAssignments) this.addRoleAssignment({ ...a, createdAtSeconds: -Infinity });
@@ -65,11 +91,19 @@ export class ArmStore {
     return this.resourceGroups.get(`${subscriptionId}/${name}`.toLowerCase());
   }
 
-  putResourceGroup(subscriptionId: string, name: string, location: string, tags?: Record<string, string>): ResourceGroup {
+  putResourceGroup(
+    subscriptionId: string,
+    name: string,
+    location: string,
+    tags?: Record<string, string>,
+  ): ResourceGroup {
     const existing = this.getResourceGroup(subscriptionId, name);
     const rg: ResourceGroup = {
       id: `/subscriptions/${subscriptionId}/resourceGroups/${existing?.name ?? name}`,
-      name: existing?.name ?? name, location: existing?.location ?? location, subscriptionId, tags,
+      name: existing?.name ?? name,
+      location: existing?.location ?? location,
+      subscriptionId,
+      tags,
     };
     this.resourceGroups.set(`${subscriptionId}/${name}`.toLowerCase(), rg);
     return rg;
@@ -107,12 +141,19 @@ export class ArmStore {
     return undefined;
   }
 
-  addRoleAssignment(input: Omit<RoleAssignment, "id" | "name" | "tenantId" | "createdAtSeconds"> & { name?: string; createdAtSeconds?: number }): RoleAssignment {
+  addRoleAssignment(
+    input: Omit<RoleAssignment, "id" | "name" | "tenantId" | "createdAtSeconds"> & {
+      name?: string;
+      createdAtSeconds?: number;
+    },
+  ): RoleAssignment {
     const name = input.name ?? randomUUID();
     const scope = input.scope.replace(/\/+$/, "");
     const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? "";
     const a: RoleAssignment = {
-      ...input, name, scope,
+      ...input,
+      name,
+      scope,
       id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
       tenantId: this.getSubscription(sub)?.tenantId ?? "",
       createdAtSeconds: input.createdAtSeconds ?? this.deps.nowSeconds(),
@@ -127,10 +168,21 @@ export class ArmStore {
   }
 
   /** Data-plane permission, honouring `rolePropagationSeconds` (a new assignment takes effect N s after creation). */
-  hasDataAction(q: { principalId: string; tenantId: string; scope: string; dataAction: string; atSeconds?: number }): boolean {
+  hasDataAction(q: {
+    principalId: string;
+    tenantId: string;
+    scope: string;
+    dataAction: string;
+    atSeconds?: number;
+  }): boolean {
     const at = (q.atSeconds ?? this.deps.nowSeconds()) - this.deps.propagationSeconds();
     return !!findGrantingAssignment(this.roleAssignments.values(), {
-      principalId: q.principalId, tenantId: q.tenantId, scope: q.scope, action: q.dataAction, data: true, effectiveAtSeconds: at,
+      principalId: q.principalId,
+      tenantId: q.tenantId,
+      scope: q.scope,
+      action: q.dataAction,
+      data: true,
+      effectiveAtSeconds: at,
     });
   }
 }

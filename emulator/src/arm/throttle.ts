@@ -1,16 +1,25 @@
 import { ArmError } from "./errors.js";
 
 /** ARM's 2024+ token-bucket limiter (§3.4): a bucket per subscription and operation kind, refilled per second. */
-interface Bucket { tokens: number; atMs: number }
+interface Bucket {
+  tokens: number;
+  atMs: number;
+}
 
 export type RequestKind = "reads" | "writes" | "deletes";
 
-export interface ThrottleLimits { rate: number; burst: number }
+export interface ThrottleLimits {
+  rate: number;
+  burst: number;
+}
 
 export class Throttle {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly limits: (kind: RequestKind) => ThrottleLimits, private readonly nowMs: () => number) {}
+  constructor(
+    private readonly limits: (kind: RequestKind) => ThrottleLimits,
+    private readonly nowMs: () => number,
+  ) {}
 
   reset(): void {
     this.buckets.clear();
@@ -27,9 +36,17 @@ export class Throttle {
     this.buckets.set(key, b);
     if (b.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / rate));
-      throw new ArmError(429, "SubscriptionRequestsThrottled",
+      throw new ArmError(
+        429,
+        "SubscriptionRequestsThrottled",
         `Number of '${kind === "reads" ? "read" : kind === "writes" ? "write" : "delete"}' requests for subscription '${subscriptionId}' actor '…' exceeded. Please try again after '${retryAfter}' seconds after the current time.`,
-        { headers: { "retry-after": String(retryAfter), [`x-ms-ratelimit-remaining-subscription-${kind}`]: "0" } });
+        {
+          headers: {
+            "retry-after": String(retryAfter),
+            [`x-ms-ratelimit-remaining-subscription-${kind}`]: "0",
+          },
+        },
+      );
     }
     b.tokens -= 1;
     return Math.floor(b.tokens);

@@ -8,13 +8,22 @@ import type { ArmContext } from "./types.js";
 
 /** Helpers shared by tracked-resource handlers: body checks, RG existence, RBAC, identity blocks. */
 export const serialize = (r: ArmResource): Record<string, unknown> => ({
-  id: r.id, name: r.name, type: r.type, location: r.location,
-  ...(r.tags ? { tags: r.tags } : {}), ...(r.identity ? { identity: r.identity } : {}), properties: r.properties,
+  id: r.id,
+  name: r.name,
+  type: r.type,
+  location: r.location,
+  ...(r.tags ? { tags: r.tags } : {}),
+  ...(r.identity ? { identity: r.identity } : {}),
+  properties: r.properties,
 });
 
 export function bodyObject(ctx: ArmContext): Record<string, unknown> {
   if (!ctx.body || typeof ctx.body !== "object" || Array.isArray(ctx.body)) {
-    throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'The request body must be a JSON object.'.");
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "The request content was invalid and could not be deserialized: 'The request body must be a JSON object.'.",
+    );
   }
   return ctx.body as Record<string, unknown>;
 }
@@ -23,7 +32,8 @@ export const asRecord = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 export function requireResourceGroup(ctx: ArmContext, id: ResourceId): void {
-  if (!ctx.store.getResourceGroup(id.subscriptionId, id.resourceGroup)) throw resourceGroupNotFound(id.resourceGroup);
+  if (!ctx.store.getResourceGroup(id.subscriptionId, id.resourceGroup))
+    throw resourceGroupNotFound(id.resourceGroup);
 }
 
 export function requireExisting(existing: ArmResource | undefined, id: ResourceId): ArmResource {
@@ -41,18 +51,31 @@ export function authorizeWrite(ctx: ArmContext, id: ResourceId, resourceId: stri
  * Resolves an `identity` block (PUT replaces, PATCH merges; `null` removes a UAMI), checks each newly linked
  * UAMI exists and the caller holds assign/action on it (LinkedAuthorizationFailed), and fills principalId/clientId.
  */
-export function resolveIdentity(ctx: ArmContext, resourceId: string, type: string, requested: unknown, existing: Record<string, unknown> | undefined, merge: boolean): Record<string, unknown> | undefined {
+export function resolveIdentity(
+  ctx: ArmContext,
+  resourceId: string,
+  type: string,
+  requested: unknown,
+  existing: Record<string, unknown> | undefined,
+  merge: boolean,
+): Record<string, unknown> | undefined {
   const req = asRecord(requested);
   if (!req) return existing;
   const kind = String(req.type ?? existing?.type ?? "None").replace(/\s+/g, "");
   const lower = kind.toLowerCase();
   if (!["none", "systemassigned", "userassigned", "systemassigned,userassigned"].includes(lower)) {
-    throw new ArmError(400, "InvalidIdentityType", `The identity type '${kind}' is not supported.`, { target: "identity.type" });
+    throw new ArmError(400, "InvalidIdentityType", `The identity type '${kind}' is not supported.`, {
+      target: "identity.type",
+    });
   }
   if (lower === "none") return { type: "None" };
   const before = asRecord(existing?.userAssignedIdentities) ?? {};
-  const wanted: Record<string, unknown> = merge ? { ...before, ...(asRecord(req.userAssignedIdentities) ?? {}) } : { ...(asRecord(req.userAssignedIdentities) ?? {}) };
-  const out: Record<string, unknown> = { type: kind === "SystemAssigned,UserAssigned" ? "SystemAssigned,UserAssigned" : kind };
+  const wanted: Record<string, unknown> = merge
+    ? { ...before, ...(asRecord(req.userAssignedIdentities) ?? {}) }
+    : { ...(asRecord(req.userAssignedIdentities) ?? {}) };
+  const out: Record<string, unknown> = {
+    type: kind === "SystemAssigned,UserAssigned" ? "SystemAssigned,UserAssigned" : kind,
+  };
   if (lower.includes("systemassigned")) {
     out.principalId = existing?.principalId ?? randomUUID();
     out.tenantId = ctx.subscription.tenantId;
@@ -64,14 +87,22 @@ export function resolveIdentity(ctx: ArmContext, resourceId: string, type: strin
       const known = Object.keys(before).some((k) => k.toLowerCase() === uamiId.toLowerCase());
       const uami = findUami(ctx.emu, uamiId);
       if (!uami) {
-        throw new ArmError(400, "FailedIdentityOperation",
-          `Identity operation for resource '${resourceId}' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: '{"error":{"code":"NotFound","message":"Resource '${uamiId}' not found."}}'.'.`);
+        throw new ArmError(
+          400,
+          "FailedIdentityOperation",
+          `Identity operation for resource '${resourceId}' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: '{"error":{"code":"NotFound","message":"Resource '${uamiId}' not found."}}'.'.`,
+        );
       }
       if (!known) authorizeLinked(ctx.store, ctx.caller, resourceId, `${type}/write`, uamiId);
       uamis[uamiId] = { principalId: uami.principalId, clientId: uami.clientId };
     }
     if (Object.keys(uamis).length === 0) {
-      throw new ArmError(400, "InvalidIdentity", "The identity type UserAssigned requires at least one user assigned identity.", { target: "identity.userAssignedIdentities" });
+      throw new ArmError(
+        400,
+        "InvalidIdentity",
+        "The identity type UserAssigned requires at least one user assigned identity.",
+        { target: "identity.userAssignedIdentities" },
+      );
     }
     out.userAssignedIdentities = uamis;
   }
@@ -84,10 +115,15 @@ export function authorizeDelete(ctx: ArmContext, id: ResourceId, resourceId: str
 
 /** Case-insensitive lookup of a UAMI id in a resource's identity block. */
 export function hasUami(identity: Record<string, unknown> | undefined, uamiId: string): boolean {
-  return Object.keys(asRecord(identity?.userAssignedIdentities) ?? {}).some((k) => k.toLowerCase() === uamiId.toLowerCase());
+  return Object.keys(asRecord(identity?.userAssignedIdentities) ?? {}).some(
+    (k) => k.toLowerCase() === uamiId.toLowerCase(),
+  );
 }
 
-export function mergeDeep(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeDeep(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     const b = asRecord(out[k]);

@@ -30,8 +30,24 @@ export interface ArmResponse {
 export interface ResourceProvider {
   /** Canonical casing, e.g. `Microsoft.Storage/storageAccounts`. */
   type: string;
-  get?(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined): ArmResponse | Promise<ArmResponse>;
-  put?(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined): ArmResponse | Promise<ArmResponse>;
-  patch?(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined): ArmResponse | Promise<ArmResponse>;
-  delete?(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined): ArmResponse | Promise<ArmResponse>;
+  get?(
+    ctx: ArmContext,
+    id: ResourceId,
+    existing: ArmResource | undefined,
+  ): ArmResponse | Promise<ArmResponse>;
+  put?(
+    ctx: ArmContext,
+    id: ResourceId,
+    existing: ArmResource | undefined,
+  ): ArmResponse | Promise<ArmResponse>;
+  patch?(
+    ctx: ArmContext,
+    id: ResourceId,
+    existing: ArmResource | undefined,
+  ): ArmResponse | Promise<ArmResponse>;
+  delete?(
+    ctx: ArmContext,
+    id: ResourceId,
+    existing: ArmResource | undefined,
+  ): ArmResponse | Promise<ArmResponse>;
 }

@@ -41,7 +41,11 @@ export const armResourceSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.type.toLowerCase() === "microsoft.keyvault/vaults" && typeof r.properties.tenantId !== "string") {
-      ctx.addIssue({ code: "custom", message: "a key vault needs properties.tenantId", path: ["properties", "tenantId"] });
+      ctx.addIssue({
+        code: "custom",
+        message: "a key vault needs properties.tenantId",
+        path: ["properties", "tenantId"],
+      });
     }
   });
 

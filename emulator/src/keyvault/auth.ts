@@ -15,7 +15,12 @@ export function challengeHeader(emu: Emulator, vault: VaultView): string {
 const unauthorized = (emu: Emulator, vault: VaultView, message: string) =>
   new KvError(401, "Unauthorized", message, undefined, { "www-authenticate": challengeHeader(emu, vault) });
 
-export async function authenticateKv(emu: Emulator, vault: VaultView, authorization: string | undefined, ip: string): Promise<KvCaller> {
+export async function authenticateKv(
+  emu: Emulator,
+  vault: VaultView,
+  authorization: string | undefined,
+  ip: string,
+): Promise<KvCaller> {
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
   if (!token) throw unauthorized(emu, vault, "AKV10000: Request is missing a Bearer or PoP token.");
   let claims: Record<string, unknown>;
@@ -33,8 +38,11 @@ export async function authenticateKv(emu: Emulator, vault: VaultView, authorizat
   const tid = String(claims.tid ?? "");
   const iss = String(claims.iss ?? "");
   if (tid.toLowerCase() !== vault.tenantId.toLowerCase()) {
-    throw unauthorized(emu, vault,
-      `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, ${emu.baseUrl}/${vault.tenantId}/v2.0, found ${iss}.`);
+    throw unauthorized(
+      emu,
+      vault,
+      `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, ${emu.baseUrl}/${vault.tenantId}/v2.0, found ${iss}.`,
+    );
   }
   if (typeof claims.exp === "number" && claims.exp <= emu.clock.nowSeconds()) {
     throw unauthorized(emu, vault, "AKV10021: Token is expired.");

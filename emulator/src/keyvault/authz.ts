@@ -38,37 +38,59 @@ export function checkFirewall(vault: VaultView, caller: KvCaller): void {
   for (const rule of acls.ipRules ?? []) {
     const [addr = "", bits] = rule.value.split("/");
     const type = isIPv4(addr) ? "ipv4" : "ipv6";
-    if (bits) list.addSubnet(addr, Number(bits), type); else list.addAddress(addr, type);
+    if (bits) list.addSubnet(addr, Number(bits), type);
+    else list.addAddress(addr, type);
   }
   const ip = caller.ip.replace(/^::ffff:/, "");
   if (!list.check(ip, isIPv4(ip) ? "ipv4" : "ipv6")) {
     throw forbidden(
       `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${ip}\r\nCaller: ${who(caller)}\r\nVault: ${vault.name};location=${vault.location}`,
-      "ForbiddenByFirewall");
+      "ForbiddenByFirewall",
+    );
   }
 }
 
 /** RBAC vaults check data actions at key scope (inherits vault/RG/subscription); others use access policies. */
-export function checkAccess(emu: Emulator, vault: VaultView, caller: KvCaller, op: KeyOp, keyName?: string): void {
+export function checkAccess(
+  emu: Emulator,
+  vault: VaultView,
+  caller: KvCaller,
+  op: KeyOp,
+  keyName?: string,
+): void {
   const { action, permission } = KEY_OPS[op];
   const ns = vault.kind === "managedHsm" ? "Microsoft.KeyVault/managedHsm" : "Microsoft.KeyVault/vaults";
-  const dataAction = vault.kind === "managedHsm" && action === "keys/read" ? `${ns}/keys/read/action` : `${ns}/${action}`;
+  const dataAction =
+    vault.kind === "managedHsm" && action === "keys/read" ? `${ns}/keys/read/action` : `${ns}/${action}`;
   if (vault.rbac) {
     const scope = keyName ? `${vault.resourceId}/keys/${keyName}` : vault.resourceId;
-    if (emu.arm.hasDataAction({ principalId: caller.oid, tenantId: caller.tid, scope, dataAction, atSeconds: emu.clock.nowSeconds() })) return;
+    if (
+      emu.arm.hasDataAction({
+        principalId: caller.oid,
+        tenantId: caller.tid,
+        scope,
+        dataAction,
+        atSeconds: emu.clock.nowSeconds(),
+      })
+    )
+      return;
     throw forbidden(
       "Caller is not authorized to perform action on resource.\r\n" +
         "If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n" +
         `Caller: ${who(caller)}\r\nAction: '${dataAction}'\r\nResource: '${scope.toLowerCase()}'\r\n` +
         `Assignment: (not found)\r\nDecisionReason: 'DeniedWithNoValidRBAC'\r\nVault: ${vault.name};location=${vault.location}\r\n`,
-      "ForbiddenByRbac");
+      "ForbiddenByRbac",
+    );
   }
   const policy = vault.accessPolicies.find(
-    (p) => p.objectId.toLowerCase() === caller.oid.toLowerCase() && p.tenantId.toLowerCase() === caller.tid.toLowerCase(),
+    (p) =>
+      p.objectId.toLowerCase() === caller.oid.toLowerCase() &&
+      p.tenantId.toLowerCase() === caller.tid.toLowerCase(),
   );
   const perms = (policy?.permissions.keys ?? []).map((k) => k.toLowerCase());
   if (perms.includes(permission.toLowerCase()) || perms.includes("all")) return;
   throw forbidden(
     `The user, group or application '${who(caller)}' does not have keys ${permission} permission on key vault '${vault.name};location=${vault.location}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
-    "ForbiddenByPolicy");
+    "ForbiddenByPolicy",
+  );
 }

@@ -9,7 +9,11 @@ export const RSA_SIZES = [2048, 3072, 4096] as const;
 export const WRAP_ALGS = ["RSA-OAEP", "RSA-OAEP-256", "RSA1_5"] as const;
 export type WrapAlg = (typeof WRAP_ALGS)[number];
 
-const NODE_CURVE: Record<Curve, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+const NODE_CURVE: Record<Curve, string> = {
+  "P-256": "prime256v1",
+  "P-384": "secp384r1",
+  "P-521": "secp521r1",
+};
 
 /** Real key material: RSA via node:crypto (software and "HSM" keys alike), EC on the NIST curves. */
 export async function generateKeyMaterial(kty: Kty, size: number | undefined, crv: Curve | undefined) {

@@ -6,14 +6,36 @@ import { applyFault, takeFault, tolerantJsonParser } from "../arm/fault-response
 import { authenticateKv } from "./auth.js";
 import { checkAccess, checkFirewall, type KeyOp } from "./authz.js";
 import { badParameter, KvError } from "./errors.js";
-import { cryptoOperation, cryptoSchema, createKey, createKeySchema, keyBundle, keyItem, kid, requireKey, updateKeySchema } from "./keys.js";
+import {
+  cryptoOperation,
+  cryptoSchema,
+  createKey,
+  createKeySchema,
+  keyBundle,
+  keyItem,
+  kid,
+  requireKey,
+  updateKeySchema,
+} from "./keys.js";
 import type { KeyVaultStore } from "./store.js";
 import { VAULT_HOST, vaultView, type VaultView } from "./vault.js";
 
 const API_VERSIONS = ["7.5", "7.6", "2025-07-01"];
-const CRYPTO = { wrapkey: "wrapKey", unwrapkey: "unwrapKey", encrypt: "encrypt", decrypt: "decrypt" } as const;
+const CRYPTO = {
+  wrapkey: "wrapKey",
+  unwrapkey: "unwrapKey",
+  encrypt: "encrypt",
+  decrypt: "decrypt",
+} as const;
 
-interface Ctx { emu: Emulator; store: KeyVaultStore; vault: VaultView; method: string; parts: string[]; body: unknown }
+interface Ctx {
+  emu: Emulator;
+  store: KeyVaultStore;
+  vault: VaultView;
+  method: string;
+  parts: string[];
+  body: unknown;
+}
 type Handler = { op: KeyOp; name?: string; run: () => Promise<unknown> | unknown };
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -28,60 +50,144 @@ function route(c: Ctx): Handler | undefined {
   const [root, name = "", seg = "", action = ""] = parts;
   if (root?.toLowerCase() !== "keys") return undefined;
   const now = () => c.emu.clock.nowSeconds();
-  if (!name) return method === "GET" ? { op: "list", run: () => ({ value: store.listKeys(vault.host).map((v) => ({ ...keyItem(vault, v), kid: `https://${vault.host}/keys/${v.name}` })), nextLink: null }) } : undefined;
+  if (!name)
+    return method === "GET"
+      ? {
+          op: "list",
+          run: () => ({
+            value: store
+              .listKeys(vault.host)
+              .map((v) => ({ ...keyItem(vault, v), kid: `https://${vault.host}/keys/${v.name}` })),
+            nextLink: null,
+          }),
+        }
+      : undefined;
   const s = seg.toLowerCase();
   if (method === "POST" && s === "create") {
-    return { op: "create", name, run: async () => keyBundle(vault, await createKey(store, vault, name, parseBody(createKeySchema, c.body))) };
+    return {
+      op: "create",
+      name,
+      run: async () =>
+        keyBundle(vault, await createKey(store, vault, name, parseBody(createKeySchema, c.body))),
+    };
   }
   if (method === "POST" && s === "rotate") {
-    return { op: "rotate", name, run: async () => {
-      const cur = requireKey(store, vault, name);
-      return keyBundle(vault, await store.createKey(vault.host, name, { kty: cur.kty, size: cur.size, crv: cur.crv, keyOps: cur.keyOps, tags: cur.tags }));
-    } };
+    return {
+      op: "rotate",
+      name,
+      run: async () => {
+        const cur = requireKey(store, vault, name);
+        return keyBundle(
+          vault,
+          await store.createKey(vault.host, name, {
+            kty: cur.kty,
+            size: cur.size,
+            crv: cur.crv,
+            keyOps: cur.keyOps,
+            tags: cur.tags,
+          }),
+        );
+      },
+    };
   }
   if (method === "GET" && s === "versions") {
-    return { op: "list", name, run: () => { requireKey(store, vault, name); return { value: store.listVersions(vault.host, name).map((v) => keyItem(vault, v)), nextLink: null }; } };
+    return {
+      op: "list",
+      name,
+      run: () => {
+        requireKey(store, vault, name);
+        return { value: store.listVersions(vault.host, name).map((v) => keyItem(vault, v)), nextLink: null };
+      },
+    };
   }
   const cryptoOp = CRYPTO[action.toLowerCase() as keyof typeof CRYPTO];
   if (method === "POST" && cryptoOp) {
-    return { op: cryptoOp, name, run: () => {
-      const v = requireKey(store, vault, name, seg || undefined);
-      return cryptoOperation(v, cryptoOp, parseBody(cryptoSchema, c.body), now(), kid(vault, v));
-    } };
+    return {
+      op: cryptoOp,
+      name,
+      run: () => {
+        const v = requireKey(store, vault, name, seg || undefined);
+        return cryptoOperation(v, cryptoOp, parseBody(cryptoSchema, c.body), now(), kid(vault, v));
+      },
+    };
   }
   if (action) return undefined;
-  if (method === "GET") return { op: "get", name, run: () => keyBundle(vault, requireKey(store, vault, name, seg || undefined)) };
+  if (method === "GET")
+    return { op: "get", name, run: () => keyBundle(vault, requireKey(store, vault, name, seg || undefined)) };
   if (method === "PATCH") {
-    return { op: "update", name, run: () => {
-      const b = parseBody(updateKeySchema, c.body);
-      requireKey(store, vault, name, seg || undefined);
-      const v = store.updateKey(vault.host, name, seg || undefined, { ...b.attributes, keyOps: b.key_ops, tags: b.tags });
-      return keyBundle(vault, v ?? requireKey(store, vault, name, seg || undefined));
-    } };
+    return {
+      op: "update",
+      name,
+      run: () => {
+        const b = parseBody(updateKeySchema, c.body);
+        requireKey(store, vault, name, seg || undefined);
+        const v = store.updateKey(vault.host, name, seg || undefined, {
+          ...b.attributes,
+          keyOps: b.key_ops,
+          tags: b.tags,
+        });
+        return keyBundle(vault, v ?? requireKey(store, vault, name, seg || undefined));
+      },
+    };
   }
   return undefined;
 }
 
-async function handle(emu: Emulator, store: KeyVaultStore, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(
+  emu: Emulator,
+  store: KeyVaultStore,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
   // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
-  const url = new URL(req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")), "https://emulator");
+  const url = new URL(
+    req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")),
+    "https://emulator",
+  );
   const [, , host = "", ...parts] = url.pathname.split("/").map(decodeURIComponent);
-  reply.headers({ "x-ms-request-id": randomUUID(), "x-ms-keyvault-service-version": "1.9.0.0", "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${req.ip};act_addr_fam=InterNetwork;` });
+  reply.headers({
+    "x-ms-request-id": randomUUID(),
+    "x-ms-keyvault-service-version": "1.9.0.0",
+    "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${req.ip};act_addr_fam=InterNetwork;`,
+  });
   const armVault = VAULT_HOST.test(host) ? emu.arm.findVaultByHost(host) : undefined;
   // A real client would fail DNS resolution for a vault that does not exist; the emulator answers 404.
-  if (!armVault) throw new KvError(404, "VaultNotFound", `The vault '${host}' does not exist (emulator: no vault with this host in the world or created through ARM).`);
+  if (!armVault)
+    throw new KvError(
+      404,
+      "VaultNotFound",
+      `The vault '${host}' does not exist (emulator: no vault with this host in the world or created through ARM).`,
+    );
   const vault = vaultView(armVault);
   reply.header("x-ms-keyvault-region", vault.location);
   const c: Ctx = { emu, store, vault, method: req.method, parts, body: req.body };
   const h = route(c);
-  const fault = takeFault(emu, { service: "keyvault", operation: h?.op ?? "unknown", method: req.method, path: url.pathname });
-  if (await applyFault(fault, reply, (status) => ({ error: { code: status === 429 ? "Throttled" : "InternalServerError", message: "Injected fault." } }))) return reply;
+  const fault = takeFault(emu, {
+    service: "keyvault",
+    operation: h?.op ?? "unknown",
+    method: req.method,
+    path: url.pathname,
+  });
+  if (
+    await applyFault(fault, reply, (status) => ({
+      error: { code: status === 429 ? "Throttled" : "InternalServerError", message: "Injected fault." },
+    }))
+  )
+    return reply;
   const apiVersion = url.searchParams.get("api-version");
   if (!apiVersion) throw badParameter("The api-version query parameter is missing.");
-  if (!API_VERSIONS.includes(apiVersion)) throw badParameter(`The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${API_VERSIONS.at(-1)}).`);
+  if (!API_VERSIONS.includes(apiVersion))
+    throw badParameter(
+      `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${API_VERSIONS.at(-1)}).`,
+    );
   const caller = await authenticateKv(emu, vault, req.headers.authorization, req.ip);
   checkFirewall(vault, caller);
-  if (!h) throw new KvError(400, "BadParameter", `The request URI ${url.pathname.replace(`/keyvault/${host}`, "")} is not supported.`);
+  if (!h)
+    throw new KvError(
+      400,
+      "BadParameter",
+      `The request URI ${url.pathname.replace(`/keyvault/${host}`, "")} is not supported.`,
+    );
   checkAccess(emu, vault, caller, h.op, h.name);
   return reply.code(200).send(await h.run());
 }
@@ -89,9 +195,16 @@ async function handle(emu: Emulator, store: KeyVaultStore, req: FastifyRequest, 
 export function registerKeyVaultRoutes(app: FastifyInstance, emu: Emulator, store: KeyVaultStore): void {
   void app.register(async (scope) => {
     scope.removeContentTypeParser("application/json");
-    scope.addContentTypeParser("application/json", { parseAs: "string" }, tolerantJsonParser((m) => badParameter(`The request body is not valid JSON: ${m}`)));
+    scope.addContentTypeParser(
+      "application/json",
+      { parseAs: "string" },
+      tolerantJsonParser((m) => badParameter(`The request body is not valid JSON: ${m}`)),
+    );
     scope.setErrorHandler(async (err, _req, reply) => {
-      const e = err instanceof KvError ? err : new KvError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof KvError
+          ? err
+          : new KvError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
       return reply.code(e.status).headers(e.headers).send(e.toBody());
     });
     scope.all("/keyvault/*", (req, reply) => handle(emu, store, req, reply));

@@ -49,7 +49,12 @@ export class KeyVaultStore {
     this.vaults.clear();
     for (const k of worldKeys) {
       const host = k.vault.includes(".") ? k.vault : `${k.vault}.vault.azure.net`;
-      await this.createKey(host, k.name, { kty: k.kty, size: k.kty.startsWith("RSA") ? (k.size ?? 2048) : undefined, crv: k.kty.startsWith("EC") ? (k.curve ?? "P-256") : undefined, enabled: k.enabled });
+      await this.createKey(host, k.name, {
+        kty: k.kty,
+        size: k.kty.startsWith("RSA") ? (k.size ?? 2048) : undefined,
+        crv: k.kty.startsWith("EC") ? (k.curve ?? "P-256") : undefined,
+        enabled: k.enabled,
+      });
     }
   }
 
@@ -64,10 +69,18 @@ export class KeyVaultStore {
     const v: KeyVersion = {
       name: this.versionsOf(host, name)?.[0]?.name ?? name,
       version: randomBytes(16).toString("hex"),
-      kty: input.kty, size: input.size, crv: input.crv,
+      kty: input.kty,
+      size: input.size,
+      crv: input.crv,
       keyOps: input.keyOps ?? DEFAULT_OPS[input.kty.startsWith("RSA") ? "RSA" : "EC"] ?? [],
-      enabled: input.enabled ?? true, nbf: input.nbf, exp: input.exp,
-      created: now, updated: now, tags: input.tags ?? {}, publicKey, privateKey,
+      enabled: input.enabled ?? true,
+      nbf: input.nbf,
+      exp: input.exp,
+      created: now,
+      updated: now,
+      tags: input.tags ?? {},
+      publicKey,
+      privateKey,
     };
     const h = host.toLowerCase();
     const vault = this.vaults.get(h) ?? new Map<string, KeyVersion[]>();
@@ -92,10 +105,17 @@ export class KeyVaultStore {
     return [...(this.vaults.get(host.toLowerCase())?.values() ?? [])].flatMap((v) => v.slice(-1));
   }
 
-  updateKey(host: string, name: string, version: string | undefined, patch: Partial<Pick<KeyVersion, "enabled" | "nbf" | "exp" | "keyOps" | "tags">>): KeyVersion | undefined {
+  updateKey(
+    host: string,
+    name: string,
+    version: string | undefined,
+    patch: Partial<Pick<KeyVersion, "enabled" | "nbf" | "exp" | "keyOps" | "tags">>,
+  ): KeyVersion | undefined {
     const v = this.getKey(host, name, version);
     if (!v) return undefined;
-    Object.assign(v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), { updated: this.nowSeconds() });
+    Object.assign(v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), {
+      updated: this.nowSeconds(),
+    });
     return v;
   }
 }

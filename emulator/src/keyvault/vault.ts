@@ -21,8 +21,12 @@ export function vaultView(r: ArmResource): VaultView {
   const hsm = r.type.toLowerCase() === "microsoft.keyvault/managedhsms";
   const uri = String(hsm ? p.hsmUri : p.vaultUri);
   return {
-    resourceId: r.id, name: r.name, host: new URL(uri).host.toLowerCase(), kind: hsm ? "managedHsm" : "vault",
-    tenantId: String(p.tenantId), location: r.location,
+    resourceId: r.id,
+    name: r.name,
+    host: new URL(uri).host.toLowerCase(),
+    kind: hsm ? "managedHsm" : "vault",
+    tenantId: String(p.tenantId),
+    location: r.location,
     // Managed HSM always uses (local) RBAC; vaults default to access policies unless enableRbacAuthorization.
     rbac: hsm || p.enableRbacAuthorization === true,
     softDelete: p.enableSoftDelete !== false,
@@ -40,7 +44,8 @@ export function recoveryLevel(v: VaultView): { recoveryLevel: string; recoverabl
   return { recoveryLevel: v.purgeProtection ? base : `${base}+Purgeable`, recoverableDays: v.retentionDays };
 }
 
-export const VAULT_HOST = /^([0-9a-z-]{3,24})\.(vault\.azure\.net|vault\.azure\.cn|vault\.usgovcloudapi\.net|managedhsm\.azure\.net|managedhsm\.azure\.cn|managedhsm\.usgovcloudapi\.net)(:443)?$/i;
+export const VAULT_HOST =
+  /^([0-9a-z-]{3,24})\.(vault\.azure\.net|vault\.azure\.cn|vault\.usgovcloudapi\.net|managedhsm\.azure\.net|managedhsm\.azure\.cn|managedhsm\.usgovcloudapi\.net)(:443)?$/i;
 
 /** Token resource for a host: the DNS suffix (`https://vault.azure.net`, `https://managedhsm.azure.cn`, ...). */
 export const resourceForHost = (host: string): string =>

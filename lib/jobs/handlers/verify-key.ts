@@ -14,7 +14,10 @@ export function registerVerifyKeyWorker(boss: PgBoss, db: Db) {
     const { retry } = await runKeyVerification(db, { keyId: payload.keyId });
     if (retry) {
       const next = { keyId: payload.keyId, attempt: payload.attempt + 1 };
-      await boss.send("verify-key", next, { singletonKey: `verify:${next.keyId}:${next.attempt}`, startAfter: roleWaitDelaySeconds(next.attempt) });
+      await boss.send("verify-key", next, {
+        singletonKey: `verify:${next.keyId}:${next.attempt}`,
+        startAfter: roleWaitDelaySeconds(next.attempt),
+      });
     }
   });
 }

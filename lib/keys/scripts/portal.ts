@@ -11,7 +11,11 @@ export function portalSteps(input: ScriptValues): PortalStep[] {
   const v = validateScriptValues(input);
   if (v.kind === "MANAGED_HSM") {
     return [
-      { title: "Use the CLI or PowerShell for Managed HSM", detail: "Creating and activating a Managed HSM (security domain download) is not possible in the portal alone; use one of the scripts." },
+      {
+        title: "Use the CLI or PowerShell for Managed HSM",
+        detail:
+          "Creating and activating a Managed HSM (security domain download) is not possible in the portal alone; use one of the scripts.",
+      },
     ];
   }
   return [
@@ -23,10 +27,15 @@ export function portalSteps(input: ScriptValues): PortalStep[] {
         { label: "Region", value: v.location },
       ],
     },
-    { title: "Let yourself create keys", detail: "In the vault: Access control (IAM) → Add → Add role assignment → “Key Vault Crypto Officer” → Members: yourself → Review + assign." },
+    {
+      title: "Let yourself create keys",
+      detail:
+        "In the vault: Access control (IAM) → Add → Add role assignment → “Key Vault Crypto Officer” → Members: yourself → Review + assign.",
+    },
     {
       title: "Generate the key",
-      detail: "Objects → Keys → Generate/Import. Options: Generate; Key type RSA; RSA key size 3072; enabled; no activation or expiration date unless your policy needs one. Create.",
+      detail:
+        "Objects → Keys → Generate/Import. Options: Generate; Key type RSA; RSA key size 3072; enabled; no activation or expiration date unless your policy needs one. Create.",
       values: [{ label: "Name", value: v.keyName }],
     },
     {
@@ -37,7 +46,11 @@ export function portalSteps(input: ScriptValues): PortalStep[] {
         { label: "Object ID", value: v.servicePrincipalObjectId },
       ],
     },
-    { title: "Copy the key identifier", detail: "Open the key, then its current version, and copy “Key Identifier”. Paste it below; you may remove the version part to let services follow new versions." },
+    {
+      title: "Copy the key identifier",
+      detail:
+        "Open the key, then its current version, and copy “Key Identifier”. Paste it below; you may remove the version part to let services follow new versions.",
+    },
   ];
 }
 

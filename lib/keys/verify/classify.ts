@@ -11,10 +11,20 @@ export function classifyKeyVaultFailure(
   const label = (id: HopId) => id;
   const code = failure.innerCode ?? failure.code;
   if (/^(ENOTFOUND|EAI_AGAIN)$/.test(failure.code)) {
-    return hop("vault", "failed", `The name ${new URL(key.vaultUri).host} does not resolve: check the vault name in the URI.`, failure.code);
+    return hop(
+      "vault",
+      "failed",
+      `The name ${new URL(key.vaultUri).host} does not resolve: check the vault name in the URI.`,
+      failure.code,
+    );
   }
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/.test(failure.code)) {
-    return hop("vault", "failed", `The vault did not answer (${failure.code}); if it only allows private endpoints, ${isvName} cannot reach it.`, failure.code);
+    return hop(
+      "vault",
+      "failed",
+      `The vault did not answer (${failure.code}); if it only allows private endpoints, ${isvName} cannot reach it.`,
+      failure.code,
+    );
   }
   if (code === "ForbiddenByFirewall") {
     return hop(
@@ -29,13 +39,27 @@ export function classifyKeyVaultFailure(
   // consenting tenant, so a vault elsewhere surfaces as "not configured to acquire tokens for tenant …".
   const otherTenant = /acquire tokens for tenant ([0-9a-f-]{36})/i.exec(failure.message)?.[1];
   if (otherTenant) {
-    return hop("vault", "failed", `This vault belongs to another Microsoft Entra tenant (${otherTenant}) than the one that granted consent. Use a vault in the tenant you signed in with.`);
+    return hop(
+      "vault",
+      "failed",
+      `This vault belongs to another Microsoft Entra tenant (${otherTenant}) than the one that granted consent. Use a vault in the tenant you signed in with.`,
+    );
   }
   if (failure.status === 401 && /AKV10032/.test(failure.message)) {
-    return hop("vault", "failed", "This vault belongs to a different Microsoft Entra tenant than the one that granted consent. Use a vault in the tenant you signed in with.", "AKV10032");
+    return hop(
+      "vault",
+      "failed",
+      "This vault belongs to a different Microsoft Entra tenant than the one that granted consent. Use a vault in the tenant you signed in with.",
+      "AKV10032",
+    );
   }
   if (code === "KeyNotFound" || failure.status === 404) {
-    return hop("key", "failed", `No key named "${key.keyName}"${key.keyVersion ? ` with version ${key.keyVersion}` : ""} exists in ${key.vaultName}: copy the Key Identifier again from the key's page.`, code);
+    return hop(
+      "key",
+      "failed",
+      `No key named "${key.keyName}"${key.keyVersion ? ` with version ${key.keyVersion}` : ""} exists in ${key.vaultName}: copy the Key Identifier again from the key's page.`,
+      code,
+    );
   }
   if (code === "ForbiddenByRbac") {
     const what = ctx.during === "wrap_unwrap" ? "wrap and unwrap with" : "read";
@@ -59,11 +83,22 @@ export function classifyKeyVaultFailure(
     );
   }
   if (code === "KeyDisabled" || /disabled/i.test(failure.message)) {
-    return hop(ctx.during === "wrap_unwrap" ? "wrap_unwrap" : "properties", "failed", "The key is disabled; nothing can be encrypted with it until it is enabled.", code);
+    return hop(
+      ctx.during === "wrap_unwrap" ? "wrap_unwrap" : "properties",
+      "failed",
+      "The key is disabled; nothing can be encrypted with it until it is enabled.",
+      code,
+    );
   }
   return hop(ctx.during, "failed", `Key Vault refused the request: ${failure.message}`, code);
 }
 
-function hop(id: HopId, status: HopResult["status"], summary: string, azureCode?: string, fix?: string): HopResult {
+function hop(
+  id: HopId,
+  status: HopResult["status"],
+  summary: string,
+  azureCode?: string,
+  fix?: string,
+): HopResult {
   return { id, label: id, status, summary, azureCode, fix };
 }

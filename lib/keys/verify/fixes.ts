@@ -27,11 +27,13 @@ export function purgeProtectionCommand(key: KeyTarget): string {
 }
 
 export function keyOpsCommand(key: KeyTarget): string {
-  const where = key.vaultKind === "MANAGED_HSM" ? `--hsm-name ${key.vaultName}` : `--vault-name ${key.vaultName}`;
+  const where =
+    key.vaultKind === "MANAGED_HSM" ? `--hsm-name ${key.vaultName}` : `--vault-name ${key.vaultName}`;
   return `az keyvault key set-attributes ${where} --name ${key.keyName} --ops wrapKey unwrapKey`;
 }
 
 export function extendExpiryCommand(key: KeyTarget): string {
-  const where = key.vaultKind === "MANAGED_HSM" ? `--hsm-name ${key.vaultName}` : `--vault-name ${key.vaultName}`;
+  const where =
+    key.vaultKind === "MANAGED_HSM" ? `--hsm-name ${key.vaultName}` : `--vault-name ${key.vaultName}`;
   return `az keyvault key set-attributes ${where} --name ${key.keyName} --expires "$(date -u -d '+2 years' +%Y-%m-%dT%H:%M:%SZ)"`;
 }

@@ -26,13 +26,18 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
   const { key } = input;
   const isvName = getEnv().ISV_NAME;
   const results: HopResult[] = [];
-  const done = (outcome: VerificationResult["outcome"], facts?: VerificationResult["facts"]): VerificationResult => ({
+  const done = (
+    outcome: VerificationResult["outcome"],
+    facts?: VerificationResult["facts"],
+  ): VerificationResult => ({
     outcome,
     facts,
     checkedAt: new Date().toISOString(),
     hops: HOPS.map(({ id, label }): HopResult => {
       const found = results.find((r) => r.id === id);
-      return found ? { ...found, label } : { id, label, status: "skipped", summary: "Not checked: an earlier step did not pass." };
+      return found
+        ? { ...found, label }
+        : { id, label, status: "skipped", summary: "Not checked: an earlier step did not pass." };
     }),
   });
   const fail = (hop: HopResult) => {
@@ -60,7 +65,13 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
   }
 
   const keys = getCustomerKeyClient(input.tenantId, key.vaultUri);
-  const context = (during: HopId) => ({ key, spObjectId: input.spObjectId, isvName, inPropagationWindow: input.inPropagationWindow, during });
+  const context = (during: HopId) => ({
+    key,
+    spObjectId: input.spObjectId,
+    isvName,
+    inPropagationWindow: input.inPropagationWindow,
+    during,
+  });
   let bundle: KeyVaultKey;
   try {
     bundle = await keys.getKey(key.keyName, key.keyVersion ? { version: key.keyVersion } : {});
@@ -69,7 +80,10 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
     if (hop.id === "key") results.push(pass("vault", `${key.vaultName} answered.`));
     return fail(hop);
   }
-  results.push(pass("vault", `${key.vaultName} answered.`), pass("key", `Read key ${key.keyName}, version ${bundle.properties.version}.`));
+  results.push(
+    pass("vault", `${key.vaultName} answered.`),
+    pass("key", `Read key ${key.keyName}, version ${bundle.properties.version}.`),
+  );
 
   const facts = factsOf(bundle);
   const properties = checkKeyProperties(facts, key);
@@ -82,9 +96,19 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
   try {
     const cek = crypto.randomBytes(32);
     // The version just read: a versionless URI is checked against the version Azure would use today.
-    const unwrapped = await remoteWrapUnwrap(input.tenantId, `${key.vaultUri}/keys/${key.keyName}/${facts.version}`, scope, cek);
+    const unwrapped = await remoteWrapUnwrap(
+      input.tenantId,
+      `${key.vaultUri}/keys/${key.keyName}/${facts.version}`,
+      scope,
+      cek,
+    );
     if (!unwrapped.equals(cek)) {
-      return fail({ id: "wrap_unwrap", label: "", status: "failed", summary: "The key unwrapped a different value than it wrapped; contact support." });
+      return fail({
+        id: "wrap_unwrap",
+        label: "",
+        status: "failed",
+        summary: "The key unwrapped a different value than it wrapped; contact support.",
+      });
     }
     results.push(pass("wrap_unwrap", "Wrapped and unwrapped a random 256-bit key with RSA-OAEP-256."));
   } catch (error) {

@@ -13,37 +13,67 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const state = async (id: string) => (await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id } })).state;
-const actions = async (id: string) => (await t.db.auditEvent.findMany({ where: { onboardingId: id }, orderBy: { id: "asc" } })).map((e) => e.action);
+const actions = async (id: string) =>
+  (await t.db.auditEvent.findMany({ where: { onboardingId: id }, orderBy: { id: "asc" } })).map(
+    (e) => e.action,
+  );
 
 describe("[sign-in] the customer's admin signs in with their own tenant", () => {
   it("binds the onboarding to the signed-in tenant after verifying the ID token on the server", async () => {
     const { token, onboarding } = await newInvite(t.db, "Litware", TENANTS.litware.domain);
     const session = await signInCustomer(t.db, token, "admin@litware.onmicrosoft.com");
-    expect(session).toMatchObject({ onboardingId: onboarding.id, tid: TENANTS.litware.id, upn: "admin@litware.onmicrosoft.com" });
+    expect(session).toMatchObject({
+      onboardingId: onboarding.id,
+      tid: TENANTS.litware.id,
+      upn: "admin@litware.onmicrosoft.com",
+    });
     const row = await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboarding.id } });
-    expect(row).toMatchObject({ state: "SIGNED_IN", tenantId: TENANTS.litware.id, signedInUserUpn: "admin@litware.onmicrosoft.com" });
+    expect(row).toMatchObject({
+      state: "SIGNED_IN",
+      tenantId: TENANTS.litware.id,
+      signedInUserUpn: "admin@litware.onmicrosoft.com",
+    });
   });
 
   it("stops an admin of another tenant when the invite is pinned, and records the refusal", async () => {
     const { token, onboarding } = await newInvite(t.db, "Pinned", TENANTS.contoso.domain);
     // The page sends a pinned invite to the pinned tenant's sign-in; a browser that goes to /organizations instead is caught on the server.
-    const error = await signInCustomer(t.db, token, "admin@woodgrovebank.onmicrosoft.com", "organizations").catch((e: unknown) => e);
+    const error = await signInCustomer(
+      t.db,
+      token,
+      "admin@woodgrovebank.onmicrosoft.com",
+      "organizations",
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).message).toMatch(/This invite is for the organization contoso\.onmicrosoft\.com/);
+    expect((error as AppError).message).toMatch(
+      /This invite is for the organization contoso\.onmicrosoft\.com/,
+    );
     expect(await state(onboarding.id)).toBe("INVITED");
     expect(await actions(onboarding.id)).toEqual(["invite.created", "customer.sign_in_refused"]);
   });
 
   it("refuses a replayed ID token: its nonce belongs to an earlier sign-in", async () => {
     const { token } = await newInvite(t.db, "Replay");
-    const { startCustomerSignIn, completeCustomerSignIn } = await import("../../../lib/onboarding/customer-sign-in");
+    const { startCustomerSignIn, completeCustomerSignIn } =
+      await import("../../../lib/onboarding/customer-sign-in");
     const first = await startCustomerSignIn(t.db, token);
     const { browserSignIn } = await import("../../helpers/emulated-customer");
     const { inject } = await import("vitest");
-    const idToken = await browserSignIn({ emulatorUrl: inject("emulatorUrl"), authority: first.msal.authority, clientId: first.msal.clientId, redirectUri: first.msal.redirectUri, nonce: first.msal.nonce, upn: "admin@adatum.onmicrosoft.com" });
+    const idToken = await browserSignIn({
+      emulatorUrl: inject("emulatorUrl"),
+      authority: first.msal.authority,
+      clientId: first.msal.clientId,
+      redirectUri: first.msal.redirectUri,
+      nonce: first.msal.nonce,
+      upn: "admin@adatum.onmicrosoft.com",
+    });
     const second = await startCustomerSignIn(t.db, token);
-    await expect(completeCustomerSignIn(t.db, { idToken, pending: second.pending })).rejects.toThrow(/could not be verified/);
-    await expect(completeCustomerSignIn(t.db, { idToken: `${idToken.slice(0, -4)}AAAA`, pending: first.pending })).rejects.toThrow(/could not be verified/);
+    await expect(completeCustomerSignIn(t.db, { idToken, pending: second.pending })).rejects.toThrow(
+      /could not be verified/,
+    );
+    await expect(
+      completeCustomerSignIn(t.db, { idToken: `${idToken.slice(0, -4)}AAAA`, pending: first.pending }),
+    ).rejects.toThrow(/could not be verified/);
   });
 });
 
@@ -57,7 +87,9 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     const row = await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboarding.id } });
     expect(row.state).toBe("CONSENTED");
     expect(row.servicePrincipalObjectId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(outcome.kind === "consented" && outcome.servicePrincipalObjectId).toBe(row.servicePrincipalObjectId);
+    expect(outcome.kind === "consented" && outcome.servicePrincipalObjectId).toBe(
+      row.servicePrincipalObjectId,
+    );
     expect(await actions(onboarding.id)).toEqual(["invite.created", "customer.signed_in", "consent.granted"]);
 
     // The same callback again: the state was spent by the first use.
@@ -84,19 +116,35 @@ describe("[consent] admin consent, proved by a token and never by the callback",
   it("forged callbacks — unknown state, no session, another session, another tenant — are audited and change nothing", async () => {
     const { token, onboarding } = await newInvite(t.db, "Forged");
     const session = await signInCustomer(t.db, token, "admin@adatum.onmicrosoft.com");
-    const ok = (state: string, tenant: string = TENANTS.adatum.id) => new URLSearchParams({ admin_consent: "True", tenant, state });
+    const ok = (state: string, tenant: string = TENANTS.adatum.id) =>
+      new URLSearchParams({ admin_consent: "True", tenant, state });
 
-    expect(await handleConsentCallback(t.db, { query: ok("made-up-state"), session })).toEqual({ kind: "rejected", reason: "unknown_state" });
+    expect(await handleConsentCallback(t.db, { query: ok("made-up-state"), session })).toEqual({
+      kind: "rejected",
+      reason: "unknown_state",
+    });
 
     const { startAdminConsent } = await import("../../../lib/onboarding/admin-consent");
     const stateOf = async () => new URL(await startAdminConsent(t.db, session)).searchParams.get("state")!;
-    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: null })).toEqual({ kind: "rejected", reason: "session_mismatch" });
+    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: null })).toEqual({
+      kind: "rejected",
+      reason: "session_mismatch",
+    });
     const stranger: CustomerSession = { ...session, sid: "someone-else" };
-    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: stranger })).toEqual({ kind: "rejected", reason: "session_mismatch" });
-    expect(await handleConsentCallback(t.db, { query: ok(await stateOf(), TENANTS.contoso.id), session })).toEqual({ kind: "rejected", reason: "tenant_mismatch" });
+    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: stranger })).toEqual({
+      kind: "rejected",
+      reason: "session_mismatch",
+    });
+    expect(
+      await handleConsentCallback(t.db, { query: ok(await stateOf(), TENANTS.contoso.id), session }),
+    ).toEqual({ kind: "rejected", reason: "tenant_mismatch" });
 
     expect(await state(onboarding.id)).toBe("SIGNED_IN");
-    const rejected = await t.db.auditEvent.findMany({ where: { action: "consent.callback_rejected", outcome: "denied" } });
-    expect(rejected.map((e) => (e.details as { reason: string }).reason)).toEqual(expect.arrayContaining(["unknown_state", "session_mismatch", "tenant_mismatch"]));
+    const rejected = await t.db.auditEvent.findMany({
+      where: { action: "consent.callback_rejected", outcome: "denied" },
+    });
+    expect(rejected.map((e) => (e.details as { reason: string }).reason)).toEqual(
+      expect.arrayContaining(["unknown_state", "session_mismatch", "tenant_mismatch"]),
+    );
   });
 });

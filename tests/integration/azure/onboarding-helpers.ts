@@ -6,7 +6,11 @@ import { completeCustomerSignIn, startCustomerSignIn } from "../../../lib/onboar
 import { createCustomerInvite } from "../../../lib/onboarding/create-customer-invite";
 import { browserSignIn, grantAdminConsent } from "../../helpers/emulated-customer";
 
-export const OPERATOR = { type: "OPERATOR" as const, id: "operator@fabrikamcloud.onmicrosoft.com", role: "Operator" };
+export const OPERATOR = {
+  type: "OPERATOR" as const,
+  id: "operator@fabrikamcloud.onmicrosoft.com",
+  role: "Operator",
+};
 
 export async function newInvite(db: Db, name: string, pinnedTenant?: string) {
   return createCustomerInvite(db, {
@@ -19,17 +23,35 @@ export async function newInvite(db: Db, name: string, pinnedTenant?: string) {
 }
 
 /** The customer page's sign-in, end to end: server nonce → browser auth code + PKCE → server-side verification. */
-export async function signInCustomer(db: Db, token: string, upn: string, authorityTenant?: string): Promise<CustomerSession> {
+export async function signInCustomer(
+  db: Db,
+  token: string,
+  upn: string,
+  authorityTenant?: string,
+): Promise<CustomerSession> {
   const { pending, msal } = await startCustomerSignIn(db, token);
   const authority = authorityTenant ? `${inject("emulatorUrl")}/${authorityTenant}` : msal.authority;
-  const idToken = await browserSignIn({ emulatorUrl: inject("emulatorUrl"), authority, clientId: msal.clientId, redirectUri: msal.redirectUri, nonce: msal.nonce, upn });
+  const idToken = await browserSignIn({
+    emulatorUrl: inject("emulatorUrl"),
+    authority,
+    clientId: msal.clientId,
+    redirectUri: msal.redirectUri,
+    nonce: msal.nonce,
+    upn,
+  });
   return completeCustomerSignIn(db, { idToken, pending });
 }
 
 /** Admin consent as the browser does it, then the callback as our route receives it. */
-export async function consentAs(db: Db, session: CustomerSession, upn: string, decision: "accept" | "cancel" = "accept") {
+export async function consentAs(
+  db: Db,
+  session: CustomerSession,
+  upn: string,
+  decision: "accept" | "cancel" = "accept",
+) {
   const url = await startAdminConsent(db, session);
   const back = await grantAdminConsent(url, upn, decision);
-  if (typeof back === "string") throw new Error(`Entra showed a page instead of returning: ${back.slice(0, 300)}`);
+  if (typeof back === "string")
+    throw new Error(`Entra showed a page instead of returning: ${back.slice(0, 300)}`);
   return { outcome: await handleConsentCallback(db, { query: back.searchParams, session }), callback: back };
 }

@@ -31,7 +31,15 @@ afterAll(() => t.drop());
 let counter = 0;
 async function script(extra: Partial<ScriptOptions> = {}) {
   counter += 1;
-  return runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId, vaultName: `kv-verify-${counter}`, keyName: "cmk", ...extra });
+  return runCustomerScript({
+    emulatorUrl: emulatorUrl(),
+    tenant: TENANTS.contoso,
+    adminUpn: ADMIN,
+    spObjectId,
+    vaultName: `kv-verify-${counter}`,
+    keyName: "cmk",
+    ...extra,
+  });
 }
 
 async function submitAndVerify(keyUri: string): Promise<VerificationResult> {
@@ -47,11 +55,27 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
   it("a correct versionless key passes every hop, its facts are stored and the onboarding is key-verified", async () => {
     const { versionlessUri } = await script();
     const result = await submitAndVerify(versionlessUri);
-    expect(statuses(result)).toEqual({ token: "passed", vault: "passed", key: "passed", properties: "passed", purge_protection: "passed", wrap_unwrap: "passed" });
+    expect(statuses(result)).toEqual({
+      token: "passed",
+      vault: "passed",
+      key: "passed",
+      properties: "passed",
+      purge_protection: "passed",
+      wrap_unwrap: "passed",
+    });
     const stored = await t.db.customerKey.findFirstOrThrow({ where: { onboardingId, status: "ACTIVE" } });
-    expect(stored).toMatchObject({ verificationStatus: "VERIFIED", keyType: "RSA", keySize: 3072, keyEnabled: true, keyVersion: null, recoveryLevel: "Recoverable" });
+    expect(stored).toMatchObject({
+      verificationStatus: "VERIFIED",
+      keyType: "RSA",
+      keySize: 3072,
+      keyEnabled: true,
+      keyVersion: null,
+      recoveryLevel: "Recoverable",
+    });
     expect(stored.verifiedVersion).toMatch(/^[0-9a-f]{32}$/);
-    expect((await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboardingId } })).state).toBe("KEY_VERIFIED");
+    expect((await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboardingId } })).state).toBe(
+      "KEY_VERIFIED",
+    );
   });
 
   it("a versioned URI of the same kind of key passes too, and replaces the previous key", async () => {
@@ -98,18 +122,33 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     const first = await runKeyVerification(t.db, { keyId: key.id });
     expect(first.retry).toBe(true);
     expect(hop(first.result!, "key")).toMatchObject({ status: "waiting", azureCode: "ForbiddenByRbac" });
-    await t.db.customerKey.update({ where: { id: key.id }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
+    await t.db.customerKey.update({
+      where: { id: key.id },
+      data: { createdAt: new Date(Date.now() - 16 * 60_000) },
+    });
     const later = await runKeyVerification(t.db, { keyId: key.id });
     expect(later.retry).toBe(false);
     expect(hop(later.result!, "key").status).toBe("failed");
-    expect(hop(later.result!, "key").fix).toContain(`--assignee-object-id ${spObjectId} --assignee-principal-type ServicePrincipal`);
+    expect(hop(later.result!, "key").fix).toContain(
+      `--assignee-object-id ${spObjectId} --assignee-principal-type ServicePrincipal`,
+    );
   });
 
   it("a vault in another tenant is named as such", async () => {
-    const other = await runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.adatum, adminUpn: "admin@adatum.onmicrosoft.com", spObjectId, vaultName: "kv-other-tenant", keyName: "cmk", grantRole: false });
+    const other = await runCustomerScript({
+      emulatorUrl: emulatorUrl(),
+      tenant: TENANTS.adatum,
+      adminUpn: "admin@adatum.onmicrosoft.com",
+      spObjectId,
+      vaultName: "kv-other-tenant",
+      keyName: "cmk",
+      grantRole: false,
+    });
     const result = await submitAndVerify(other.versionlessUri);
     expect(hop(result, "vault").status).toBe("failed");
-    expect(hop(result, "vault").summary).toMatch(new RegExp(`another Microsoft Entra tenant \\(${TENANTS.adatum.id}\\)`));
+    expect(hop(result, "vault").summary).toMatch(
+      new RegExp(`another Microsoft Entra tenant \\(${TENANTS.adatum.id}\\)`),
+    );
   });
 
   it("a Managed HSM key URI is parsed as one and checked with the HSM audience", async () => {
@@ -130,7 +169,11 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as AddressInfo).port;
     try {
-      for (const uri of [`https://127.0.0.1:${port}/keys/cmk`, `https://localhost:${port}/keys/cmk`, "https://evil.example.com/keys/cmk"]) {
+      for (const uri of [
+        `https://127.0.0.1:${port}/keys/cmk`,
+        `https://localhost:${port}/keys/cmk`,
+        "https://evil.example.com/keys/cmk",
+      ]) {
         const before = await t.db.customerKey.count();
         const error = await submitCustomerKey(t.db, { session, keyUri: uri }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AppError);

@@ -28,7 +28,9 @@ export default async function setup(project: TestProject) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-it-"));
   await fs.chmod(dir, 0o755);
   const external = process.env.TEST_DATABASE_URL;
-  const pg = external ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
+  const pg = external
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
   const adminUrl = external ?? pg!.url;
   const template = `crosskey_template_${crypto.randomBytes(4).toString("hex")}`;
   await migrateDatabase(await createDatabase(adminUrl, template));
@@ -42,7 +44,11 @@ export default async function setup(project: TestProject) {
     LOG_LEVEL: "silent",
   });
   if (withEmulator) {
-    const { caFile } = await startEmulatorProcess({ url: EMULATOR_TEST_URL, dataDir: path.join(dir, "emulator"), env: { ...process.env } });
+    const { caFile } = await startEmulatorProcess({
+      url: EMULATOR_TEST_URL,
+      dataDir: path.join(dir, "emulator"),
+      env: { ...process.env },
+    });
     Object.assign(process.env, {
       NODE_EXTRA_CA_CERTS: caFile,
       IDENTITY_ENDPOINT: `${EMULATOR_TEST_URL}/msi/token`,

@@ -8,7 +8,10 @@ describe("[auth] sealed cookies", () => {
   it("round-trip a payload that the browser cannot read", async () => {
     const value = await seal(secret, "customer", { onboardingId: "abc", tid: "t" }, 60);
     expect(value).not.toContain("abc");
-    expect(await unseal<{ onboardingId: string }>(secret, "customer", value)).toMatchObject({ onboardingId: "abc", tid: "t" });
+    expect(await unseal<{ onboardingId: string }>(secret, "customer", value)).toMatchObject({
+      onboardingId: "abc",
+      tid: "t",
+    });
   });
 
   it("reject a value sealed for another purpose, with another secret, tampered with, or expired", async () => {
@@ -27,7 +30,14 @@ describe("[auth] sealed cookies", () => {
 describe("[auth] return address after operator sign-in", () => {
   it("keeps same-site paths and drops everything else", () => {
     expect(safeReturnTo("/console/onboardings/1?x=1")).toBe("/console/onboardings/1?x=1");
-    for (const bad of ["//evil.example.com", "https://evil.example.com", "/\\evil.example.com", "javascript:alert(1)", "", null]) {
+    for (const bad of [
+      "//evil.example.com",
+      "https://evil.example.com",
+      "/\\evil.example.com",
+      "javascript:alert(1)",
+      "",
+      null,
+    ]) {
       expect(safeReturnTo(bad)).toBe("/console");
     }
   });

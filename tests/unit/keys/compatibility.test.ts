@@ -10,12 +10,20 @@ const key = (uri: string) => {
   return r.key;
 };
 const versioned = key("https://contoso.vault.azure.net/keys/k/78deebed173b48e48f55abf87ed4cf71");
-const verdicts = (facts: { keyType: string; keySize?: number } | null, cloud = getCloudProfile("public"), k = versioned) =>
-  Object.fromEntries(assessKeyCompatibility({ key: k, facts, services: [...ALL], cloud }).map((v) => [v.service, v]));
+const verdicts = (
+  facts: { keyType: string; keySize?: number } | null,
+  cloud = getCloudProfile("public"),
+  k = versioned,
+) =>
+  Object.fromEntries(
+    assessKeyCompatibility({ key: k, facts, services: [...ALL], cloud }).map((v) => [v.service, v]),
+  );
 
 describe("[keys] does the key fit each service", () => {
   it("waits for verification before judging type and size", () => {
-    expect(Object.values(verdicts(null)).map((v) => v.verdict)).toEqual(Array(4).fill("unknown_until_verified"));
+    expect(Object.values(verdicts(null)).map((v) => v.verdict)).toEqual(
+      Array(4).fill("unknown_until_verified"),
+    );
   });
 
   it("refuses EC keys everywhere", () => {
@@ -29,14 +37,23 @@ describe("[keys] does the key fit each service", () => {
     const v = verdicts({ keyType: "RSA", keySize: 4096 });
     expect(v.SQL_SERVER!.verdict).toBe("incompatible");
     expect(v.SQL_SERVER!.reasons[0]).toMatch(/2048, 3072 bits; this key has 4096/);
-    expect([v.STORAGE_ACCOUNT!.verdict, v.DISK_ENCRYPTION_SET!.verdict]).toEqual(["compatible", "compatible"]);
+    expect([v.STORAGE_ACCOUNT!.verdict, v.DISK_ENCRYPTION_SET!.verdict]).toEqual([
+      "compatible",
+      "compatible",
+    ]);
   });
 
   it("takes a versioned URI for Cosmos DB by using its versionless form, and says so", () => {
     const cosmos = verdicts({ keyType: "RSA", keySize: 3072 }).COSMOS_DB_ACCOUNT!;
     expect(cosmos.verdict).toBe("compatible_with_notes");
     expect(cosmos.notes[0]).toMatch(/Crosskey will use the versionless form/);
-    expect(verdicts({ keyType: "RSA", keySize: 3072 }, getCloudProfile("public"), key("https://contoso.vault.azure.net/keys/k")).COSMOS_DB_ACCOUNT!.verdict).toBe("compatible");
+    expect(
+      verdicts(
+        { keyType: "RSA", keySize: 3072 },
+        getCloudProfile("public"),
+        key("https://contoso.vault.azure.net/keys/k"),
+      ).COSMOS_DB_ACCOUNT!.verdict,
+    ).toBe("compatible");
   });
 
   it("knows cross-tenant disk encryption is not offered in US Government or China", () => {

@@ -68,9 +68,17 @@ describe("[keys] key URI parsing", () => {
   });
 
   it("points at the exact problem in words", () => {
-    expect(problem("https://contoso.vault.azure.net:8443/keys/k").message).toBe("The address uses port 8443; Key Vault only answers on 443.");
-    expect(problem("https://contoso.vault.azure.cn/keys/k").message).toMatch(/Azure operated by 21Vianet.*this service runs in Azure \(global\)/);
-    expect(problem("https://contoso.vault.azure.net/secrets/k").message).toMatch(/secret identifier, not a key/);
-    expect(problem("https://evil.example.com/keys/k").message).toMatch(/\*\.vault\.azure\.net or \*\.managedhsm\.azure\.net/);
+    expect(problem("https://contoso.vault.azure.net:8443/keys/k").message).toBe(
+      "The address uses port 8443; Key Vault only answers on 443.",
+    );
+    expect(problem("https://contoso.vault.azure.cn/keys/k").message).toMatch(
+      /Azure operated by 21Vianet.*this service runs in Azure \(global\)/,
+    );
+    expect(problem("https://contoso.vault.azure.net/secrets/k").message).toMatch(
+      /secret identifier, not a key/,
+    );
+    expect(problem("https://evil.example.com/keys/k").message).toMatch(
+      /\*\.vault\.azure\.net or \*\.managedhsm\.azure\.net/,
+    );
   });
 });

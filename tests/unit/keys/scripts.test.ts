@@ -27,7 +27,9 @@ describe("[scripts] the customer's copy-paste scripts", () => {
     expect(script).toContain("az cloud set --name AzureCloud");
     expect(script).toContain("--enable-purge-protection true --enable-rbac-authorization true");
     expect(script).toContain("--kty RSA --size 3072 --ops wrapKey unwrapKey");
-    expect(script).toMatch(/--role "Key Vault Crypto Service Encryption User" --scope "\$VAULT_ID\/keys\/\$KEY"/);
+    expect(script).toMatch(
+      /--role "Key Vault Crypto Service Encryption User" --scope "\$VAULT_ID\/keys\/\$KEY"/,
+    );
     expect(script).toContain('--assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal');
     expect(script).toContain('echo "https://kv-contoso-cmk.vault.azure.net/keys/$KEY"');
     expect(azureCliScript({ ...values, scope: "vault" })).toMatch(/Encryption User" --scope "\$VAULT_ID" \\/);
@@ -64,7 +66,11 @@ describe("[scripts] the customer's copy-paste scripts", () => {
   });
 
   it("suggests names that are valid for Key Vault", () => {
-    const names = suggestNames("Contoso Pharmaceuticals, Inc.", "Fabrikam Cloud", "01a20688-48af-706d-82d1-f6dfa604520f");
+    const names = suggestNames(
+      "Contoso Pharmaceuticals, Inc.",
+      "Fabrikam Cloud",
+      "01a20688-48af-706d-82d1-f6dfa604520f",
+    );
     expect(names.vaultName).toMatch(/^[a-z](?!.*--)[a-z0-9-]{1,22}[a-z0-9]$/);
     expect(() => azureCliScript({ ...values, ...names })).not.toThrow();
   });

@@ -15,17 +15,26 @@ const SERVICES = [
 
 export function InviteForm() {
   const [result, action, pending] = useActionState<ConsoleResult | null, FormData>(createInvite, null);
-  const errors = result && !result.ok ? result.fieldErrors ?? {} : {};
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   if (result?.ok && result.inviteUrl) {
     return (
-      <Card title={result.message} description="Send this link to the customer's administrator. It is shown only now.">
+      <Card
+        title={result.message}
+        description="Send this link to the customer's administrator. It is shown only now."
+      >
         <div className="flex items-start gap-2">
-          <code data-testid="invite-url" className="min-w-0 flex-1 rounded bg-slate-100 p-2 font-mono text-xs break-all">
+          <code
+            data-testid="invite-url"
+            className="min-w-0 flex-1 rounded bg-slate-100 p-2 font-mono text-xs break-all"
+          >
             {result.inviteUrl}
           </code>
           <CopyButton text={result.inviteUrl} label="Copy link" />
         </div>
-        <a href={`/console/onboardings/${result.onboardingId}`} className="mt-4 inline-block text-sm text-brand-700 underline">
+        <a
+          href={`/console/onboardings/${result.onboardingId}`}
+          className="mt-4 inline-block text-sm text-brand-700 underline"
+        >
           Open the onboarding
         </a>
       </Card>
@@ -34,7 +43,14 @@ export function InviteForm() {
   return (
     <form action={action} className="space-y-5 rounded-lg bg-white p-6 ring-1 ring-slate-200">
       <Field id="customerName" label="Customer name" error={errors.customerName?.[0]}>
-        <input id="customerName" name="customerName" required maxLength={200} className={input} aria-invalid={!!errors.customerName} />
+        <input
+          id="customerName"
+          name="customerName"
+          required
+          maxLength={200}
+          className={input}
+          aria-invalid={!!errors.customerName}
+        />
       </Field>
       <Field id="contactEmail" label="Administrator's email (optional)" error={errors.contactEmail?.[0]}>
         <input id="contactEmail" name="contactEmail" type="email" maxLength={320} className={input} />
@@ -49,7 +65,9 @@ export function InviteForm() {
       </Field>
       <fieldset>
         <legend className="text-sm font-medium text-slate-900">Services that will use the key</legend>
-        <p className="text-sm text-slate-600">The customer sees whether their key fits each one before anything is configured.</p>
+        <p className="text-sm text-slate-600">
+          The customer sees whether their key fits each one before anything is configured.
+        </p>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {SERVICES.map((s) => (
             <label key={s.value} className="flex items-center gap-2 text-sm text-slate-800">
@@ -71,9 +89,22 @@ export function InviteForm() {
   );
 }
 
-const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm aria-invalid:border-red-500";
+const input =
+  "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm aria-invalid:border-red-500";
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
+function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-900">

@@ -12,16 +12,29 @@ export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked
     <div className="flex max-w-sm flex-col items-end gap-2">
       <div className="flex gap-2">
         {!revoked && (
-          <Button variant="danger" disabled={pending} onClick={() => start(async () => setResult(await revokeInviteAction(inviteId)))}>
+          <Button
+            variant="danger"
+            disabled={pending}
+            onClick={() => start(async () => setResult(await revokeInviteAction(inviteId)))}
+          >
             Revoke link
           </Button>
         )}
-        <Button variant="secondary" disabled={pending} onClick={() => start(async () => setResult(await reissueInviteAction(inviteId)))}>
+        <Button
+          variant="secondary"
+          disabled={pending}
+          onClick={() => start(async () => setResult(await reissueInviteAction(inviteId)))}
+        >
           Issue new link
         </Button>
       </div>
       <div role="status" aria-live="polite" className="text-right text-xs">
-        {result && (result.ok ? <span className="text-emerald-700">{result.message}</span> : <span className="text-red-700">{result.error}</span>)}
+        {result &&
+          (result.ok ? (
+            <span className="text-emerald-700">{result.message}</span>
+          ) : (
+            <span className="text-red-700">{result.error}</span>
+          ))}
         {result?.ok && result.inviteUrl && (
           <div className="mt-1 flex items-start gap-2">
             <code data-testid="reissued-url" className="rounded bg-slate-100 p-1 font-mono break-all">

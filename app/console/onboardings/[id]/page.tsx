@@ -33,12 +33,23 @@ export default async function OnboardingDetailPage(props: { params: Promise<{ id
             <dt className="text-slate-500">Signed in as</dt>
             <dd>{onboarding.signedInUserUpn ?? "—"}</dd>
             <dt className="text-slate-500">Consent</dt>
-            <dd>{onboarding.consentedAt ? `granted ${onboarding.consentedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "not yet"}</dd>
+            <dd>
+              {onboarding.consentedAt
+                ? `granted ${onboarding.consentedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+                : "not yet"}
+            </dd>
             <dt className="text-slate-500">Service principal</dt>
             <dd className="font-mono text-xs">{onboarding.servicePrincipalObjectId ?? "—"}</dd>
           </dl>
         </Card>
-        <Card title="Invite link" actions={hasRole(session, WRITE_ROLES) && <InviteActions inviteId={invite.id} revoked={invite.revokedAt !== null} />}>
+        <Card
+          title="Invite link"
+          actions={
+            hasRole(session, WRITE_ROLES) && (
+              <InviteActions inviteId={invite.id} revoked={invite.revokedAt !== null} />
+            )
+          }
+        >
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
             <dt className="text-slate-500">Status</dt>
             <dd data-testid="invite-status">{inviteState}</dd>
@@ -68,7 +79,10 @@ export default async function OnboardingDetailPage(props: { params: Promise<{ id
           </ul>
         )}
       </Card>
-      <Card title="Timeline" description="Every step, who took it, and when. Kept in the append-only audit log.">
+      <Card
+        title="Timeline"
+        description="Every step, who took it, and when. Kept in the append-only audit log."
+      >
         <Timeline events={timeline} />
       </Card>
     </div>

@@ -25,10 +25,14 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
     <ol className="relative space-y-4 border-l border-slate-200 pl-5">
       {events.map((e) => (
         <li key={e.id.toString()} data-action={e.action}>
-          <span className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full ${e.outcome === "success" ? "bg-emerald-500" : e.outcome === "denied" ? "bg-red-500" : "bg-amber-500"}`} aria-hidden />
+          <span
+            className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full ${e.outcome === "success" ? "bg-emerald-500" : e.outcome === "denied" ? "bg-red-500" : "bg-amber-500"}`}
+            aria-hidden
+          />
           <p className="text-sm font-medium text-slate-900">{ACTIONS[e.action] ?? e.action}</p>
           <p className="text-xs text-slate-500">
-            {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)} UTC · {e.actorType.toLowerCase()} {e.actorId ?? ""}
+            {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)} UTC · {e.actorType.toLowerCase()}{" "}
+            {e.actorId ?? ""}
             {e.outcome !== "success" ? ` · ${e.outcome}` : ""}
           </p>
           {e.details !== null && <DetailLine details={e.details} />}
@@ -40,7 +44,9 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
 
 function DetailLine({ details }: { details: unknown }) {
   if (typeof details !== "object" || details === null) return null;
-  const entries = Object.entries(details as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
+  const entries = Object.entries(details as Record<string, unknown>).filter(
+    ([, v]) => v !== null && v !== undefined,
+  );
   if (entries.length === 0) return null;
   return (
     <p className="mt-0.5 font-mono text-xs break-all text-slate-600">

@@ -2,11 +2,20 @@ import { ArmError } from "../errors.js";
 import { operationUrl, RETRY_AFTER, startOperation } from "../lro-http.js";
 import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
-import { asRecord, authorizeDelete, authorizeWrite, bodyObject, requireExisting, resolveIdentity, serialize } from "../tracked.js";
+import {
+  asRecord,
+  authorizeDelete,
+  authorizeWrite,
+  bodyObject,
+  requireExisting,
+  resolveIdentity,
+  serialize,
+} from "../tracked.js";
 import type { ArmContext, ArmResponse, ResourceProvider } from "../types.js";
 import { checkCustomerKey, type CmkFailure, type CmkResult } from "./check.js";
 
-const GUIDE = "for more details about this error and how to restore access to your account please visit https://learn.microsoft.com/en-us/azure/cosmos-db/cmk-troubleshooting-guide";
+const GUIDE =
+  "for more details about this error and how to restore access to your account please visit https://learn.microsoft.com/en-us/azure/cosmos-db/cmk-troubleshooting-guide";
 /** customerManagedKeyStatus strings (§4.2 spec enum) keyed by Cosmos sub-status code. */
 const REVOKED: Record<number, string> = {
   4000: "the Azure Cosmos DB service is unable to obtain the AAD authentication token for the account's default identity",
@@ -22,60 +31,128 @@ const REVOKED: Record<number, string> = {
 const CONFIRMED = "Access to the configured customer managed key confirmed.";
 
 const SUBSTATUS: Partial<Record<CmkFailure, number>> = {
-  TokenAcquisitionFailed: 4000, Forbidden: 4002, KeyNotFound: 4003, WrapUnwrapFailed: 4005, KeyDisabled: 4005, KeyExpired: 4005,
-  KeyNotYetValid: 4005, KeyTypeNotSupported: 4005, InvalidKeyUri: 4006, VersionNotAllowed: 4006, VaultNotFound: 4009,
-  IdentityNotOnResource: 4015, IdentityNotFound: 4015, Firewall: 4016,
+  TokenAcquisitionFailed: 4000,
+  Forbidden: 4002,
+  KeyNotFound: 4003,
+  WrapUnwrapFailed: 4005,
+  KeyDisabled: 4005,
+  KeyExpired: 4005,
+  KeyNotYetValid: 4005,
+  KeyTypeNotSupported: 4005,
+  InvalidKeyUri: 4006,
+  VersionNotAllowed: 4006,
+  VaultNotFound: 4009,
+  IdentityNotOnResource: 4015,
+  IdentityNotFound: 4015,
+  Firewall: 4016,
 };
 
-export const revokedStatus = (code: number): string => `Access to your account is currently revoked because ${REVOKED[code] ?? "of an unknown error"}; ${GUIDE} (${code}).`;
+export const revokedStatus = (code: number): string =>
+  `Access to your account is currently revoked because ${REVOKED[code] ?? "of an unknown error"}; ${GUIDE} (${code}).`;
 
 /** `UserAssignedIdentity={id}&FederatedClientId={appId}` | `UserAssignedIdentity={id}` | First/SystemAssignedIdentity. */
 function parseDefaultIdentity(v: unknown): { uami?: string; federatedClientId?: string } {
-  const parts = new Map(String(v ?? "").split("&").map((p) => { const i = p.indexOf("="); return [p.slice(0, i).toLowerCase(), p.slice(i + 1)] as const; }));
+  const parts = new Map(
+    String(v ?? "")
+      .split("&")
+      .map((p) => {
+        const i = p.indexOf("=");
+        return [p.slice(0, i).toLowerCase(), p.slice(i + 1)] as const;
+      }),
+  );
   return { uami: parts.get("userassignedidentity"), federatedClientId: parts.get("federatedclientid") };
 }
 
-async function check(ctx: ArmContext, r: { location: string; identity?: Record<string, unknown>; properties: Record<string, unknown> }, mode: "apply" | "use"): Promise<CmkResult> {
+async function check(
+  ctx: ArmContext,
+  r: { location: string; identity?: Record<string, unknown>; properties: Record<string, unknown> },
+  mode: "apply" | "use",
+): Promise<CmkResult> {
   const d = parseDefaultIdentity(r.properties.defaultIdentity);
   return checkCustomerKey(ctx.emu, {
-    resourceLocation: r.location, identity: r.identity, uamiResourceId: d.uami, federatedClientId: d.federatedClientId, mode,
-    keyUri: String(r.properties.keyVaultKeyUri), version: "versionless", rsaSizes: [2048, 3072, 4096], sameRegion: false,
+    resourceLocation: r.location,
+    identity: r.identity,
+    uamiResourceId: d.uami,
+    federatedClientId: d.federatedClientId,
+    mode,
+    keyUri: String(r.properties.keyVaultKeyUri),
+    version: "versionless",
+    rsaSizes: [2048, 3072, 4096],
+    sameRegion: false,
   });
 }
 
-async function write(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined, merge: boolean): Promise<ArmResponse> {
-  const resourceId = existing?.id ?? `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.DocumentDB/databaseAccounts/${id.name}`;
+async function write(
+  ctx: ArmContext,
+  id: ResourceId,
+  existing: ArmResource | undefined,
+  merge: boolean,
+): Promise<ArmResponse> {
+  const resourceId =
+    existing?.id ??
+    `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.DocumentDB/databaseAccounts/${id.name}`;
   authorizeWrite(ctx, id, resourceId);
-  if (!/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/.test(id.name)) throw new ArmError(400, "BadRequest", `Database account name '${id.name}' is invalid.`);
+  if (!/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/.test(id.name))
+    throw new ArmError(400, "BadRequest", `Database account name '${id.name}' is invalid.`);
   const body = bodyObject(ctx);
   const props = asRecord(body.properties) ?? {};
   const location = String(existing?.location ?? body.location ?? "");
   const identity = resolveIdentity(ctx, resourceId, id.type, body.identity, existing?.identity, merge);
   const before = existing?.properties ?? {};
-  const next: Record<string, unknown> = { ...(merge ? before : { databaseAccountOfferType: "Standard" }), ...props };
+  const next: Record<string, unknown> = {
+    ...(merge ? before : { databaseAccountOfferType: "Standard" }),
+    ...props,
+  };
   if (before.keyVaultKeyUri && !next.keyVaultKeyUri) {
-    throw new ArmError(400, "BadRequest", "Customer managed key encryption cannot be disabled once it has been enabled on an account.");
+    throw new ArmError(
+      400,
+      "BadRequest",
+      "Customer managed key encryption cannot be disabled once it has been enabled on an account.",
+    );
   }
   let cmk = existing?.internal.cmk as CmkResult | undefined;
-  if (next.keyVaultKeyUri && (props.keyVaultKeyUri !== undefined || props.defaultIdentity !== undefined || !existing)) {
+  if (
+    next.keyVaultKeyUri &&
+    (props.keyVaultKeyUri !== undefined || props.defaultIdentity !== undefined || !existing)
+  ) {
     cmk = await check(ctx, { location, identity, properties: next }, "apply");
     if (!cmk.ok) {
       const code = SUBSTATUS[cmk.reason];
-      throw new ArmError(400, "BadRequest", cmk.reason === "VersionNotAllowed"
-        ? `The keyVaultKeyUri '${String(next.keyVaultKeyUri)}' must not contain a key version; Azure Cosmos DB always uses the latest version of the key.`
-        : `Unable to access the customer managed key '${String(next.keyVaultKeyUri)}'${code ? ` (sub-status ${code})` : ""}: ${cmk.message}`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        cmk.reason === "VersionNotAllowed"
+          ? `The keyVaultKeyUri '${String(next.keyVaultKeyUri)}' must not contain a key version; Azure Cosmos DB always uses the latest version of the key.`
+          : `Unable to access the customer managed key '${String(next.keyVaultKeyUri)}'${code ? ` (sub-status ${code})` : ""}: ${cmk.message}`,
+      );
     }
   }
   const account: ArmResource = {
-    id: resourceId, name: id.name, type: "Microsoft.DocumentDB/databaseAccounts", location, identity,
-    tags: (body.tags as Record<string, string>) ?? existing?.tags, internal: { ...(existing?.internal ?? {}), cmk, kind: body.kind ?? existing?.internal.kind ?? "GlobalDocumentDB" },
-    properties: { ...next, provisioningState: existing ? "Updating" : "Creating", documentEndpoint: `https://${id.name}.documents.azure.com:443/`, defaultIdentity: next.defaultIdentity ?? "FirstPartyIdentity" },
+    id: resourceId,
+    name: id.name,
+    type: "Microsoft.DocumentDB/databaseAccounts",
+    location,
+    identity,
+    tags: (body.tags as Record<string, string>) ?? existing?.tags,
+    internal: {
+      ...(existing?.internal ?? {}),
+      cmk,
+      kind: body.kind ?? existing?.internal.kind ?? "GlobalDocumentDB",
+    },
+    properties: {
+      ...next,
+      provisioningState: existing ? "Updating" : "Creating",
+      documentEndpoint: `https://${id.name}.documents.azure.com:443/`,
+      defaultIdentity: next.defaultIdentity ?? "FirstPartyIdentity",
+    },
   };
   ctx.store.putResource(account);
   // Cosmos answers 200 with a non-terminal provisioningState + Azure-AsyncOperation (§3.2); the body is final on success.
   const previous = existing ? { ...existing, properties: { ...existing.properties } } : undefined;
   const op = startOperation(ctx, {
-    namespace: "Microsoft.DocumentDB", resourceId, location,
+    namespace: "Microsoft.DocumentDB",
+    resourceId,
+    location,
     complete: (o) => {
       if (o === "Succeeded") account.properties.provisioningState = "Succeeded";
       else if (previous) ctx.store.putResource(previous);
@@ -83,7 +160,15 @@ async function write(ctx: ArmContext, id: ResourceId, existing: ArmResource | un
     },
     result: () => out(ctx, account),
   });
-  return { status: 200, body: await out(ctx, account), headers: { "azure-asyncoperation": operationUrl(ctx, op, "operationsStatus"), location: operationUrl(ctx, op, "operationResults"), "retry-after": RETRY_AFTER } };
+  return {
+    status: 200,
+    body: await out(ctx, account),
+    headers: {
+      "azure-asyncoperation": operationUrl(ctx, op, "operationsStatus"),
+      location: operationUrl(ctx, op, "operationResults"),
+      "retry-after": RETRY_AFTER,
+    },
+  };
 }
 
 /** Read view: keyVaultKeyUriVersion follows the newest version; customerManagedKeyStatus reflects access now. */

@@ -8,6 +8,14 @@ import { vaults } from "./vaults.js";
 
 /** Resource types the emulator serves, by lower-cased type. */
 export const PROVIDERS = new Map<string, ResourceProvider>(
-  [storageAccounts, cosmosAccounts, diskEncryptionSets, sqlServers, sqlServerKeys, sqlEncryptionProtector, vaults, userAssignedIdentities]
-    .map((p) => [p.type.toLowerCase(), p]),
+  [
+    storageAccounts,
+    cosmosAccounts,
+    diskEncryptionSets,
+    sqlServers,
+    sqlServerKeys,
+    sqlEncryptionProtector,
+    vaults,
+    userAssignedIdentities,
+  ].map((p) => [p.type.toLowerCase(), p]),
 );

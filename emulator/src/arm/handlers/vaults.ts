@@ -1,21 +1,49 @@
 import { ArmError } from "../errors.js";
 import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
-import { asRecord, authorizeDelete, authorizeWrite, bodyObject, mergeDeep, requireExisting, serialize } from "../tracked.js";
+import {
+  asRecord,
+  authorizeDelete,
+  authorizeWrite,
+  bodyObject,
+  mergeDeep,
+  requireExisting,
+  serialize,
+} from "../tracked.js";
 import type { ArmContext, ArmResponse, ResourceProvider } from "../types.js";
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 
 /** Microsoft.KeyVault/vaults (mgmt plane): soft delete always on, purge protection irreversible, global names. */
-function write(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined, merge: boolean): ArmResponse {
-  const resourceId = existing?.id ?? `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.KeyVault/vaults/${id.name}`;
+function write(
+  ctx: ArmContext,
+  id: ResourceId,
+  existing: ArmResource | undefined,
+  merge: boolean,
+): ArmResponse {
+  const resourceId =
+    existing?.id ??
+    `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.KeyVault/vaults/${id.name}`;
   authorizeWrite(ctx, id, resourceId);
   if (!NAME.test(id.name) || id.name.includes("--")) {
-    throw new ArmError(400, "VaultNameNotValid", `The name '${id.name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`);
+    throw new ArmError(
+      400,
+      "VaultNameNotValid",
+      `The name '${id.name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
+    );
   }
-  const taken = [...ctx.store.resources.values()].find((r) => r.type.toLowerCase() === "microsoft.keyvault/vaults" && r.name.toLowerCase() === id.name.toLowerCase() && r.id.toLowerCase() !== resourceId.toLowerCase());
+  const taken = [...ctx.store.resources.values()].find(
+    (r) =>
+      r.type.toLowerCase() === "microsoft.keyvault/vaults" &&
+      r.name.toLowerCase() === id.name.toLowerCase() &&
+      r.id.toLowerCase() !== resourceId.toLowerCase(),
+  );
   if (taken) {
-    throw new ArmError(409, "VaultAlreadyExists", `The vault name '${id.name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name.`);
+    throw new ArmError(
+      409,
+      "VaultAlreadyExists",
+      `The vault name '${id.name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name.`,
+    );
   }
   const body = bodyObject(ctx);
   const requested = asRecord(body.properties) ?? {};
@@ -23,29 +51,64 @@ function write(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefine
   const p = merge ? mergeDeep(before, requested) : { ...requested };
   // Arrays replace, never merge (accessPolicies, ipRules).
   if (requested.accessPolicies) p.accessPolicies = requested.accessPolicies;
-  if (typeof p.tenantId !== "string") throw new ArmError(400, "BadRequest", "The parameter properties.tenantId must be specified.");
-  if (!asRecord(p.sku)) throw new ArmError(400, "BadRequest", "The parameter properties.sku must be specified.");
+  if (typeof p.tenantId !== "string")
+    throw new ArmError(400, "BadRequest", "The parameter properties.tenantId must be specified.");
+  if (!asRecord(p.sku))
+    throw new ArmError(400, "BadRequest", "The parameter properties.sku must be specified.");
   if (p.enableSoftDelete === false) {
-    throw new ArmError(400, "BadRequest", "The property \"enableSoftDelete\" has been set to false. Soft delete can no longer be disabled: all vaults have soft delete enabled (https://aka.ms/softdeletechange).");
+    throw new ArmError(
+      400,
+      "BadRequest",
+      'The property "enableSoftDelete" has been set to false. Soft delete can no longer be disabled: all vaults have soft delete enabled (https://aka.ms/softdeletechange).',
+    );
   }
   if (before.enablePurgeProtection === true && p.enablePurgeProtection === false) {
-    throw new ArmError(400, "BadRequest", "The property \"enablePurgeProtection\" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.");
+    throw new ArmError(
+      400,
+      "BadRequest",
+      'The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.',
+    );
   }
   const days = Number(p.softDeleteRetentionInDays ?? before.softDeleteRetentionInDays ?? 90);
-  if (!(days >= 7 && days <= 90)) throw new ArmError(400, "BadRequest", "The property \"softDeleteRetentionInDays\" must be between 7 and 90.");
-  if (existing && before.softDeleteRetentionInDays !== undefined && days !== before.softDeleteRetentionInDays) {
-    throw new ArmError(400, "BadRequest", "The property \"softDeleteRetentionInDays\" cannot be changed after the vault has been created.");
+  if (!(days >= 7 && days <= 90))
+    throw new ArmError(
+      400,
+      "BadRequest",
+      'The property "softDeleteRetentionInDays" must be between 7 and 90.',
+    );
+  if (
+    existing &&
+    before.softDeleteRetentionInDays !== undefined &&
+    days !== before.softDeleteRetentionInDays
+  ) {
+    throw new ArmError(
+      400,
+      "BadRequest",
+      'The property "softDeleteRetentionInDays" cannot be changed after the vault has been created.',
+    );
   }
   const location = String(existing?.location ?? body.location ?? "");
-  if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  if (!location)
+    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
   const vault: ArmResource = {
-    id: resourceId, name: existing?.name ?? id.name, type: "Microsoft.KeyVault/vaults", location, tags: (body.tags as Record<string, string>) ?? existing?.tags ?? {},
+    id: resourceId,
+    name: existing?.name ?? id.name,
+    type: "Microsoft.KeyVault/vaults",
+    location,
+    tags: (body.tags as Record<string, string>) ?? existing?.tags ?? {},
     internal: existing?.internal ?? {},
     properties: {
-      accessPolicies: [], enabledForDeployment: false, enabledForDiskEncryption: false, enabledForTemplateDeployment: false,
-      enableRbacAuthorization: false, publicNetworkAccess: "Enabled", ...p,
-      enableSoftDelete: true, softDeleteRetentionInDays: days,
-      vaultUri: `https://${id.name.toLowerCase()}.vault.azure.net/`, provisioningState: "Succeeded",
+      accessPolicies: [],
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      enableRbacAuthorization: false,
+      publicNetworkAccess: "Enabled",
+      ...p,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: days,
+      vaultUri: `https://${id.name.toLowerCase()}.vault.azure.net/`,
+      provisioningState: "Succeeded",
     },
   };
   if (vault.properties.enablePurgeProtection !== true) delete vault.properties.enablePurgeProtection;
