@@ -65,6 +65,8 @@ export const envSchema = z
     ISV_SUBSCRIPTION_IDS: guidList.default(["aaaaaaaa-0000-4000-8000-000000000001"]),
     // --- Background jobs
     ARM_WRITES_PER_SECOND: z.coerce.number().positive().max(1000).default(8),
+    /** Jobs one worker process runs at once. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SIGNIN_APP_CLIENT_SECRET) {

@@ -32,7 +32,7 @@ process.on("SIGTERM", () => void shutdown(0));
 
 try {
   backends = await startBackends({ mode: "demo", dataDir: DATA_DIR, say }, config, sessionSecret);
-  const demo = await seedDemo(backends.database.url, config);
+  const demo = await seedDemo(backends.database.url, config, backends.env);
   startWorker(backends.env);
   await startApp(config, backends.env, say);
   const health = (await (await fetch(new URL("/api/health", config.APP_BASE_URL))).json()) as {

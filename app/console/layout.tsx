@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 const NAV = [
   { href: "/console", label: "Onboardings" },
   { href: "/console/invites/new", label: "Invite a customer" },
+  { href: "/console/resources", label: "Resources" },
 ];
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {

@@ -13,6 +13,8 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     max: role === "worker" ? 6 : 2,
     application_name: `crosskey-${role}`,
     supervise: role === "worker",
+    // Finds jobs whose worker stopped heartbeating within seconds rather than a minute.
+    ...(role === "worker" && { superviseIntervalSeconds: 5 }),
     schedule: false,
   });
   boss.on("error", (error) =>

@@ -2,6 +2,7 @@ import type { Db } from "../../lib/db/create-db";
 import type { ResourceKind } from "../../lib/generated/prisma/enums";
 import { createCustomerInvite } from "../../lib/onboarding/create-customer-invite";
 import { revokeInvite } from "../../lib/onboarding/manage-invite";
+import { transitionOnboarding } from "../../lib/onboarding/state-machine";
 
 /**
  * Seed factories shared by the demo data and the tests. They go through the same domain functions as the
@@ -49,4 +50,27 @@ export async function seedIsvResource(
       customerId: input.customerId,
     },
   });
+}
+
+/**
+ * A customer whose admin has already consented and handed over a key (the demo's "Woodgrove Bank"): the
+ * onboarding walks the real state machine, and the key waits for the worker's verification like any other.
+ */
+export async function seedOnboardedCustomer(
+  db: Db,
+  input: { name: string; tenantId: string; adminUpn: string; spObjectId: string; keyUri: string; vaultHost: string; keyName: string },
+) {
+  const created = await seedCustomerInvite(db, { name: input.name, pinnedTenant: input.tenantId });
+  const customer = { type: "CUSTOMER" as const, id: input.adminUpn };
+  const key = await db.$transaction(async (tx) => {
+    const id = created.onboarding.id;
+    await transitionOnboarding(tx, { onboardingId: id, to: "SIGNED_IN", actor: customer, action: "customer.signed_in", data: { tenantId: input.tenantId, signedInUserUpn: input.adminUpn } });
+    await transitionOnboarding(tx, { onboardingId: id, to: "CONSENTED", actor: customer, action: "consent.granted", data: { consentedAt: new Date(), servicePrincipalObjectId: input.spObjectId } });
+    const key = await tx.customerKey.create({
+      data: { customerId: created.customer.id, onboardingId: id, tenantId: input.tenantId, keyUri: input.keyUri, vaultHost: input.vaultHost, vaultKind: "VAULT", keyName: input.keyName, submittedBy: input.adminUpn, verificationStatus: "VERIFYING" },
+    });
+    await transitionOnboarding(tx, { onboardingId: id, to: "KEY_SUBMITTED", actor: customer, action: "key.submitted", details: { keyId: key.id, keyUri: input.keyUri } });
+    return key;
+  });
+  return { ...created, key };
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { control, grantServiceRole, runCustomerScript, TENANTS } from "../helpers/emulated-customer";
+import { control, grantServiceRole, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
 import {
   createInvite,
   customerThroughConsent,

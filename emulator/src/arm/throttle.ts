@@ -15,6 +15,8 @@ export interface ThrottleLimits {
 
 export class Throttle {
   private readonly buckets = new Map<string, Bucket>();
+  /** Requests let through and refused per kind since the last reset: what a benchmark reports. */
+  readonly counts = { accepted: { reads: 0, writes: 0, deletes: 0 }, throttled: { reads: 0, writes: 0, deletes: 0 } };
 
   constructor(
     private readonly limits: (kind: RequestKind) => ThrottleLimits,
@@ -23,6 +25,10 @@ export class Throttle {
 
   reset(): void {
     this.buckets.clear();
+    for (const kind of ["reads", "writes", "deletes"] as const) {
+      this.counts.accepted[kind] = 0;
+      this.counts.throttled[kind] = 0;
+    }
   }
 
   /** Takes one token or throws 429 SubscriptionRequestsThrottled; returns the remaining count for the header. */
@@ -35,6 +41,7 @@ export class Throttle {
     b.atMs = now;
     this.buckets.set(key, b);
     if (b.tokens < 1) {
+      this.counts.throttled[kind] += 1;
       const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / rate));
       throw new ArmError(
         429,
@@ -49,6 +56,7 @@ export class Throttle {
       );
     }
     b.tokens -= 1;
+    this.counts.accepted[kind] += 1;
     return Math.floor(b.tokens);
   }
 }

@@ -59,6 +59,7 @@ export function createControlService(emu: Emulator) {
           now: emu.clock.now().toISOString(),
         }));
         s.get("/_emulator/state", async () => dumpState(emu));
+        s.get("/_emulator/stats", async () => ({ arm: emu.arm.throttle.counts }));
 
         const load = async (body: unknown, reply: FastifyReply) => {
           try {

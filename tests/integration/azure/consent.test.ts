@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CustomerSession } from "../../../lib/auth/session";
 import { handleConsentCallback } from "../../../lib/onboarding/admin-consent";
 import { AppError } from "../../../lib/errors";
-import { TENANTS } from "../../helpers/emulated-customer";
+import { TENANTS } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
 import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
 
@@ -57,7 +57,7 @@ describe("[sign-in] the customer's admin signs in with their own tenant", () => 
     const { startCustomerSignIn, completeCustomerSignIn } =
       await import("../../../lib/onboarding/customer-sign-in");
     const first = await startCustomerSignIn(t.db, token);
-    const { browserSignIn } = await import("../../helpers/emulated-customer");
+    const { browserSignIn } = await import("../../../scripts/lib/emulated-customer");
     const { inject } = await import("vitest");
     const idToken = await browserSignIn({
       emulatorUrl: inject("emulatorUrl"),

@@ -4,7 +4,7 @@ import type { CustomerSession } from "../../../lib/auth/session";
 import { handleConsentCallback, startAdminConsent } from "../../../lib/onboarding/admin-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "../../../lib/onboarding/customer-sign-in";
 import { createCustomerInvite } from "../../../lib/onboarding/create-customer-invite";
-import { browserSignIn, grantAdminConsent } from "../../helpers/emulated-customer";
+import { browserSignIn, grantAdminConsent } from "../../../scripts/lib/emulated-customer";
 
 export const OPERATOR = {
   type: "OPERATOR" as const,

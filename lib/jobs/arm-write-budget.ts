@@ -1,0 +1,27 @@
+import type { Db } from "@/lib/db/create-db";
+
+/**
+ * Takes one ARM write from the subscription's token bucket (refilled at `ratePerSecond`, holding at most
+ * `burst`), waiting while it is empty. The bucket lives in PostgreSQL, so every worker draws from the same one
+ * and many jobs together stay under ARM's per-subscription write limit instead of collecting 429s.
+ */
+export async function acquireArmWrite(db: Db, subscriptionId: string, ratePerSecond: number, burst = Math.max(1, ratePerSecond)): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "ArmWriteBudget" ("subscriptionId", "tokens", "updatedAt") VALUES (${subscriptionId}::uuid, ${burst}, clock_timestamp())
+    ON CONFLICT ("subscriptionId") DO NOTHING`;
+  for (;;) {
+    // The refill is computed from the row being updated, so concurrent takers serialise on it and none over-draws.
+    const taken = await db.$executeRaw`
+      UPDATE "ArmWriteBudget"
+         SET "tokens" = LEAST(${burst}::float8, "tokens" + EXTRACT(EPOCH FROM (clock_timestamp() - "updatedAt")) * ${ratePerSecond}::float8) - 1,
+             "updatedAt" = clock_timestamp()
+       WHERE "subscriptionId" = ${subscriptionId}::uuid
+         AND LEAST(${burst}::float8, "tokens" + EXTRACT(EPOCH FROM (clock_timestamp() - "updatedAt")) * ${ratePerSecond}::float8) >= 1`;
+    if (taken === 1) return;
+    const [state] = await db.$queryRaw<{ available: number }[]>`
+      SELECT LEAST(${burst}::float8, "tokens" + EXTRACT(EPOCH FROM (clock_timestamp() - "updatedAt")) * ${ratePerSecond}::float8) AS available
+        FROM "ArmWriteBudget" WHERE "subscriptionId" = ${subscriptionId}::uuid`;
+    const waitMs = Math.max(5, Math.ceil(((1 - (state?.available ?? 0)) / ratePerSecond) * 1000));
+    await new Promise((r) => setTimeout(r, waitMs));
+  }
+}

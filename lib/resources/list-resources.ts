@@ -1,0 +1,21 @@
+import type { Db } from "@/lib/db/create-db";
+
+/** The inventory with each resource's customer, key and latest job, for the console. */
+export async function listResources(db: Db) {
+  const [resources, customers] = await Promise.all([
+    db.isvResource.findMany({
+      orderBy: [{ kind: "asc" }, { name: "asc" }],
+      include: {
+        customer: { select: { id: true, name: true } },
+        appliedKey: { select: { keyUri: true } },
+        jobs: { orderBy: { createdAt: "desc" }, take: 1 },
+      },
+    }),
+    db.customer.findMany({
+      where: { keys: { some: { status: "ACTIVE", verificationStatus: "VERIFIED" } } },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+  return { resources, verifiedCustomers: customers };
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import type { Db } from "@/lib/db/create-db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/audit/record-audit-event";
+import { readResource } from "@/lib/azure/arm";
+import { getCmkModule } from "@/lib/cmk";
+import { AppError } from "@/lib/errors";
+import { toKeyRef } from "./key-ref";
+import { setResourceState } from "./resource-state";
+
+/** Reads the resource back from ARM and records what it really uses now (applied, drifted, revoked, Microsoft-managed). */
+export async function recheckResource(db: Db, input: { resourceId: string; actor: Actor; requestId?: string }) {
+  const resource = await db.isvResource.findUnique({ where: { id: input.resourceId }, include: { appliedKey: true } });
+  if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
+  const module = getCmkModule(resource.kind);
+  const body = await readResource(resource.armId, module.apiVersion);
+  const expected = resource.appliedKey?.verificationStatus === "VERIFIED" ? toKeyRef(resource.appliedKey) : undefined;
+  const observed = module.observe(body, expected);
+  return db.$transaction((tx) =>
+    setResourceState(tx, {
+      resourceId: resource.id,
+      to: observed.state,
+      actor: input.actor,
+      action: "cmk.rechecked",
+      outcome: observed.state === "FAILED" || observed.state === "DRIFTED" ? "failure" : "success",
+      data: { observed: observed as unknown as Prisma.InputJsonValue, lastReadAt: new Date(), ...(observed.state === "APPLIED" && { appliedKeyVersion: observed.keyVersion }) },
+      details: { state: observed.state, detail: observed.detail, keyVersion: observed.keyVersion },
+      requestId: input.requestId,
+    }),
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W]`: applies a verified customer key to
+ * N emulated storage accounts through the real job path (pg-boss workers as their own processes, the
+ * per-subscription write budget, the ARM adapter) with the emulator's write limit at R/s, and prints the figures.
+ * Not a test: nothing here passes or fails.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb } from "../lib/db/create-db.ts";
+import { migrateDatabase } from "../lib/db/migrate.ts";
+import { startBoss } from "../lib/jobs/boss.ts";
+import { enqueueApply } from "../lib/resources/enqueue-apply.ts";
+import { startChild, stopChildren } from "./lib/children.ts";
+import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { execFileSync } from "node:child_process";
+import { TENANTS } from "./lib/emulated-customer.ts";
+import { startEmulatorProcess } from "./lib/emulator-process.ts";
+
+const { values } = parseArgs({
+  options: {
+    resources: { type: "string", default: "1000" },
+    rate: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "16" },
+    workers: { type: "string", default: "1" },
+    port: { type: "string", default: "8447" },
+  },
+});
+const N = Number(values.resources);
+const RATE = Number(values.rate);
+const EMULATOR_URL = `https://localhost:${values.port}`;
+const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+const ROOT = path.resolve(import.meta.dirname, "..");
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-bench-"));
+await fs.chmod(dir, 0o755);
+const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, port: 0 });
+try {
+  await migrateDatabase(pg.url);
+
+  // The world: the demo one plus N storage accounts that already exist in the ISV's subscription.
+  const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as { arm: { resources?: unknown[] } };
+  const names = Array.from({ length: N }, (_, i) => `stbench${String(i).padStart(5, "0")}`);
+  world.arm.resources = [
+    ...(world.arm.resources ?? []),
+    ...names.map((name) => ({
+      id: `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers/Microsoft.Storage/storageAccounts/${name}`,
+      type: "Microsoft.Storage/storageAccounts",
+      location: "westeurope",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      properties: { encryption: { keySource: "Microsoft.Storage", services: { blob: { enabled: true, keyType: "Account" } } } },
+    })),
+  ];
+  const worldFile = path.join(dir, "world.json");
+  await fs.writeFile(worldFile, JSON.stringify(world));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.url, AZURE_CLOUD: "emulator", EMULATOR_URL, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "warn" };
+  const { caFile } = await startEmulatorProcess({ url: EMULATOR_URL, dataDir: path.join(dir, "emulator"), env, world: worldFile });
+  Object.assign(env, {
+    NODE_EXTRA_CA_CERTS: caFile,
+    IDENTITY_ENDPOINT: `${EMULATOR_URL}/msi/token`,
+    IDENTITY_HEADER: "crosskey-emulator-identity-header",
+    ARM_WRITES_PER_SECOND: String(RATE),
+    WORKER_CONCURRENCY: values.concurrency,
+  });
+  // Calls to the emulator run in child processes that trust its CA (NODE_EXTRA_CA_CERTS is read only at start).
+  const customerCli = (...args: string[]) =>
+    JSON.parse(execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/emulated-customer-cli.ts", ...args], { cwd: ROOT, env, encoding: "utf8" }).trim().split("\n").at(-1)!) as unknown;
+  const control = (p: string, body?: unknown, method?: string) => customerCli("control", EMULATOR_URL, p, ...(body ? [JSON.stringify(body)] : []), ...(method ? [method] : []));
+
+  // The customer's side, as their script does it: consent (service principal), vault, key, role.
+  const { spObjectId, keyId } = customerCli("consent-and-key", EMULATOR_URL, "contoso", "kv-bench", "cmk") as { spObjectId: string; keyId: string };
+  const version = keyId.split("/").at(-1)!;
+
+  // Crosskey's side: a customer with that key verified, and the N accounts assigned to it.
+  const db = createDb(pg.url, 4);
+  const customer = await db.customer.create({ data: { name: "Bench", nameKey: "bench", createdBy: "bench" } });
+  const invite = await db.invite.create({
+    data: { customerId: customer.id, tokenHash: crypto.randomBytes(32).toString("hex"), expiresAt: new Date(Date.now() + 86_400_000), createdBy: "bench", services: ["STORAGE_ACCOUNT"] },
+  });
+  const onboarding = await db.tenantOnboarding.create({
+    data: { customerId: customer.id, inviteId: invite.id, state: "KEY_VERIFIED", tenantId: TENANTS.contoso.id, servicePrincipalObjectId: spObjectId },
+  });
+  await db.customerKey.create({
+    data: {
+      customerId: customer.id, onboardingId: onboarding.id, tenantId: TENANTS.contoso.id, keyUri: "https://kv-bench.vault.azure.net/keys/cmk", vaultHost: "kv-bench.vault.azure.net",
+      vaultKind: "VAULT", keyName: "cmk", submittedBy: "bench", verificationStatus: "VERIFIED", verifiedVersion: version, keyType: "RSA", keySize: 3072, keyEnabled: true,
+    },
+  });
+  await db.isvResource.createMany({
+    data: names.map((name) => {
+      const armId = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers/Microsoft.Storage/storageAccounts/${name}`;
+      return { armId, armIdKey: armId.toLowerCase(), kind: "STORAGE_ACCOUNT" as const, name, subscriptionId: ISV_SUB, resourceGroup: "crosskey-isv", region: "westeurope", customerId: customer.id };
+    }),
+  });
+  const resources = await db.isvResource.findMany({ select: { id: true } });
+
+  // The emulator's limit: R writes/s with a one-second bucket, so N/R is the true floor. Counters start at zero.
+  control("settings", { armWritesPerSecond: RATE, armWriteBurst: RATE }, "PATCH");
+  const boss = await startBoss(pg.url, "producer");
+  say(`seeded ${N} storage accounts; starting ${values.workers} worker(s) × ${values.concurrency}; emulator writes ${RATE}/s`);
+  const statsBefore = control("stats") as { arm: { accepted: { writes: number }; throttled: { writes: number } } };
+
+  const started = performance.now();
+  for (let w = 0; w < Number(values.workers); w++) startChild(`worker${w}`, path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], env, ROOT);
+  for (const r of resources) await enqueueApply(db, boss, { resourceId: r.id, actor: { type: "SYSTEM", id: "bench" } });
+  let lastLog = 0;
+  for (;;) {
+    const byState = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
+    const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
+    const done = count("SUCCEEDED") + count("FAILED");
+    if (performance.now() - lastLog > 10_000) {
+      say(`${((performance.now() - started) / 1000).toFixed(0)} s: ${count("SUCCEEDED")} succeeded, ${count("FAILED")} failed`);
+      lastLog = performance.now();
+    }
+    if (done >= N) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const wall = (performance.now() - started) / 1000;
+  const stats = control("stats") as typeof statsBefore;
+  const failed = await db.job.count({ where: { state: "FAILED" } });
+  const applied = await db.isvResource.count({ where: { cmkState: "APPLIED" } });
+  const writes = stats.arm.accepted.writes - statsBefore.arm.accepted.writes;
+  const throttled = stats.arm.throttled.writes - statsBefore.arm.throttled.writes;
+  const min = N / RATE;
+  say(`applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%)`);
+  say(`wall ${wall.toFixed(1)} s, theoretical minimum ${min.toFixed(1)} s (N / rate)`);
+  console.log(`cmk-bench resources=${N} rate=${RATE} wall_s=${wall.toFixed(1)} min_s=${min.toFixed(1)} ratio=${(wall / min).toFixed(3)} throttled=${throttled}`);
+  await boss.stop({ graceful: false });
+  await db.$disconnect();
+} finally {
+  await stopChildren();
+  await pg.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+}

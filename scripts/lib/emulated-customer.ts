@@ -1,0 +1,289 @@
+import crypto from "node:crypto";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { KeyClient } from "@azure/keyvault-keys";
+
+/**
+ * The customer's side, played against the emulator through its real APIs: a browser following Entra's pages,
+ * and the customer's admin running the generated script (`az login` = ROPC with the Azure CLI client).
+ */
+export const AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+export const DEMO_PASSWORD = "Passw0rd!";
+export const CRYPTO_OFFICER = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603";
+export const SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
+const ARM_SCOPE = "https://management.azure.com/.default";
+
+export const TENANTS = {
+  contoso: {
+    id: "c0000000-0000-4000-8000-00000000c001",
+    domain: "contoso.onmicrosoft.com",
+    subscription: "aaaaaaaa-0000-4000-8000-00000000c001",
+  },
+  woodgrove: {
+    id: "c0000000-0000-4000-8000-00000000c002",
+    domain: "woodgrovebank.onmicrosoft.com",
+    subscription: "aaaaaaaa-0000-4000-8000-00000000c002",
+  },
+  litware: {
+    id: "c0000000-0000-4000-8000-00000000c003",
+    domain: "litware.onmicrosoft.com",
+    subscription: "aaaaaaaa-0000-4000-8000-00000000c003",
+  },
+  adatum: {
+    id: "c0000000-0000-4000-8000-00000000c004",
+    domain: "adatum.onmicrosoft.com",
+    subscription: "aaaaaaaa-0000-4000-8000-00000000c004",
+  },
+} as const;
+export type DemoTenant = (typeof TENANTS)[keyof typeof TENANTS];
+
+/** Opens an Entra page (authorize or admin consent), picks `upn`, and returns the next response. */
+export async function pickAccount(pageUrl: string, upn: string): Promise<Response> {
+  const page = await (await fetch(pageUrl)).text();
+  const ctx = /name="ctx" value="([^"]+)"/.exec(page)?.[1];
+  const action = /action="([^"]+)"/.exec(page)?.[1];
+  if (!ctx || !action) throw new Error(`no account picker at ${pageUrl}: ${page.slice(0, 200)}`);
+  return fetch(new URL(action.replaceAll("&amp;", "&"), pageUrl), {
+    method: "POST",
+    body: new URLSearchParams({ ctx, login: upn }),
+    redirect: "manual",
+  });
+}
+
+/** Walks admin consent as a browser would; returns where Entra sends the browser back (or the page it showed). */
+export async function grantAdminConsent(
+  consentUrl: string,
+  upn: string,
+  decision: "accept" | "cancel" = "accept",
+): Promise<URL | string> {
+  const afterPick = await pickAccount(consentUrl, upn);
+  const html = await afterPick.text();
+  const ctx = /name="ctx" value="([^"]+)"/.exec(html)?.[1];
+  if (!ctx) {
+    const back = /id="return" href="([^"]+)"/.exec(html)?.[1];
+    return back ? new URL(back.replaceAll("&amp;", "&")) : html;
+  }
+  const action = /action="([^"]+)"/.exec(html)?.[1] ?? new URL(consentUrl).pathname;
+  const res = await fetch(new URL(action.replaceAll("&amp;", "&"), consentUrl), {
+    method: "POST",
+    body: new URLSearchParams({ ctx, decision }),
+    redirect: "manual",
+  });
+  return new URL(res.headers.get("location") ?? "");
+}
+
+/** The SPA sign-in the customer page runs with MSAL: auth code + PKCE, redeemed cross-origin; returns the ID token. */
+export async function browserSignIn(input: {
+  emulatorUrl: string;
+  authority: string;
+  clientId: string;
+  redirectUri: string;
+  nonce: string;
+  upn: string;
+}) {
+  const verifier = crypto.randomBytes(32).toString("base64url");
+  const challenge = crypto.createHash("sha256").update(verifier).digest("base64url");
+  const q = new URLSearchParams({
+    client_id: input.clientId,
+    response_type: "code",
+    redirect_uri: input.redirectUri,
+    scope: "openid profile",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    response_mode: "fragment",
+    state: "s",
+    nonce: input.nonce,
+  });
+  const back = await pickAccount(`${input.authority}/oauth2/v2.0/authorize?${q}`, input.upn);
+  const location = new URL(back.headers.get("location") ?? "");
+  const code = new URLSearchParams(location.hash.slice(1)).get("code");
+  if (!code) throw new Error(`no code: ${location}`);
+  const res = await fetch(`${input.authority}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { origin: new URL(input.redirectUri).origin },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: input.clientId,
+      code,
+      redirect_uri: input.redirectUri,
+      code_verifier: verifier,
+      scope: "openid profile",
+    }),
+  });
+  const body = (await res.json()) as { id_token?: string; error_description?: string };
+  if (!body.id_token) throw new Error(`token: ${body.error_description}`);
+  return body.id_token;
+}
+
+/** `az login --tenant …` for a user of a demo tenant. */
+export function userCredential(emulatorUrl: string, tenantId: string, upn: string): TokenCredential {
+  return {
+    async getToken(scopes): Promise<AccessToken> {
+      const scope = Array.isArray(scopes) ? (scopes[0] ?? ARM_SCOPE) : scopes;
+      const res = await fetch(`${emulatorUrl}/${tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "password",
+          client_id: AZURE_CLI,
+          username: upn,
+          password: DEMO_PASSWORD,
+          scope,
+        }),
+      });
+      const body = (await res.json()) as {
+        access_token?: string;
+        expires_in?: number;
+        error_description?: string;
+      };
+      if (!body.access_token) throw new Error(`az login as ${upn}: ${body.error_description}`);
+      return { token: body.access_token, expiresOnTimestamp: Date.now() + (body.expires_in ?? 3600) * 1000 };
+    },
+  };
+}
+
+function vaultTransport(emulatorUrl: string): HttpClient {
+  const inner = createDefaultHttpClient();
+  return {
+    async sendRequest(request) {
+      const original = request.url;
+      const u = new URL(original);
+      request.url = `${emulatorUrl}/keyvault/${u.host}${u.pathname}${u.search}`;
+      try {
+        return await inner.sendRequest(request);
+      } finally {
+        request.url = original;
+      }
+    },
+  };
+}
+
+export interface ScriptOptions {
+  emulatorUrl: string;
+  tenant: DemoTenant;
+  adminUpn: string;
+  spObjectId: string;
+  vaultName: string;
+  keyName: string;
+  location?: string;
+  purgeProtection?: boolean;
+  key?: { kty: "RSA"; size: 2048 | 3072 | 4096 } | { kty: "EC"; curve: "P-256" };
+  /** false: stop before granting the ISV app its role (the customer forgot, or will do it later). */
+  grantRole?: boolean;
+}
+
+/** What the generated Azure CLI script does: resource group, vault (RBAC, purge protection), key, roles. */
+export async function runCustomerScript(o: ScriptOptions) {
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  const location = o.location ?? "westeurope";
+  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: o.emulatorUrl });
+  const rg = `rg-${o.vaultName}`;
+  await rm.resourceGroups.createOrUpdate(rg, { location });
+  const vaultId = `/subscriptions/${o.tenant.subscription}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${o.vaultName}`;
+  await rm.resources.beginCreateOrUpdateByIdAndWait(vaultId, "2023-07-01", {
+    location,
+    properties: {
+      tenantId: o.tenant.id,
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      ...(o.purgeProtection === false ? {} : { enablePurgeProtection: true }),
+    },
+  });
+  const adminOid = (
+    JSON.parse(
+      Buffer.from((await admin.getToken(ARM_SCOPE))!.token.split(".")[1]!, "base64url").toString(),
+    ) as { oid: string }
+  ).oid;
+  await assignRole(o.emulatorUrl, admin, vaultId, CRYPTO_OFFICER, adminOid, "User", o.tenant.subscription);
+  const keys = new KeyClient(`https://${o.vaultName}.vault.azure.net`, admin, {
+    httpClient: vaultTransport(o.emulatorUrl),
+  });
+  const spec = o.key ?? { kty: "RSA", size: 3072 };
+  const key =
+    spec.kty === "RSA"
+      ? await keys.createRsaKey(o.keyName, { keySize: spec.size, keyOps: ["wrapKey", "unwrapKey"] })
+      : await keys.createEcKey(o.keyName, { curve: spec.curve });
+  const roleAssignmentId = o.grantRole === false ? undefined : await grantServiceRole(o, vaultId);
+  return {
+    vaultId,
+    keyId: key.id!,
+    versionlessUri: `https://${o.vaultName}.vault.azure.net/keys/${o.keyName}`,
+    roleAssignmentId,
+    admin,
+    keys,
+  };
+}
+
+export async function grantServiceRole(
+  o: Pick<ScriptOptions, "emulatorUrl" | "tenant" | "adminUpn" | "spObjectId">,
+  vaultId: string,
+) {
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  return assignRole(
+    o.emulatorUrl,
+    admin,
+    vaultId,
+    SERVICE_ENCRYPTION_USER,
+    o.spObjectId,
+    "ServicePrincipal",
+    o.tenant.subscription,
+  );
+}
+
+async function assignRole(
+  emulatorUrl: string,
+  cred: TokenCredential,
+  scope: string,
+  role: string,
+  principalId: string,
+  principalType: string,
+  subscription: string,
+) {
+  const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
+  const res = await fetch(`${emulatorUrl}${id}?api-version=2022-04-01`, {
+    method: "PUT",
+    headers: {
+      authorization: `Bearer ${(await cred.getToken(ARM_SCOPE))!.token}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      properties: {
+        roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+        principalId,
+        principalType,
+      },
+    }),
+  });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`role assignment: ${res.status} ${await res.text()}`);
+  return id;
+}
+
+/** Installs the ISV's app in a tenant as `az ad sp create --id` does (Graph POST /servicePrincipals); returns its object ID. */
+export async function installApp(emulatorUrl: string, tenantId: string, adminUpn: string, appId: string): Promise<string> {
+  const token = (await userCredential(emulatorUrl, tenantId, adminUpn).getToken("https://graph.microsoft.com/.default"))!.token;
+  const res = await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ appId }),
+  });
+  const body = (await res.json()) as { id?: string };
+  if (res.status === 409) {
+    const existing = await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals(appId='${appId}')`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await existing.json()) as { id: string }).id;
+  }
+  if (!body.id) throw new Error(`install app: ${res.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** The emulator's control API (tests, the demo launcher and the benchmark only). */
+export async function control(emulatorUrl: string, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") {
+  const res = await fetch(`${emulatorUrl}/_emulator/${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : (res.json() as Promise<unknown>);
+}
