@@ -14,7 +14,7 @@ fs.mkdirSync(reports, { recursive: true });
 
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 const vitestJson = (name: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, `${name}.json`)}`];
-const stages: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
+const stages: { name: string; command: string; args: string[]; env?: Record<string, string> }[] = [
   { name: "lint", command: "npm", args: ["run", "--silent", "lint"] },
   { name: "typecheck", command: "npm", args: ["run", "--silent", "typecheck"] },
   { name: "unit", command: bin("vitest"), args: ["run", "--project", "unit", ...vitestJson("unit")] },

@@ -18,7 +18,7 @@ export interface ApplyPlan {
 }
 
 /**
- * What applying the customer's key to this resource would do: the module's checks against the resource as
+ * What applying the customer's key to this resource would do: the resource module's checks against the resource as
  * ARM shows it now, and the exact requests. Shown to the operator before anything runs; recomputed by the job.
  */
 export async function planApply(db: Db, resourceId: string): Promise<ApplyPlan> {
@@ -27,14 +27,14 @@ export async function planApply(db: Db, resourceId: string): Promise<ApplyPlan> 
   if (!resource.customerId) throw new AppError("CONFLICT", "Assign the resource to a customer first.");
   const key = await db.customerKey.findFirst({ where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" }, orderBy: { createdAt: "desc" } });
   if (!key) throw new AppError("CONFLICT", "This customer has no verified key yet.");
-  const module = getCmkModule(resource.kind);
-  const current = await readResource(resource.armId, module.apiVersion);
+  const cmk = getCmkModule(resource.kind);
+  const current = await readResource(resource.armId, cmk.apiVersion);
   const input = {
     resource: { id: resource.armId, location: resource.region, body: current },
     key: toKeyRef(key),
     identity: isvIdentity(),
     cloudName: getCloud().name,
   };
-  const problems = module.check(input);
-  return { resourceId, armId: resource.armId, kind: resource.kind, keyId: key.id, keyUri: key.keyUri, problems, steps: problems.length ? [] : module.plan(input) };
+  const problems = cmk.check(input);
+  return { resourceId, armId: resource.armId, kind: resource.kind, keyId: key.id, keyUri: key.keyUri, problems, steps: problems.length ? [] : cmk.plan(input) };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
-import { readResource } from "@/lib/azure/arm";
+import { readObserved } from "@/lib/cmk/read-observed";
 import { getCmkModule } from "@/lib/cmk";
 import { AppError } from "@/lib/errors";
 import { toKeyRef } from "./key-ref";
@@ -12,10 +12,9 @@ import { setResourceState } from "./resource-state";
 export async function recheckResource(db: Db, input: { resourceId: string; actor: Actor; requestId?: string }) {
   const resource = await db.isvResource.findUnique({ where: { id: input.resourceId }, include: { appliedKey: true } });
   if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
-  const module = getCmkModule(resource.kind);
-  const body = await readResource(resource.armId, module.apiVersion);
+  const cmk = getCmkModule(resource.kind);
   const expected = resource.appliedKey?.verificationStatus === "VERIFIED" ? toKeyRef(resource.appliedKey) : undefined;
-  const observed = module.observe(body, expected);
+  const observed = await readObserved(cmk, resource.armId, expected);
   return db.$transaction((tx) =>
     setResourceState(tx, {
       resourceId: resource.id,

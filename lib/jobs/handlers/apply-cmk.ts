@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
 import { describeArmError, readResource, resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
 import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
+import { readObserved } from "@/lib/cmk/read-observed";
 import type { ArmWrite } from "@/lib/cmk/types";
 import { getCloud } from "@/lib/env";
 import { isvIdentity, toKeyRef } from "@/lib/resources/key-ref";
@@ -31,7 +32,7 @@ export async function runApplyJob(db: Db, jobId: string, options: { writesPerSec
   if (!job || !job.resource || !job.customerKeyId || ["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.state)) return { kind: "skipped" };
   const resource = job.resource;
   const key = await db.customerKey.findUniqueOrThrow({ where: { id: job.customerKeyId } });
-  const module = getCmkModule(resource.kind);
+  const cmk = getCmkModule(resource.kind);
   const keyRef = toKeyRef(key);
 
   await db.$transaction(async (tx) => {
@@ -44,11 +45,11 @@ export async function runApplyJob(db: Db, jobId: string, options: { writesPerSec
   try {
     let steps = (job.plan as { steps?: ArmWrite[] } | null)?.steps;
     if (!steps) {
-      const body = await readResource(resource.armId, module.apiVersion);
+      const body = await readResource(resource.armId, cmk.apiVersion);
       const input = { resource: { id: resource.armId, location: resource.region, body }, key: keyRef, identity: isvIdentity(), cloudName: getCloud().name };
-      const problems = module.check(input);
+      const problems = cmk.check(input);
       if (problems.length) throw new NotRetryable(problems[0]!.code, problems.map((p) => p.message).join(" "));
-      steps = module.plan(input);
+      steps = cmk.plan(input);
       await db.job.update({ where: { id: job.id }, data: { plan: { steps } as unknown as Prisma.InputJsonValue } });
     }
 
@@ -75,8 +76,7 @@ export async function runApplyJob(db: Db, jobId: string, options: { writesPerSec
       await db.job.update({ where: { id: job.id }, data: { step: index + 1, operationState: null, state: "RUNNING", progress } });
     }
 
-    const body = await readResource(resource.armId, module.apiVersion);
-    const observed = module.observe(body, keyRef);
+    const observed = await readObserved(cmk, resource.armId, keyRef);
     if (observed.state !== "APPLIED") throw new NotRetryable(observed.state, `Azure accepted the change but the resource reads back as ${observed.state.toLowerCase()}: ${observed.detail}`);
     await db.$transaction(async (tx) => {
       await tx.job.update({ where: { id: job.id }, data: { state: "SUCCEEDED", activeKey: null, finishedAt: new Date(), error: undefined } });

@@ -1,0 +1,70 @@
+import type { ResourceKind } from "@/lib/generated/prisma/enums";
+
+/** The verified customer key, as the resource modules use it. */
+export interface CmkKeyRef {
+  keyUri: string;
+  vaultUri: string;
+  vaultName: string;
+  keyName: string;
+  /** Null for a versionless URI. */
+  keyVersion: string | null;
+  /** The version verification read: what "the current version" meant then. */
+  verifiedVersion: string;
+  keyType: string;
+  keySize: number | null;
+  vaultKind: "VAULT" | "MANAGED_HSM";
+  tenantId: string;
+}
+
+/** The ISV identity set on the resource and the multi-tenant app it federates into. */
+export interface CmkIdentity {
+  uamiResourceId: string;
+  federatedClientId: string;
+}
+
+/** One ARM write, exactly as it will be sent. `description` is one sentence for the operator. */
+export interface ArmWrite {
+  method: "PUT" | "PATCH";
+  id: string;
+  apiVersion: string;
+  body: Record<string, unknown>;
+  description: string;
+}
+
+export interface CmkProblem {
+  code: string;
+  message: string;
+}
+
+/** What a resource really uses, derived from what ARM returns. */
+export interface ObservedCmk {
+  state: "MICROSOFT_MANAGED" | "APPLIED" | "PENDING" | "DRIFTED" | "FAILED";
+  keyUri: string | null;
+  keyVersion: string | null;
+  detail: string;
+  azureStatus?: string;
+}
+
+export interface CmkInput {
+  resource: { id: string; location: string; body: unknown };
+  key: CmkKeyRef;
+  identity: CmkIdentity;
+  cloudName: string;
+}
+
+/** One module per resource type, all behind this interface. */
+export interface CmkModule {
+  kind: ResourceKind;
+  apiVersion: string;
+  label: string;
+  /** Refusals before any write: type, size, version form, cloud; pure. */
+  check(input: CmkInput): CmkProblem[];
+  /** The exact ARM requests, in order; pure. */
+  plan(input: CmkInput): ArmWrite[];
+  /** Back to Microsoft-managed keys; empty where the service does not allow it (see `revertNote`). */
+  planRevert(input: { resource: { id: string; body: unknown } }): ArmWrite[];
+  revertNote?: string;
+  /** The resource to GET for observe(), when it is not the resource itself (SQL: its encryption protector). */
+  observeId?(armId: string): { id: string; apiVersion: string };
+  observe(body: unknown, expected?: CmkKeyRef): ObservedCmk;
+}
