@@ -31,16 +31,16 @@ export type ArmWriteProgress = { done: true; body: unknown } | { done: false; re
 const POLL_SLICE_MS = 15_000;
 
 /**
- * Sends one ARM write. A long-running one is polled for a while; if Azure is still working, the SDK poller's
- * serialised state comes back, and resumeArmWrite continues from it later, in this process or another,
- * without sending the write again.
+ * Sends one ARM write. If Azure answers with a long-running operation, the SDK poller's serialised state comes
+ * back at once; resumeArmWrite polls from it (for up to 15 s per call), in this process or another, without
+ * sending the write again.
  */
 export async function startArmWrite(step: ArmWrite): Promise<ArmWriteProgress> {
   const client = getArmClient(subscriptionOf(step.id));
   const begin = step.method === "PUT" ? client.resources.beginCreateOrUpdateById : client.resources.beginUpdateById;
   const poller = await begin(step.id, step.apiVersion, step.body, { updateIntervalInMs: 500 });
-  if (poller.isDone()) return { done: true, body: poller.getResult() };
-  return pollFor({ serialize: () => poller.serialize(), poll: () => poller.poll(), isDone: () => poller.isDone(), result: () => poller.getResult() });
+  // Back at once when Azure accepted but has not finished: the caller saves the state before any polling.
+  return poller.isDone() ? { done: true, body: poller.getResult() } : { done: false, resumeState: await poller.serialize() };
 }
 
 export async function resumeArmWrite(step: ArmWrite, resumeState: string): Promise<ArmWriteProgress> {
@@ -72,6 +72,9 @@ const RETRYABLE_CODES = /^(SubscriptionRequestsThrottled|TooManyRequests|Retryab
 
 /** Azure's code and message, and whether trying again can help (throttling, 5xx, an operation in progress). */
 export function describeArmError(error: unknown): ArmFailure {
+  // core-lro reports a failed operation as a plain Error: "The long-running operation has failed. {code}. {message}".
+  const lro = /^The long-running operation has failed\. ([\w.-]+)\. ([\s\S]*)$/.exec(error instanceof Error ? error.message : "");
+  if (lro) return { code: lro[1]!, message: lro[2]!.split("\n")[0]!, retryable: RETRYABLE_CODES.test(lro[1]!) };
   const e = error as { code?: string; statusCode?: number; message?: string; response?: { headers?: { get(name: string): string | undefined } }; details?: { error?: { code?: string; message?: string } } };
   const code = e?.details?.error?.code ?? e?.code ?? "Unknown";
   const message = (e?.details?.error?.message ?? e?.message ?? String(error)).split("\n")[0]!;

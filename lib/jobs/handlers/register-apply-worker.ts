@@ -9,8 +9,14 @@ export async function registerApplyWorker(boss: PgBoss, db: Db, options: { concu
   await boss.work("apply-cmk", { localConcurrency: options.concurrency, batchSize: 1 }, async ([message]) => {
     if (!message) return;
     const { jobId } = applyCmkPayload.parse(message.data);
-    const outcome = await runApplyJob(db, jobId, { writesPerSecond: options.writesPerSecond });
-    if (outcome.kind === "retry") await sendApplyMessage(db, boss, jobId, outcome.afterSeconds);
+    try {
+      const outcome = await runApplyJob(db, jobId, { writesPerSecond: options.writesPerSecond });
+      if (outcome.kind === "retry") await sendApplyMessage(db, boss, jobId, outcome.afterSeconds);
+    } catch (error) {
+      // Unexpected (database gone, a bug): pg-boss retries the message; the job row resumes from its saved step.
+      console.error(JSON.stringify({ level: "error", msg: "apply-cmk handler failed", jobId, err: error instanceof Error ? error.stack : String(error) }));
+      throw error;
+    }
   });
 }
 
