@@ -6,6 +6,7 @@ import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
 import { readObserved } from "@/lib/cmk/read-observed";
 import type { ArmWrite } from "@/lib/cmk/types";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { getCloud } from "@/lib/env";
 import { isvIdentity, toKeyRef } from "@/lib/resources/key-ref";
 import { setResourceState } from "@/lib/resources/resource-state";
@@ -91,6 +92,8 @@ export async function runApplyJob(db: Db, jobId: string, options: { writesPerSec
     });
     return { kind: "succeeded" };
   } catch (error) {
+    // Nothing can be recorded while the database is away; pg-boss redelivers and the job resumes from its step.
+    if (isDatabaseUnavailable(error)) throw error;
     return recordFailure(db, { jobId: job.id, resourceId: resource.id, kind: resource.kind, attempts: job.attempts + 1, error });
   }
 }
