@@ -42,7 +42,9 @@ try {
   await migrateDatabase(pg.url);
 
   // The world: the demo one plus N storage accounts that already exist in the ISV's subscription.
-  const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as { arm: { resources?: unknown[] } };
+  const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as {
+    arm: { resources?: unknown[] };
+  };
   const names = Array.from({ length: N }, (_, i) => `stbench${String(i).padStart(5, "0")}`);
   world.arm.resources = [
     ...(world.arm.resources ?? []),
@@ -52,13 +54,30 @@ try {
       location: "westeurope",
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
-      properties: { encryption: { keySource: "Microsoft.Storage", services: { blob: { enabled: true, keyType: "Account" } } } },
+      properties: {
+        encryption: {
+          keySource: "Microsoft.Storage",
+          services: { blob: { enabled: true, keyType: "Account" } },
+        },
+      },
     })),
   ];
   const worldFile = path.join(dir, "world.json");
   await fs.writeFile(worldFile, JSON.stringify(world));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.url, AZURE_CLOUD: "emulator", EMULATOR_URL, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "warn" };
-  const { caFile } = await startEmulatorProcess({ url: EMULATOR_URL, dataDir: path.join(dir, "emulator"), env, world: worldFile });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: pg.url,
+    AZURE_CLOUD: "emulator",
+    EMULATOR_URL,
+    SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+    LOG_LEVEL: "warn",
+  };
+  const { caFile } = await startEmulatorProcess({
+    url: EMULATOR_URL,
+    dataDir: path.join(dir, "emulator"),
+    env,
+    world: worldFile,
+  });
   Object.assign(env, {
     NODE_EXTRA_CA_CERTS: caFile,
     IDENTITY_ENDPOINT: `${EMULATOR_URL}/msi/token`,
@@ -70,32 +89,88 @@ try {
   });
   // Calls to the emulator run in child processes that trust its CA (NODE_EXTRA_CA_CERTS is read only at start).
   const customerCli = (...args: string[]) =>
-    JSON.parse(execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/emulated-customer-cli.ts", ...args], { cwd: ROOT, env, encoding: "utf8" }).trim().split("\n").at(-1)!) as unknown;
-  const control = (p: string, body?: unknown, method?: string) => customerCli("control", EMULATOR_URL, p, ...(body ? [JSON.stringify(body)] : []), ...(method ? [method] : []));
+    JSON.parse(
+      execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/emulated-customer-cli.ts", ...args], {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+      })
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    ) as unknown;
+  const control = (p: string, body?: unknown, method?: string) =>
+    customerCli(
+      "control",
+      EMULATOR_URL,
+      p,
+      ...(body ? [JSON.stringify(body)] : []),
+      ...(method ? [method] : []),
+    );
 
   // The customer's side, as their script does it: consent (service principal), vault, key, role.
-  const { spObjectId, keyId } = customerCli("consent-and-key", EMULATOR_URL, "contoso", "kv-bench", "cmk") as { spObjectId: string; keyId: string };
+  const { spObjectId, keyId } = customerCli(
+    "consent-and-key",
+    EMULATOR_URL,
+    "contoso",
+    "kv-bench",
+    "cmk",
+  ) as { spObjectId: string; keyId: string };
   const version = keyId.split("/").at(-1)!;
 
   // Crosskey's side: a customer with that key verified, and the N accounts assigned to it.
   const db = createDb(pg.url, 4);
-  const customer = await db.customer.create({ data: { name: "Bench", nameKey: "bench", createdBy: "bench" } });
+  const customer = await db.customer.create({
+    data: { name: "Bench", nameKey: "bench", createdBy: "bench" },
+  });
   const invite = await db.invite.create({
-    data: { customerId: customer.id, tokenHash: crypto.randomBytes(32).toString("hex"), expiresAt: new Date(Date.now() + 86_400_000), createdBy: "bench", services: ["STORAGE_ACCOUNT"] },
+    data: {
+      customerId: customer.id,
+      tokenHash: crypto.randomBytes(32).toString("hex"),
+      expiresAt: new Date(Date.now() + 86_400_000),
+      createdBy: "bench",
+      services: ["STORAGE_ACCOUNT"],
+    },
   });
   const onboarding = await db.tenantOnboarding.create({
-    data: { customerId: customer.id, inviteId: invite.id, state: "KEY_VERIFIED", tenantId: TENANTS.contoso.id, servicePrincipalObjectId: spObjectId },
+    data: {
+      customerId: customer.id,
+      inviteId: invite.id,
+      state: "KEY_VERIFIED",
+      tenantId: TENANTS.contoso.id,
+      servicePrincipalObjectId: spObjectId,
+    },
   });
   await db.customerKey.create({
     data: {
-      customerId: customer.id, onboardingId: onboarding.id, tenantId: TENANTS.contoso.id, keyUri: "https://kv-bench.vault.azure.net/keys/cmk", vaultHost: "kv-bench.vault.azure.net",
-      vaultKind: "VAULT", keyName: "cmk", submittedBy: "bench", verificationStatus: "VERIFIED", verifiedVersion: version, keyType: "RSA", keySize: 3072, keyEnabled: true,
+      customerId: customer.id,
+      onboardingId: onboarding.id,
+      tenantId: TENANTS.contoso.id,
+      keyUri: "https://kv-bench.vault.azure.net/keys/cmk",
+      vaultHost: "kv-bench.vault.azure.net",
+      vaultKind: "VAULT",
+      keyName: "cmk",
+      submittedBy: "bench",
+      verificationStatus: "VERIFIED",
+      verifiedVersion: version,
+      keyType: "RSA",
+      keySize: 3072,
+      keyEnabled: true,
     },
   });
   await db.isvResource.createMany({
     data: names.map((name) => {
       const armId = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers/Microsoft.Storage/storageAccounts/${name}`;
-      return { armId, armIdKey: armId.toLowerCase(), kind: "STORAGE_ACCOUNT" as const, name, subscriptionId: ISV_SUB, resourceGroup: "crosskey-isv", region: "westeurope", customerId: customer.id };
+      return {
+        armId,
+        armIdKey: armId.toLowerCase(),
+        kind: "STORAGE_ACCOUNT" as const,
+        name,
+        subscriptionId: ISV_SUB,
+        resourceGroup: "crosskey-isv",
+        region: "westeurope",
+        customerId: customer.id,
+      };
     }),
   });
   const resources = await db.isvResource.findMany({ select: { id: true } });
@@ -103,19 +178,33 @@ try {
   // The emulator's limit: R writes/s with a one-second bucket, so N/R is the true floor. Counters start at zero.
   control("settings", { armWritesPerSecond: RATE, armWriteBurst: RATE }, "PATCH");
   const boss = await startBoss(pg.url, "producer");
-  say(`seeded ${N} storage accounts; starting ${values.workers} worker(s) × ${values.concurrency}; emulator writes ${RATE}/s`);
-  const statsBefore = control("stats") as { arm: { accepted: { writes: number }; throttled: { writes: number } } };
+  say(
+    `seeded ${N} storage accounts; starting ${values.workers} worker(s) × ${values.concurrency}; emulator writes ${RATE}/s`,
+  );
+  const statsBefore = control("stats") as {
+    arm: { accepted: { writes: number }; throttled: { writes: number } };
+  };
 
   const started = performance.now();
-  for (let w = 0; w < Number(values.workers); w++) startChild(`worker${w}`, path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], env, ROOT);
-  for (const r of resources) await enqueueApply(db, boss, { resourceId: r.id, actor: { type: "SYSTEM", id: "bench" } });
+  for (let w = 0; w < Number(values.workers); w++)
+    startChild(
+      `worker${w}`,
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/worker.ts"],
+      env,
+      ROOT,
+    );
+  for (const r of resources)
+    await enqueueApply(db, boss, { resourceId: r.id, actor: { type: "SYSTEM", id: "bench" } });
   let lastLog = 0;
   for (;;) {
     const byState = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
     const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
     const done = count("SUCCEEDED") + count("FAILED");
     if (performance.now() - lastLog > 10_000) {
-      say(`${((performance.now() - started) / 1000).toFixed(0)} s: ${count("SUCCEEDED")} succeeded, ${count("FAILED")} failed`);
+      say(
+        `${((performance.now() - started) / 1000).toFixed(0)} s: ${count("SUCCEEDED")} succeeded, ${count("FAILED")} failed`,
+      );
       lastLog = performance.now();
     }
     if (done >= N) break;
@@ -128,9 +217,13 @@ try {
   const writes = stats.arm.accepted.writes - statsBefore.arm.accepted.writes;
   const throttled = stats.arm.throttled.writes - statsBefore.arm.throttled.writes;
   const min = N / RATE;
-  say(`applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%)`);
+  say(
+    `applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%)`,
+  );
   say(`wall ${wall.toFixed(1)} s, theoretical minimum ${min.toFixed(1)} s (N / rate)`);
-  console.log(`cmk-bench resources=${N} rate=${RATE} wall_s=${wall.toFixed(1)} min_s=${min.toFixed(1)} ratio=${(wall / min).toFixed(3)} throttled=${throttled}`);
+  console.log(
+    `cmk-bench resources=${N} rate=${RATE} wall_s=${wall.toFixed(1)} min_s=${min.toFixed(1)} ratio=${(wall / min).toFixed(3)} throttled=${throttled}`,
+  );
   await boss.stop({ graceful: false });
   await db.$disconnect();
 } finally {

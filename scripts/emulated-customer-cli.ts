@@ -12,8 +12,20 @@ if (command === "consent-and-key") {
   const tenant = TENANTS[tenantName as keyof typeof TENANTS];
   if (!tenant) throw new Error(`unknown demo tenant ${tenantName}`);
   const adminUpn = `admin@${tenant.domain}`;
-  const spObjectId = await installApp(emulatorUrl, tenant.id, adminUpn, "22222222-2222-4222-8222-222222222222");
-  const { keyId } = await runCustomerScript({ emulatorUrl, tenant, adminUpn, spObjectId, vaultName, keyName });
+  const spObjectId = await installApp(
+    emulatorUrl,
+    tenant.id,
+    adminUpn,
+    "22222222-2222-4222-8222-222222222222",
+  );
+  const { keyId } = await runCustomerScript({
+    emulatorUrl,
+    tenant,
+    adminUpn,
+    spObjectId,
+    vaultName,
+    keyName,
+  });
   console.log(JSON.stringify({ spObjectId, keyId, tenantId: tenant.id }));
 } else if (command === "control") {
   const [path = "health", json, method] = rest;

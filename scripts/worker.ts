@@ -14,9 +14,25 @@ const env = getEnv();
 const db = createDb(env.DATABASE_URL, 4);
 const boss = await startBoss(env.DATABASE_URL, "worker");
 await registerVerifyKeyWorker(boss, db);
-await registerApplyWorker(boss, db, { concurrency: env.WORKER_CONCURRENCY, writesPerSecond: env.ARM_WRITES_PER_SECOND });
-const sweep = setInterval(() => void sweepUnsentJobs(db, boss).catch((e: unknown) => console.error(JSON.stringify({ level: "error", msg: "sweep failed", err: String(e) }))), 15_000);
-console.log(JSON.stringify({ level: "info", msg: "worker started", queues: ["verify-key", "apply-cmk"], concurrency: env.WORKER_CONCURRENCY }));
+await registerApplyWorker(boss, db, {
+  concurrency: env.WORKER_CONCURRENCY,
+  writesPerSecond: env.ARM_WRITES_PER_SECOND,
+});
+const sweep = setInterval(
+  () =>
+    void sweepUnsentJobs(db, boss).catch((e: unknown) =>
+      console.error(JSON.stringify({ level: "error", msg: "sweep failed", err: String(e) })),
+    ),
+  15_000,
+);
+console.log(
+  JSON.stringify({
+    level: "info",
+    msg: "worker started",
+    queues: ["verify-key", "apply-cmk"],
+    concurrency: env.WORKER_CONCURRENCY,
+  }),
+);
 
 let stopping = false;
 async function stop(signal: string) {

@@ -13,7 +13,10 @@ const clients = new Map<string, ResourceManagementClient>();
 export function getArmClient(subscriptionId: string): ResourceManagementClient {
   let client = clients.get(subscriptionId);
   if (!client) {
-    client = new ResourceManagementClient(getAppCredential(), subscriptionId, { endpoint: getCloud().armEndpoint, retryOptions: { maxRetries: 3 } });
+    client = new ResourceManagementClient(getAppCredential(), subscriptionId, {
+      endpoint: getCloud().armEndpoint,
+      retryOptions: { maxRetries: 3 },
+    });
     clients.set(subscriptionId, client);
   }
   return client;
@@ -37,21 +40,35 @@ const POLL_SLICE_MS = 15_000;
  */
 export async function startArmWrite(step: ArmWrite): Promise<ArmWriteProgress> {
   const client = getArmClient(subscriptionOf(step.id));
-  const begin = step.method === "PUT" ? client.resources.beginCreateOrUpdateById : client.resources.beginUpdateById;
+  const begin =
+    step.method === "PUT" ? client.resources.beginCreateOrUpdateById : client.resources.beginUpdateById;
   const poller = await begin(step.id, step.apiVersion, step.body, { updateIntervalInMs: 500 });
   // Back at once when Azure accepted but has not finished: the caller saves the state before any polling.
-  return poller.isDone() ? { done: true, body: poller.getResult() } : { done: false, resumeState: await poller.serialize() };
+  return poller.isDone()
+    ? { done: true, body: poller.getResult() }
+    : { done: false, resumeState: await poller.serialize() };
 }
 
 export async function resumeArmWrite(step: ArmWrite, resumeState: string): Promise<ArmWriteProgress> {
   const client = getArmClient(subscriptionOf(step.id));
-  const source = step.method === "PUT" ? client.resources.beginCreateOrUpdateById : client.resources.beginUpdateById;
+  const source =
+    step.method === "PUT" ? client.resources.beginCreateOrUpdateById : client.resources.beginUpdateById;
   // restorePoller returns a thenable; it is kept in an object so that no `await` on it waits for the end.
   const holder = { poller: restorePoller(client, resumeState, source as never, { updateIntervalInMs: 500 }) };
-  return pollFor({ serialize: () => holder.poller.serialize(), poll: () => holder.poller.poll(), isDone: () => holder.poller.isDone, result: () => holder.poller.result });
+  return pollFor({
+    serialize: () => holder.poller.serialize(),
+    poll: () => holder.poller.poll(),
+    isDone: () => holder.poller.isDone,
+    result: () => holder.poller.result,
+  });
 }
 
-async function pollFor(p: { serialize(): Promise<string>; poll(): Promise<unknown>; isDone(): boolean; result(): unknown }): Promise<ArmWriteProgress> {
+async function pollFor(p: {
+  serialize(): Promise<string>;
+  poll(): Promise<unknown>;
+  isDone(): boolean;
+  result(): unknown;
+}): Promise<ArmWriteProgress> {
   const deadline = Date.now() + POLL_SLICE_MS;
   while (!p.isDone() && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
@@ -68,18 +85,34 @@ export interface ArmFailure {
   retryAfterSeconds?: number;
 }
 
-const RETRYABLE_CODES = /^(SubscriptionRequestsThrottled|TooManyRequests|RetryableErrorDueToAnotherOperation|AnotherOperationInProgress|Conflict|ServiceUnavailable|InternalServerError|GatewayTimeout|ECONNRESET|ECONNREFUSED|ETIMEDOUT)$/;
+const RETRYABLE_CODES =
+  /^(SubscriptionRequestsThrottled|TooManyRequests|RetryableErrorDueToAnotherOperation|AnotherOperationInProgress|Conflict|ServiceUnavailable|InternalServerError|GatewayTimeout|ECONNRESET|ECONNREFUSED|ETIMEDOUT)$/;
 
 /** Azure's code and message, and whether trying again can help (throttling, 5xx, an operation in progress). */
 export function describeArmError(error: unknown): ArmFailure {
   // core-lro reports a failed operation as a plain Error: "The long-running operation has failed. {code}. {message}".
-  const lro = /^The long-running operation has failed\. ([\w.-]+)\. ([\s\S]*)$/.exec(error instanceof Error ? error.message : "");
-  if (lro) return { code: lro[1]!, message: lro[2]!.split("\n")[0]!, retryable: RETRYABLE_CODES.test(lro[1]!) };
-  const e = error as { code?: string; statusCode?: number; message?: string; response?: { headers?: { get(name: string): string | undefined } }; details?: { error?: { code?: string; message?: string } } };
+  const lro = /^The long-running operation has failed\. ([\w.-]+)\. ([\s\S]*)$/.exec(
+    error instanceof Error ? error.message : "",
+  );
+  if (lro)
+    return { code: lro[1]!, message: lro[2]!.split("\n")[0]!, retryable: RETRYABLE_CODES.test(lro[1]!) };
+  const e = error as {
+    code?: string;
+    statusCode?: number;
+    message?: string;
+    response?: { headers?: { get(name: string): string | undefined } };
+    details?: { error?: { code?: string; message?: string } };
+  };
   const code = e?.details?.error?.code ?? e?.code ?? "Unknown";
   const message = (e?.details?.error?.message ?? e?.message ?? String(error)).split("\n")[0]!;
   const status = e?.statusCode;
   const retryAfter = Number(e?.response?.headers?.get("retry-after"));
   const retryable = status === 429 || (status !== undefined && status >= 500) || RETRYABLE_CODES.test(code);
-  return { code, status, message, retryable, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined };
+  return {
+    code,
+    status,
+    message,
+    retryable,
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  };
 }

@@ -26,16 +26,51 @@ export const cosmosDbAccountModule: CmkModule = {
     },
   ],
   planRevert: () => [],
-  revertNote: "Azure Cosmos DB cannot go back to Microsoft-managed keys once a customer-managed key is set; revoke access at the key instead.",
+  revertNote:
+    "Azure Cosmos DB cannot go back to Microsoft-managed keys once a customer-managed key is set; revoke access at the key instead.",
   observe(body, expected) {
-    const p = props(body) as { keyVaultKeyUri?: string; keyVaultKeyUriVersion?: string; customerManagedKeyStatus?: string };
-    if (isRunning(body)) return { state: "PENDING", keyUri: p.keyVaultKeyUri ?? null, keyVersion: null, detail: "Azure is still applying the key (background encryption)." };
-    if (!p.keyVaultKeyUri) return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "Encrypted with Microsoft-managed keys." };
+    const p = props(body) as {
+      keyVaultKeyUri?: string;
+      keyVaultKeyUriVersion?: string;
+      customerManagedKeyStatus?: string;
+    };
+    if (isRunning(body))
+      return {
+        state: "PENDING",
+        keyUri: p.keyVaultKeyUri ?? null,
+        keyVersion: null,
+        detail: "Azure is still applying the key (background encryption).",
+      };
+    if (!p.keyVaultKeyUri)
+      return {
+        state: "MICROSOFT_MANAGED",
+        keyUri: null,
+        keyVersion: null,
+        detail: "Encrypted with Microsoft-managed keys.",
+      };
     const keyVersion = p.keyVaultKeyUriVersion?.toLowerCase() ?? null;
     if (p.customerManagedKeyStatus && /revoked/i.test(p.customerManagedKeyStatus)) {
-      return { state: "FAILED", keyUri: p.keyVaultKeyUri, keyVersion, detail: p.customerManagedKeyStatus, azureStatus: p.customerManagedKeyStatus };
+      return {
+        state: "FAILED",
+        keyUri: p.keyVaultKeyUri,
+        keyVersion,
+        detail: p.customerManagedKeyStatus,
+        azureStatus: p.customerManagedKeyStatus,
+      };
     }
-    if (expected && !sameKey(p.keyVaultKeyUri, expected)) return { state: "DRIFTED", keyUri: p.keyVaultKeyUri, keyVersion, detail: `Uses ${p.keyVaultKeyUri}, not the customer's key.` };
-    return { state: "APPLIED", keyUri: p.keyVaultKeyUri, keyVersion, detail: p.customerManagedKeyStatus ?? `Encrypted with ${p.keyVaultKeyUri}.`, azureStatus: p.customerManagedKeyStatus };
+    if (expected && !sameKey(p.keyVaultKeyUri, expected))
+      return {
+        state: "DRIFTED",
+        keyUri: p.keyVaultKeyUri,
+        keyVersion,
+        detail: `Uses ${p.keyVaultKeyUri}, not the customer's key.`,
+      };
+    return {
+      state: "APPLIED",
+      keyUri: p.keyVaultKeyUri,
+      keyVersion,
+      detail: p.customerManagedKeyStatus ?? `Encrypted with ${p.keyVaultKeyUri}.`,
+      azureStatus: p.customerManagedKeyStatus,
+    };
   },
 };

@@ -14,7 +14,9 @@ export interface DiscoveredResource {
   body: unknown;
 }
 
-const KIND_BY_TYPE = new Map(Object.entries(ARM_TYPES).map(([kind, type]) => [type.toLowerCase(), kind as ResourceKind]));
+const KIND_BY_TYPE = new Map(
+  Object.entries(ARM_TYPES).map(([kind, type]) => [type.toLowerCase(), kind as ResourceKind]),
+);
 const ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i;
 
 /** The ISV's resources of the four types in the given subscriptions, each read in full. */
@@ -35,13 +37,33 @@ export async function discoverIsvResources(subscriptionIds: string[]): Promise<D
 export async function getResourceById(armId: string): Promise<DiscoveredResource> {
   const m = ID.exec(armId.trim());
   const kind = m ? KIND_BY_TYPE.get(m[3]!.toLowerCase()) : undefined;
-  if (!m || !kind) throw new AppError("BAD_REQUEST", "Crosskey manages storage accounts, Cosmos DB accounts, disk encryption sets and SQL servers; this ID is none of them.");
+  if (!m || !kind)
+    throw new AppError(
+      "BAD_REQUEST",
+      "Crosskey manages storage accounts, Cosmos DB accounts, disk encryption sets and SQL servers; this ID is none of them.",
+    );
   const cmk = getCmkModule(kind);
   const client = getArmClient(m[1]!);
-  const body = await client.resources.getById(armId.trim(), cmk.apiVersion).catch((error: { statusCode?: number }) => {
-    if (error.statusCode === 404) throw new AppError("NOT_FOUND", "Azure has no resource with this ID (or the app's identity cannot see it).");
-    throw error;
-  });
-  const observed = cmk.observeId ? await client.resources.getById(cmk.observeId(armId.trim()).id, cmk.apiVersion).catch(() => null) : body;
-  return { armId: body.id ?? armId, kind, name: m[4]!, subscriptionId: m[1]!.toLowerCase(), resourceGroup: m[2]!, region: body.location ?? "", body: observed ?? body };
+  const body = await client.resources
+    .getById(armId.trim(), cmk.apiVersion)
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404)
+        throw new AppError(
+          "NOT_FOUND",
+          "Azure has no resource with this ID (or the app's identity cannot see it).",
+        );
+      throw error;
+    });
+  const observed = cmk.observeId
+    ? await client.resources.getById(cmk.observeId(armId.trim()).id, cmk.apiVersion).catch(() => null)
+    : body;
+  return {
+    armId: body.id ?? armId,
+    kind,
+    name: m[4]!,
+    subscriptionId: m[1]!.toLowerCase(),
+    resourceGroup: m[2]!,
+    region: body.location ?? "",
+    body: observed ?? body,
+  };
 }

@@ -11,7 +11,12 @@ export const diskEncryptionSetModule: CmkModule = {
   check: ({ key, cloudName }) => [
     ...keyTypeProblems(key, "Disk encryption sets", [2048, 3072, 4096]),
     ...(cloudName === "china" || cloudName === "usgov"
-      ? [{ code: "CrossTenantNotAvailable", message: "Cross-tenant customer-managed keys for managed disks are not offered in this cloud." }]
+      ? [
+          {
+            code: "CrossTenantNotAvailable",
+            message: "Cross-tenant customer-managed keys for managed disks are not offered in this cloud.",
+          },
+        ]
       : []),
   ],
   plan: ({ resource, key, identity }) => [
@@ -35,15 +40,20 @@ export const diskEncryptionSetModule: CmkModule = {
     },
   ],
   planRevert: () => [],
-  revertNote: "A disk encryption set always uses a customer-managed key; move its disks to platform-managed keys instead.",
+  revertNote:
+    "A disk encryption set always uses a customer-managed key; move its disks to platform-managed keys instead.",
   observe(body, expected) {
     const p = props(body) as { activeKey?: { keyUrl?: string }; previousKeys?: unknown[] };
     const keyUri = p.activeKey?.keyUrl ?? null;
     const keyVersion = versionOf(keyUri);
-    if (isRunning(body)) return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still applying a change." };
-    if (!keyUri) return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "No active key." };
-    if (expected && !sameKey(keyUri, expected)) return { state: "DRIFTED", keyUri, keyVersion, detail: `Uses ${keyUri}, not the customer's key.` };
-    const rotating = (p.previousKeys?.length ?? 0) > 0 ? " Disks are still being re-encrypted from the previous key." : "";
+    if (isRunning(body))
+      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still applying a change." };
+    if (!keyUri)
+      return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "No active key." };
+    if (expected && !sameKey(keyUri, expected))
+      return { state: "DRIFTED", keyUri, keyVersion, detail: `Uses ${keyUri}, not the customer's key.` };
+    const rotating =
+      (p.previousKeys?.length ?? 0) > 0 ? " Disks are still being re-encrypted from the previous key." : "";
     return { state: "APPLIED", keyUri, keyVersion, detail: `Active key ${keyUri}.${rotating}` };
   },
 };

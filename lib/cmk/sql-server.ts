@@ -19,8 +19,15 @@ export const sqlServerModule: CmkModule = {
         method: "PATCH",
         id: resource.id,
         apiVersion: API,
-        description: "Give the server the encryption identity as its primary identity, with the federated client ID of the multi-tenant app.",
-        body: { identity: identityWith(resource.body, identity), properties: { primaryUserAssignedIdentityId: identity.uamiResourceId, federatedClientId: identity.federatedClientId } },
+        description:
+          "Give the server the encryption identity as its primary identity, with the federated client ID of the multi-tenant app.",
+        body: {
+          identity: identityWith(resource.body, identity),
+          properties: {
+            primaryUserAssignedIdentityId: identity.uamiResourceId,
+            federatedClientId: identity.federatedClientId,
+          },
+        },
       },
       {
         method: "PUT",
@@ -34,7 +41,13 @@ export const sqlServerModule: CmkModule = {
         id: `${resource.id}/encryptionProtector/current`,
         apiVersion: API,
         description: `Make it the TDE protector${key.keyVersion ? "" : ", with auto-rotation to new versions (within 60 minutes)"}.`,
-        body: { properties: { serverKeyType: "AzureKeyVault", serverKeyName, autoRotationEnabled: key.keyVersion === null } },
+        body: {
+          properties: {
+            serverKeyType: "AzureKeyVault",
+            serverKeyName,
+            autoRotationEnabled: key.keyVersion === null,
+          },
+        },
       },
     ];
   },
@@ -50,9 +63,26 @@ export const sqlServerModule: CmkModule = {
   observeId: (armId) => ({ id: `${armId}/encryptionProtector/current`, apiVersion: API }),
   observe(body, expected) {
     const p = props(body) as { serverKeyType?: string; serverKeyName?: string; uri?: string };
-    if (!p.serverKeyType || p.serverKeyType === "ServiceManaged") return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "TDE uses a service-managed key." };
+    if (!p.serverKeyType || p.serverKeyType === "ServiceManaged")
+      return {
+        state: "MICROSOFT_MANAGED",
+        keyUri: null,
+        keyVersion: null,
+        detail: "TDE uses a service-managed key.",
+      };
     const keyUri = p.uri ?? null;
-    if (expected && !sameKey(keyUri, expected)) return { state: "DRIFTED", keyUri, keyVersion: versionOf(keyUri), detail: `The TDE protector is ${p.serverKeyName}, not the customer's key.` };
-    return { state: "APPLIED", keyUri, keyVersion: versionOf(keyUri), detail: `TDE protector ${p.serverKeyName}.` };
+    if (expected && !sameKey(keyUri, expected))
+      return {
+        state: "DRIFTED",
+        keyUri,
+        keyVersion: versionOf(keyUri),
+        detail: `The TDE protector is ${p.serverKeyName}, not the customer's key.`,
+      };
+    return {
+      state: "APPLIED",
+      keyUri,
+      keyVersion: versionOf(keyUri),
+      detail: `TDE protector ${p.serverKeyName}.`,
+    };
   },
 };

@@ -23,9 +23,19 @@ export const storageAccountModule: CmkModule = {
           encryption: {
             keySource: "Microsoft.Keyvault",
             // Lower-case names are the wire contract; an empty version means "follow the newest".
-            keyvaultproperties: { keyname: key.keyName, keyvaulturi: key.vaultUri, keyversion: key.keyVersion ?? "" },
-            identity: { userAssignedIdentity: identity.uamiResourceId, federatedIdentityClientId: identity.federatedClientId },
-            services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
+            keyvaultproperties: {
+              keyname: key.keyName,
+              keyvaulturi: key.vaultUri,
+              keyversion: key.keyVersion ?? "",
+            },
+            identity: {
+              userAssignedIdentity: identity.uamiResourceId,
+              federatedIdentityClientId: identity.federatedClientId,
+            },
+            services: {
+              blob: { enabled: true, keyType: "Account" },
+              file: { enabled: true, keyType: "Account" },
+            },
           },
         },
       },
@@ -37,19 +47,46 @@ export const storageAccountModule: CmkModule = {
       id: resource.id,
       apiVersion: API,
       description: "Switch the storage account back to Microsoft-managed keys.",
-      body: { properties: { encryption: { keySource: "Microsoft.Storage", services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } } } } },
+      body: {
+        properties: {
+          encryption: {
+            keySource: "Microsoft.Storage",
+            services: {
+              blob: { enabled: true, keyType: "Account" },
+              file: { enabled: true, keyType: "Account" },
+            },
+          },
+        },
+      },
     },
   ],
   observe(body, expected) {
-    const encryption = (props(body).encryption ?? {}) as { keySource?: string; keyvaultproperties?: { keyname?: string; keyvaulturi?: string; currentVersionedKeyIdentifier?: string } };
-    if (isRunning(body)) return { state: "PENDING", keyUri: null, keyVersion: null, detail: "Azure is still applying a change." };
+    const encryption = (props(body).encryption ?? {}) as {
+      keySource?: string;
+      keyvaultproperties?: { keyname?: string; keyvaulturi?: string; currentVersionedKeyIdentifier?: string };
+    };
+    if (isRunning(body))
+      return {
+        state: "PENDING",
+        keyUri: null,
+        keyVersion: null,
+        detail: "Azure is still applying a change.",
+      };
     if (!encryption.keySource || encryption.keySource.toLowerCase() === "microsoft.storage") {
-      return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "Encrypted with Microsoft-managed keys." };
+      return {
+        state: "MICROSOFT_MANAGED",
+        keyUri: null,
+        keyVersion: null,
+        detail: "Encrypted with Microsoft-managed keys.",
+      };
     }
     const kv = encryption.keyvaultproperties ?? {};
-    const keyUri = kv.currentVersionedKeyIdentifier ?? `${(kv.keyvaulturi ?? "").replace(/\/$/, "")}/keys/${kv.keyname ?? ""}`;
+    const keyUri =
+      kv.currentVersionedKeyIdentifier ??
+      `${(kv.keyvaulturi ?? "").replace(/\/$/, "")}/keys/${kv.keyname ?? ""}`;
     const keyVersion = versionOf(kv.currentVersionedKeyIdentifier);
-    if (expected && !sameKey(keyUri, expected)) return { state: "DRIFTED", keyUri, keyVersion, detail: `Uses ${keyUri}, not the customer's key.` };
+    if (expected && !sameKey(keyUri, expected))
+      return { state: "DRIFTED", keyUri, keyVersion, detail: `Uses ${keyUri}, not the customer's key.` };
     return { state: "APPLIED", keyUri, keyVersion, detail: `Encrypted with ${keyUri}.` };
   },
 };

@@ -5,7 +5,12 @@ import type { Db } from "@/lib/db/create-db";
  * `burst`), waiting while it is empty. The bucket lives in PostgreSQL, so every worker draws from the same one
  * and many jobs together stay under ARM's per-subscription write limit instead of collecting 429s.
  */
-export async function acquireArmWrite(db: Db, subscriptionId: string, ratePerSecond: number, burst = Math.max(1, ratePerSecond)): Promise<void> {
+export async function acquireArmWrite(
+  db: Db,
+  subscriptionId: string,
+  ratePerSecond: number,
+  burst = Math.max(1, ratePerSecond),
+): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "ArmWriteBudget" ("subscriptionId", "tokens", "updatedAt") VALUES (${subscriptionId}::uuid, ${burst}, clock_timestamp())
     ON CONFLICT ("subscriptionId") DO NOTHING`;

@@ -18,7 +18,14 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     schedule: false,
   });
   boss.on("error", (error) =>
-    console.error(JSON.stringify({ level: "error", msg: "pg-boss error", role, err: String(error) })),
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "pg-boss error",
+        role,
+        err: error instanceof Error ? error.message : JSON.stringify(error),
+      }),
+    ),
   );
   await boss.start();
   for (const [name, options] of Object.entries(QUEUES)) await boss.createQueue(name, options);

@@ -5,7 +5,13 @@ export const QUEUES = {
   "verify-key": { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   // A worker that dies mid-job stops heartbeating; pg-boss then hands the job out again and the new worker
   // resumes from the row's saved operation state. Retryable Azure errors are rescheduled by the handler itself.
-  "apply-cmk": { retryLimit: 5, retryDelay: 2, retryBackoff: true, heartbeatSeconds: 10, expireInSeconds: 1800 },
+  "apply-cmk": {
+    retryLimit: 5,
+    retryDelay: 2,
+    retryBackoff: true,
+    heartbeatSeconds: 10,
+    expireInSeconds: 1800,
+  },
 } as const;
 
 export const applyCmkPayload = z.object({ jobId: z.uuid() });

@@ -3,17 +3,29 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { AppError } from "@/lib/errors";
 
 /** Assigns a resource to a customer whose key is verified (or unassigns it while it still uses Microsoft's keys). */
-export async function assignResource(db: Db, input: { resourceId: string; customerId: string | null; actor: Actor; requestId?: string }) {
+export async function assignResource(
+  db: Db,
+  input: { resourceId: string; customerId: string | null; actor: Actor; requestId?: string },
+) {
   return db.$transaction(async (tx) => {
     const resource = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
     if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
     if (input.customerId) {
-      const key = await tx.customerKey.findFirst({ where: { customerId: input.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" } });
-      if (!key) throw new AppError("CONFLICT", "Only customers with a verified key can be assigned resources.");
+      const key = await tx.customerKey.findFirst({
+        where: { customerId: input.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" },
+      });
+      if (!key)
+        throw new AppError("CONFLICT", "Only customers with a verified key can be assigned resources.");
     } else if (resource.cmkState !== "MICROSOFT_MANAGED" && resource.cmkState !== "FAILED") {
-      throw new AppError("CONFLICT", "This resource uses a customer's key; revert it to Microsoft-managed keys before unassigning it.");
+      throw new AppError(
+        "CONFLICT",
+        "This resource uses a customer's key; revert it to Microsoft-managed keys before unassigning it.",
+      );
     }
-    const updated = await tx.isvResource.update({ where: { id: resource.id }, data: { customerId: input.customerId } });
+    const updated = await tx.isvResource.update({
+      where: { id: resource.id },
+      data: { customerId: input.customerId },
+    });
     await recordAuditEvent(tx, {
       actor: input.actor,
       action: input.customerId ? "resource.assigned" : "resource.unassigned",

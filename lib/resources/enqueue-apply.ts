@@ -10,7 +10,11 @@ import { setResourceState } from "./resource-state";
  * asking again returns that job. The job row and its audit event commit together; the queue message follows,
  * and the worker's sweep re-sends any row whose message was lost.
  */
-export async function enqueueApply(db: Db, boss: PgBoss, input: { resourceId: string; actor: Actor; reason?: string; requestId?: string }) {
+export async function enqueueApply(
+  db: Db,
+  boss: PgBoss,
+  input: { resourceId: string; actor: Actor; reason?: string; requestId?: string },
+) {
   const activeKey = `resource:${input.resourceId}`;
   const existing = await db.job.findUnique({ where: { activeKey } });
   if (existing) return { job: existing, created: false };
@@ -19,11 +23,22 @@ export async function enqueueApply(db: Db, boss: PgBoss, input: { resourceId: st
     job = await db.$transaction(async (tx) => {
       const resource = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
       if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
-      if (!resource.customerId) throw new AppError("CONFLICT", `Assign ${resource.name} to a customer before applying a key.`);
-      const key = await tx.customerKey.findFirst({ where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" }, orderBy: { createdAt: "desc" } });
+      if (!resource.customerId)
+        throw new AppError("CONFLICT", `Assign ${resource.name} to a customer before applying a key.`);
+      const key = await tx.customerKey.findFirst({
+        where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" },
+        orderBy: { createdAt: "desc" },
+      });
       if (!key) throw new AppError("CONFLICT", "This customer has no verified key yet.");
       const created = await tx.job.create({
-        data: { kind: "APPLY_CMK", activeKey, resourceId: resource.id, customerKeyId: key.id, requestedBy: input.actor.id ?? "unknown", reason: input.reason },
+        data: {
+          kind: "APPLY_CMK",
+          activeKey,
+          resourceId: resource.id,
+          customerKeyId: key.id,
+          requestedBy: input.actor.id ?? "unknown",
+          reason: input.reason,
+        },
       });
       await setResourceState(tx, {
         resourceId: resource.id,

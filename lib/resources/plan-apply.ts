@@ -25,7 +25,10 @@ export async function planApply(db: Db, resourceId: string): Promise<ApplyPlan> 
   const resource = await db.isvResource.findUnique({ where: { id: resourceId } });
   if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
   if (!resource.customerId) throw new AppError("CONFLICT", "Assign the resource to a customer first.");
-  const key = await db.customerKey.findFirst({ where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" }, orderBy: { createdAt: "desc" } });
+  const key = await db.customerKey.findFirst({
+    where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" },
+    orderBy: { createdAt: "desc" },
+  });
   if (!key) throw new AppError("CONFLICT", "This customer has no verified key yet.");
   const cmk = getCmkModule(resource.kind);
   const current = await readResource(resource.armId, cmk.apiVersion);
@@ -36,5 +39,13 @@ export async function planApply(db: Db, resourceId: string): Promise<ApplyPlan> 
     cloudName: getCloud().name,
   };
   const problems = cmk.check(input);
-  return { resourceId, armId: resource.armId, kind: resource.kind, keyId: key.id, keyUri: key.keyUri, problems, steps: problems.length ? [] : cmk.plan(input) };
+  return {
+    resourceId,
+    armId: resource.armId,
+    kind: resource.kind,
+    keyId: key.id,
+    keyUri: key.keyUri,
+    problems,
+    steps: problems.length ? [] : cmk.plan(input),
+  };
 }

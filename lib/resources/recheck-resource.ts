@@ -9,11 +9,18 @@ import { toKeyRef } from "./key-ref";
 import { setResourceState } from "./resource-state";
 
 /** Reads the resource back from ARM and records what it really uses now (applied, drifted, revoked, Microsoft-managed). */
-export async function recheckResource(db: Db, input: { resourceId: string; actor: Actor; requestId?: string }) {
-  const resource = await db.isvResource.findUnique({ where: { id: input.resourceId }, include: { appliedKey: true } });
+export async function recheckResource(
+  db: Db,
+  input: { resourceId: string; actor: Actor; requestId?: string },
+) {
+  const resource = await db.isvResource.findUnique({
+    where: { id: input.resourceId },
+    include: { appliedKey: true },
+  });
   if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
   const cmk = getCmkModule(resource.kind);
-  const expected = resource.appliedKey?.verificationStatus === "VERIFIED" ? toKeyRef(resource.appliedKey) : undefined;
+  const expected =
+    resource.appliedKey?.verificationStatus === "VERIFIED" ? toKeyRef(resource.appliedKey) : undefined;
   const observed = await readObserved(cmk, resource.armId, expected);
   return db.$transaction((tx) =>
     setResourceState(tx, {
@@ -22,7 +29,11 @@ export async function recheckResource(db: Db, input: { resourceId: string; actor
       actor: input.actor,
       action: "cmk.rechecked",
       outcome: observed.state === "FAILED" || observed.state === "DRIFTED" ? "failure" : "success",
-      data: { observed: observed as unknown as Prisma.InputJsonValue, lastReadAt: new Date(), ...(observed.state === "APPLIED" && { appliedKeyVersion: observed.keyVersion }) },
+      data: {
+        observed: observed as unknown as Prisma.InputJsonValue,
+        lastReadAt: new Date(),
+        ...(observed.state === "APPLIED" && { appliedKeyVersion: observed.keyVersion }),
+      },
       details: { state: observed.state, detail: observed.detail, keyVersion: observed.keyVersion },
       requestId: input.requestId,
     }),

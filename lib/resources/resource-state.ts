@@ -35,11 +35,18 @@ export async function setResourceState(
   const current = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
   if (!current) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
   if (!canMoveResource(current.cmkState, input.to)) {
-    throw new AppError("CONFLICT", `The resource is ${current.cmkState.toLowerCase().replace("_", " ")}; it cannot become ${input.to.toLowerCase()} from there.`);
+    throw new AppError(
+      "CONFLICT",
+      `The resource is ${current.cmkState.toLowerCase().replace("_", " ")}; it cannot become ${input.to.toLowerCase()} from there.`,
+    );
   }
   const updated = await tx.isvResource.update({
     where: { id: current.id },
-    data: { ...input.data, cmkState: input.to, ...(current.cmkState !== input.to && { cmkStateChangedAt: new Date() }) },
+    data: {
+      ...input.data,
+      cmkState: input.to,
+      ...(current.cmkState !== input.to && { cmkStateChangedAt: new Date() }),
+    },
   });
   await recordAuditEvent(tx, {
     actor: input.actor,
@@ -48,7 +55,13 @@ export async function setResourceState(
     targetId: current.armId,
     customerId: updated.customerId ?? current.customerId ?? undefined,
     outcome: input.outcome,
-    details: { from: current.cmkState, to: input.to, ...(typeof input.details === "object" && input.details !== null && !Array.isArray(input.details) ? input.details : {}) },
+    details: {
+      from: current.cmkState,
+      to: input.to,
+      ...(typeof input.details === "object" && input.details !== null && !Array.isArray(input.details)
+        ? input.details
+        : {}),
+    },
     requestId: input.requestId,
   });
   return updated;

@@ -30,7 +30,14 @@ export async function syncInventory(db: Db, input: { actor: Actor; requestId?: s
 export async function addResourceById(db: Db, input: { armId: string; actor: Actor; requestId?: string }) {
   const resource = await getResourceById(input.armId);
   const created = await upsertResource(db, resource);
-  await recordAuditEvent(db, { actor: input.actor, action: "inventory.resource_added", targetType: "resource", targetId: resource.armId, details: { created }, requestId: input.requestId });
+  await recordAuditEvent(db, {
+    actor: input.actor,
+    action: "inventory.resource_added",
+    targetType: "resource",
+    targetId: resource.armId,
+    details: { created },
+    requestId: input.requestId,
+  });
   return resource;
 }
 
@@ -38,7 +45,14 @@ async function upsertResource(db: Db, resource: Discovered): Promise<boolean> {
   const observed = getCmkModule(resource.kind).observe(resource.body);
   const existing = await db.isvResource.findUnique({ where: { armIdKey: resource.armId.toLowerCase() } });
   if (existing) {
-    await db.isvResource.update({ where: { id: existing.id }, data: { region: resource.region, observed: observed as unknown as Prisma.InputJsonValue, lastReadAt: new Date() } });
+    await db.isvResource.update({
+      where: { id: existing.id },
+      data: {
+        region: resource.region,
+        observed: observed as unknown as Prisma.InputJsonValue,
+        lastReadAt: new Date(),
+      },
+    });
     return false;
   }
   await db.isvResource.create({
@@ -50,7 +64,12 @@ async function upsertResource(db: Db, resource: Discovered): Promise<boolean> {
       subscriptionId: resource.subscriptionId,
       resourceGroup: resource.resourceGroup,
       region: resource.region,
-      cmkState: observed.state === "MICROSOFT_MANAGED" ? "MICROSOFT_MANAGED" : observed.state === "APPLIED" ? "DRIFTED" : observed.state,
+      cmkState:
+        observed.state === "MICROSOFT_MANAGED"
+          ? "MICROSOFT_MANAGED"
+          : observed.state === "APPLIED"
+            ? "DRIFTED"
+            : observed.state,
       observed: observed as unknown as Prisma.InputJsonValue,
       lastReadAt: new Date(),
     },

@@ -58,18 +58,54 @@ export async function seedIsvResource(
  */
 export async function seedOnboardedCustomer(
   db: Db,
-  input: { name: string; tenantId: string; adminUpn: string; spObjectId: string; keyUri: string; vaultHost: string; keyName: string },
+  input: {
+    name: string;
+    tenantId: string;
+    adminUpn: string;
+    spObjectId: string;
+    keyUri: string;
+    vaultHost: string;
+    keyName: string;
+  },
 ) {
   const created = await seedCustomerInvite(db, { name: input.name, pinnedTenant: input.tenantId });
   const customer = { type: "CUSTOMER" as const, id: input.adminUpn };
   const key = await db.$transaction(async (tx) => {
     const id = created.onboarding.id;
-    await transitionOnboarding(tx, { onboardingId: id, to: "SIGNED_IN", actor: customer, action: "customer.signed_in", data: { tenantId: input.tenantId, signedInUserUpn: input.adminUpn } });
-    await transitionOnboarding(tx, { onboardingId: id, to: "CONSENTED", actor: customer, action: "consent.granted", data: { consentedAt: new Date(), servicePrincipalObjectId: input.spObjectId } });
-    const key = await tx.customerKey.create({
-      data: { customerId: created.customer.id, onboardingId: id, tenantId: input.tenantId, keyUri: input.keyUri, vaultHost: input.vaultHost, vaultKind: "VAULT", keyName: input.keyName, submittedBy: input.adminUpn, verificationStatus: "VERIFYING" },
+    await transitionOnboarding(tx, {
+      onboardingId: id,
+      to: "SIGNED_IN",
+      actor: customer,
+      action: "customer.signed_in",
+      data: { tenantId: input.tenantId, signedInUserUpn: input.adminUpn },
     });
-    await transitionOnboarding(tx, { onboardingId: id, to: "KEY_SUBMITTED", actor: customer, action: "key.submitted", details: { keyId: key.id, keyUri: input.keyUri } });
+    await transitionOnboarding(tx, {
+      onboardingId: id,
+      to: "CONSENTED",
+      actor: customer,
+      action: "consent.granted",
+      data: { consentedAt: new Date(), servicePrincipalObjectId: input.spObjectId },
+    });
+    const key = await tx.customerKey.create({
+      data: {
+        customerId: created.customer.id,
+        onboardingId: id,
+        tenantId: input.tenantId,
+        keyUri: input.keyUri,
+        vaultHost: input.vaultHost,
+        vaultKind: "VAULT",
+        keyName: input.keyName,
+        submittedBy: input.adminUpn,
+        verificationStatus: "VERIFYING",
+      },
+    });
+    await transitionOnboarding(tx, {
+      onboardingId: id,
+      to: "KEY_SUBMITTED",
+      actor: customer,
+      action: "key.submitted",
+      details: { keyId: key.id, keyUri: input.keyUri },
+    });
     return key;
   });
   return { ...created, key };

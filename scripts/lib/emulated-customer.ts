@@ -261,8 +261,15 @@ async function assignRole(
 }
 
 /** Installs the ISV's app in a tenant as `az ad sp create --id` does (Graph POST /servicePrincipals); returns its object ID. */
-export async function installApp(emulatorUrl: string, tenantId: string, adminUpn: string, appId: string): Promise<string> {
-  const token = (await userCredential(emulatorUrl, tenantId, adminUpn).getToken("https://graph.microsoft.com/.default"))!.token;
+export async function installApp(
+  emulatorUrl: string,
+  tenantId: string,
+  adminUpn: string,
+  appId: string,
+): Promise<string> {
+  const token = (await userCredential(emulatorUrl, tenantId, adminUpn).getToken(
+    "https://graph.microsoft.com/.default",
+  ))!.token;
   const res = await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -270,7 +277,9 @@ export async function installApp(emulatorUrl: string, tenantId: string, adminUpn
   });
   const body = (await res.json()) as { id?: string };
   if (res.status === 409) {
-    const existing = await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals(appId='${appId}')`, { headers: { authorization: `Bearer ${token}` } });
+    const existing = await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals(appId='${appId}')`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return ((await existing.json()) as { id: string }).id;
   }
   if (!body.id) throw new Error(`install app: ${res.status} ${JSON.stringify(body)}`);
@@ -278,7 +287,12 @@ export async function installApp(emulatorUrl: string, tenantId: string, adminUpn
 }
 
 /** The emulator's control API (tests, the demo launcher and the benchmark only). */
-export async function control(emulatorUrl: string, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") {
+export async function control(
+  emulatorUrl: string,
+  path: string,
+  body?: unknown,
+  method = body === undefined ? "GET" : "POST",
+) {
   const res = await fetch(`${emulatorUrl}/_emulator/${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },

@@ -21,31 +21,55 @@ const INVITES_FILE = path.join(DATA_DIR, "demo-invites.json");
  * key set up in the emulator through its real APIs and sent to the worker for verification. Invite tokens
  * are remembered in .data so the launcher prints working links on every start. Returns the lines to print.
  */
-export async function seedDemo(databaseUrl: string, config: Env, env: NodeJS.ProcessEnv): Promise<{ lines: string[] }> {
+export async function seedDemo(
+  databaseUrl: string,
+  config: Env,
+  env: NodeJS.ProcessEnv,
+): Promise<{ lines: string[] }> {
   const db = createDb(databaseUrl, 2);
   try {
     let invites = await readInvites();
     if ((await db.customer.count()) === 0) {
       const seeds = [
-        { name: "Contoso Pharmaceuticals", contactEmail: "admin@contoso.onmicrosoft.com", pinnedTenant: "contoso.onmicrosoft.com", note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com (dev@… shows the non-admin path)" },
+        {
+          name: "Contoso Pharmaceuticals",
+          contactEmail: "admin@contoso.onmicrosoft.com",
+          pinnedTenant: "contoso.onmicrosoft.com",
+          note: "pinned to contoso.onmicrosoft.com; sign in as admin@contoso.onmicrosoft.com (dev@… shows the non-admin path)",
+        },
         { name: "Litware", ttlDays: -1, note: "expired invite" },
         { name: "Adatum Corporation", revoked: true, note: "revoked invite" },
       ];
       invites = [];
       for (const seed of seeds) {
-        const created = await seedCustomerInvite(db, { ...seed, services: ["STORAGE_ACCOUNT", "COSMOS_DB_ACCOUNT", "DISK_ENCRYPTION_SET", "SQL_SERVER"] as ResourceKind[] });
+        const created = await seedCustomerInvite(db, {
+          ...seed,
+          services: [
+            "STORAGE_ACCOUNT",
+            "COSMOS_DB_ACCOUNT",
+            "DISK_ENCRYPTION_SET",
+            "SQL_SERVER",
+          ] as ResourceKind[],
+        });
         invites.push({ customer: seed.name, note: seed.note, token: created.token });
       }
       if (config.AZURE_CLOUD === "emulator" && env.NODE_EXTRA_CA_CERTS) {
         const woodgrove = await seedWoodgrove(db, config, env);
-        invites.push({ customer: "Woodgrove Bank", note: "consented, key handed over (verified by the worker); assign resources to it", token: woodgrove });
+        invites.push({
+          customer: "Woodgrove Bank",
+          note: "consented, key handed over (verified by the worker); assign resources to it",
+          token: woodgrove,
+        });
       }
       await fs.mkdir(DATA_DIR, { recursive: true });
       await fs.writeFile(INVITES_FILE, JSON.stringify(invites, null, 2), { mode: 0o600 });
     }
     const lines = ["", "Demo invite links (open one in a private window to act as the customer):"];
     for (const invite of invites) {
-      lines.push(`  ${invite.customer.padEnd(24)} ${new URL(`/onboard/${invite.token}`, config.APP_BASE_URL)}`, `  ${"".padEnd(24)} ${invite.note}`);
+      lines.push(
+        `  ${invite.customer.padEnd(24)} ${new URL(`/onboard/${invite.token}`, config.APP_BASE_URL)}`,
+        `  ${"".padEnd(24)} ${invite.note}`,
+      );
     }
     return { lines: invites.length ? lines : [] };
   } finally {
@@ -54,13 +78,31 @@ export async function seedDemo(databaseUrl: string, config: Env, env: NodeJS.Pro
 }
 
 /** Woodgrove's admin runs the generated script against the emulator (in a child that trusts its CA). */
-async function seedWoodgrove(db: ReturnType<typeof createDb>, config: Env, env: NodeJS.ProcessEnv): Promise<string> {
-  const out = execFileSync(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["scripts/emulated-customer-cli.ts", "consent-and-key", config.EMULATOR_URL, "woodgrove", "kv-woodgrove-cmk", "fabrikam-cmk"], {
-    cwd: PROJECT_ROOT,
-    env,
-    encoding: "utf8",
-  });
-  const { spObjectId, tenantId } = JSON.parse(out.trim().split("\n").at(-1)!) as { spObjectId: string; tenantId: string };
+async function seedWoodgrove(
+  db: ReturnType<typeof createDb>,
+  config: Env,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const out = execFileSync(
+    path.join(PROJECT_ROOT, "node_modules/.bin/tsx"),
+    [
+      "scripts/emulated-customer-cli.ts",
+      "consent-and-key",
+      config.EMULATOR_URL,
+      "woodgrove",
+      "kv-woodgrove-cmk",
+      "fabrikam-cmk",
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env,
+      encoding: "utf8",
+    },
+  );
+  const { spObjectId, tenantId } = JSON.parse(out.trim().split("\n").at(-1)!) as {
+    spObjectId: string;
+    tenantId: string;
+  };
   const seeded = await seedOnboardedCustomer(db, {
     name: "Woodgrove Bank",
     tenantId,

@@ -2,27 +2,45 @@ import { expect, test, type Page } from "@playwright/test";
 import { runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
 import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, shot } from "./helpers";
 
-const RESOURCES = ["stfabrikamcontoso", "cosmos-fabrikam-contoso", "des-fabrikam-contoso", "sql-fabrikam-contoso"];
+const RESOURCES = [
+  "stfabrikamcontoso",
+  "cosmos-fabrikam-contoso",
+  "des-fabrikam-contoso",
+  "sql-fabrikam-contoso",
+];
 
-async function verifiedCustomer(page: Page, browser: Parameters<typeof customerThroughConsent>[0], name: string) {
+async function verifiedCustomer(
+  page: Page,
+  browser: Parameters<typeof customerThroughConsent>[0],
+  name: string,
+) {
   const inviteUrl = await createInvite(page, name);
   const customer = await customerThroughConsent(browser, inviteUrl, "admin@litware.onmicrosoft.com");
   const { versionlessUri } = await runCustomerScript({
-    emulatorUrl: EMULATOR_URL, tenant: TENANTS.litware, adminUpn: "admin@litware.onmicrosoft.com", spObjectId: customer.spObjectId, vaultName: "kv-litware-e2e", keyName: "fabrikam-cmk",
+    emulatorUrl: EMULATOR_URL,
+    tenant: TENANTS.litware,
+    adminUpn: "admin@litware.onmicrosoft.com",
+    spObjectId: customer.spObjectId,
+    vaultName: "kv-litware-e2e",
+    keyName: "fabrikam-cmk",
   });
   await customer.page.getByLabel("Key identifier (URI)").fill(versionlessUri);
   await customer.page.getByRole("button", { name: "Submit and verify" }).click();
   await expect(customer.page.getByRole("heading", { name: "Your key is verified" })).toBeVisible();
 }
 
-test("[resources] operator assigns the four resource types to a verified customer, reviews the plans, applies, and watches them reach Applied", async ({ browser }) => {
+test("[resources] operator assigns the four resource types to a verified customer, reviews the plans, applies, and watches them reach Applied", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const operator = await operatorPage(browser);
   await verifiedCustomer(operator, browser, "Litware Resources E2E");
 
   await operator.goto("/console/resources");
   await operator.getByRole("button", { name: "Discover from Azure" }).click();
-  await expect(operator.getByRole("status").filter({ hasText: /Found \d+ resources in Azure/ })).toBeVisible();
+  await expect(
+    operator.getByRole("status").filter({ hasText: /Found \d+ resources in Azure/ }),
+  ).toBeVisible();
   for (const name of RESOURCES) {
     const row = operator.locator(`tr[data-resource="${name}"]`);
     await expect(row).toBeVisible();
@@ -43,7 +61,9 @@ test("[resources] operator assigns the four resource types to a verified custome
   }
   await shot(operator, "resources-3-applying");
   for (const name of RESOURCES) {
-    await expect(operator.locator(`tr[data-resource="${name}"]`)).toHaveAttribute("data-state", "APPLIED", { timeout: 60_000 });
+    await expect(operator.locator(`tr[data-resource="${name}"]`)).toHaveAttribute("data-state", "APPLIED", {
+      timeout: 60_000,
+    });
   }
   await shot(operator, "resources-4-applied");
 });

@@ -22,13 +22,19 @@ describe("[jobs] per-subscription ARM write budget", () => {
     // 4 from the burst, then 10 more at 20/s: the last one no earlier than ~0.5 s.
     expect(times[3]!).toBeLessThan(300);
     expect(times[13]!).toBeGreaterThan(430);
-    const [row] = await t.db.$queryRaw<{ tokens: number }[]>`SELECT "tokens" FROM "ArmWriteBudget" WHERE "subscriptionId" = ${sub}::uuid`;
+    const [row] = await t.db.$queryRaw<
+      { tokens: number }[]
+    >`SELECT "tokens" FROM "ArmWriteBudget" WHERE "subscriptionId" = ${sub}::uuid`;
     expect(row!.tokens).toBeLessThan(1);
   });
 
   it("keeps subscriptions apart", async () => {
     const start = performance.now();
-    await Promise.all(["aaaaaaaa-0000-4000-8000-0000000000b2", "aaaaaaaa-0000-4000-8000-0000000000b3"].map((s) => acquireArmWrite(t.db, s, 1, 1)));
+    await Promise.all(
+      ["aaaaaaaa-0000-4000-8000-0000000000b2", "aaaaaaaa-0000-4000-8000-0000000000b3"].map((s) =>
+        acquireArmWrite(t.db, s, 1, 1),
+      ),
+    );
     expect(performance.now() - start).toBeLessThan(500);
   });
 });

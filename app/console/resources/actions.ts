@@ -15,14 +15,18 @@ import { recheckResource } from "@/lib/resources/recheck-resource";
 import { addResourceById, syncInventory } from "@/lib/resources/sync-inventory";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 
-export type ResourceActionResult = { ok: true; message: string; plan?: ApplyPlan } | { ok: false; error: string };
+export type ResourceActionResult =
+  { ok: true; message: string; plan?: ApplyPlan } | { ok: false; error: string };
 
 const id = z.uuid();
 const armIdSchema = z
   .string()
   .trim()
   .max(1024)
-  .regex(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/[\w.]+\/[\w]+\/[\w.-]{1,260}$/i, "Enter a full ARM resource ID: /subscriptions/…/resourceGroups/…/providers/…");
+  .regex(
+    /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/[\w.]+\/[\w]+\/[\w.-]{1,260}$/i,
+    "Enter a full ARM resource ID: /subscriptions/…/resourceGroups/…/providers/…",
+  );
 
 async function run(work: () => Promise<ResourceActionResult>): Promise<ResourceActionResult> {
   try {
@@ -39,22 +43,36 @@ async function run(work: () => Promise<ResourceActionResult>): Promise<ResourceA
 export async function discoverResourcesAction(): Promise<ResourceActionResult> {
   return run(async () => {
     const session = await requireOperator(WRITE_ROLES);
-    const { found, added } = await syncInventory(getDb(), { actor: operatorActor(session), requestId: await currentRequestId() });
+    const { found, added } = await syncInventory(getDb(), {
+      actor: operatorActor(session),
+      requestId: await currentRequestId(),
+    });
     return { ok: true, message: `Found ${found} resources in Azure; ${added} new.` };
   });
 }
 
-export async function addResourceAction(_previous: ResourceActionResult | null, form: FormData): Promise<ResourceActionResult> {
+export async function addResourceAction(
+  _previous: ResourceActionResult | null,
+  form: FormData,
+): Promise<ResourceActionResult> {
   return run(async () => {
     const session = await requireOperator(WRITE_ROLES);
     const parsed = armIdSchema.safeParse(form.get("armId"));
-    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid resource ID" };
-    const resource = await addResourceById(getDb(), { armId: parsed.data, actor: operatorActor(session), requestId: await currentRequestId() });
+    if (!parsed.success)
+      return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid resource ID" };
+    const resource = await addResourceById(getDb(), {
+      armId: parsed.data,
+      actor: operatorActor(session),
+      requestId: await currentRequestId(),
+    });
     return { ok: true, message: `Added ${resource.name}.` };
   });
 }
 
-export async function assignResourceAction(resourceId: string, customerId: string): Promise<ResourceActionResult> {
+export async function assignResourceAction(
+  resourceId: string,
+  customerId: string,
+): Promise<ResourceActionResult> {
   return run(async () => {
     const session = await requireOperator(WRITE_ROLES);
     await assignResource(getDb(), {
@@ -77,10 +95,20 @@ export async function planApplyAction(resourceId: string): Promise<ResourceActio
       action: "cmk.plan_reviewed",
       targetType: "resource",
       targetId: plan.armId,
-      details: { keyUri: plan.keyUri, steps: plan.steps.map((s) => `${s.method} ${s.id}`), problems: plan.problems.map((p) => p.code) },
+      details: {
+        keyUri: plan.keyUri,
+        steps: plan.steps.map((s) => `${s.method} ${s.id}`),
+        problems: plan.problems.map((p) => p.code),
+      },
       requestId: await currentRequestId(),
     });
-    return { ok: true, message: plan.problems.length ? "This resource cannot use the key yet." : `${plan.steps.length} change(s) planned.`, plan };
+    return {
+      ok: true,
+      message: plan.problems.length
+        ? "This resource cannot use the key yet."
+        : `${plan.steps.length} change(s) planned.`,
+      plan,
+    };
   });
 }
 
@@ -94,14 +122,24 @@ export async function applyAction(resourceId: string, reason: string): Promise<R
       reason: z.string().trim().max(500).parse(reason) || undefined,
       requestId: await currentRequestId(),
     });
-    return { ok: true, message: created ? "Queued; the worker applies it now." : "A job for this resource is already running." };
+    return {
+      ok: true,
+      message: created ? "Queued; the worker applies it now." : "A job for this resource is already running.",
+    };
   });
 }
 
 export async function recheckAction(resourceId: string): Promise<ResourceActionResult> {
   return run(async () => {
     const session = await requireOperator(WRITE_ROLES);
-    const resource = await recheckResource(getDb(), { resourceId: id.parse(resourceId), actor: operatorActor(session), requestId: await currentRequestId() });
-    return { ok: true, message: `Read back from Azure: ${resource.cmkState.toLowerCase().replace("_", " ")}.` };
+    const resource = await recheckResource(getDb(), {
+      resourceId: id.parse(resourceId),
+      actor: operatorActor(session),
+      requestId: await currentRequestId(),
+    });
+    return {
+      ok: true,
+      message: `Read back from Azure: ${resource.cmkState.toLowerCase().replace("_", " ")}.`,
+    };
   });
 }

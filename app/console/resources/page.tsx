@@ -21,19 +21,26 @@ export default async function ResourcesPage() {
   const session = await requireOperatorPage();
   const canWrite = hasRole(session, WRITE_ROLES);
   const { resources, verifiedCustomers } = await listResources(getDb());
-  const busy = resources.some((r) => r.jobs[0] && ["QUEUED", "RUNNING", "WAITING_ON_AZURE"].includes(r.jobs[0].state));
+  const busy = resources.some(
+    (r) => r.jobs[0] && ["QUEUED", "RUNNING", "WAITING_ON_AZURE"].includes(r.jobs[0].state),
+  );
   return (
     <div className="space-y-6">
       {busy && <AutoRefresh seconds={2} />}
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold text-slate-900">Resources</h1>
-          <p className="text-sm text-slate-600">Your Azure resources that can use a customer&apos;s key, and what each one uses now.</p>
+          <p className="text-sm text-slate-600">
+            Your Azure resources that can use a customer&apos;s key, and what each one uses now.
+          </p>
         </div>
         {canWrite && <DiscoverButton />}
       </div>
       {canWrite && <AddResourceForm />}
-      <Table caption="ISV resources and their encryption" head={["Resource", "Region", "Customer", "Encryption", "Latest job", ""]}>
+      <Table
+        caption="ISV resources and their encryption"
+        head={["Resource", "Region", "Customer", "Encryption", "Latest job", ""]}
+      >
         {resources.map((r) => {
           const job = r.jobs[0];
           const progress = job?.progress as { step?: number; of?: number; description?: string } | null;
@@ -47,10 +54,16 @@ export default async function ResourcesPage() {
                 </p>
               </Td>
               <Td className="text-xs">{r.region}</Td>
-              <Td className="text-sm">{r.customer?.name ?? <span className="text-slate-400">unassigned</span>}</Td>
+              <Td className="text-sm">
+                {r.customer?.name ?? <span className="text-slate-400">unassigned</span>}
+              </Td>
               <Td>
                 <CmkStateBadge state={r.cmkState} />
-                {r.appliedKeyVersion && <p className="mt-1 font-mono text-[11px] text-slate-500">version {r.appliedKeyVersion.slice(0, 8)}…</p>}
+                {r.appliedKeyVersion && (
+                  <p className="mt-1 font-mono text-[11px] text-slate-500">
+                    version {r.appliedKeyVersion.slice(0, 8)}…
+                  </p>
+                )}
               </Td>
               <Td className="max-w-xs text-xs">
                 {job ? (
@@ -63,7 +76,8 @@ export default async function ResourcesPage() {
                     )}
                     {error?.what && job.state !== "SUCCEEDED" && (
                       <p className="mt-1 text-red-800">
-                        {error.what} <span className="text-slate-700">{error.todo}</span> <span className="font-mono text-slate-500">({error.code})</span>
+                        {error.what} <span className="text-slate-700">{error.todo}</span>{" "}
+                        <span className="font-mono text-slate-500">({error.code})</span>
                       </p>
                     )}
                   </div>
@@ -71,13 +85,24 @@ export default async function ResourcesPage() {
                   <span className="text-slate-400">—</span>
                 )}
               </Td>
-              <Td>{canWrite && <ResourceActions resourceId={r.id} customerId={r.customerId} customers={verifiedCustomers} state={r.cmkState} />}</Td>
+              <Td>
+                {canWrite && (
+                  <ResourceActions
+                    resourceId={r.id}
+                    customerId={r.customerId}
+                    customers={verifiedCustomers}
+                    state={r.cmkState}
+                  />
+                )}
+              </Td>
             </tr>
           );
         })}
         {resources.length === 0 && (
           <tr>
-            <Td className="text-slate-500">No resources yet. Discover them from Azure or add one by its resource ID.</Td>
+            <Td className="text-slate-500">
+              No resources yet. Discover them from Azure or add one by its resource ID.
+            </Td>
           </tr>
         )}
       </Table>

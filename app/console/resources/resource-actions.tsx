@@ -3,10 +3,26 @@
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import type { CmkState } from "@/lib/generated/prisma/enums";
-import { applyAction, assignResourceAction, planApplyAction, recheckAction, type ResourceActionResult } from "./actions";
+import {
+  applyAction,
+  assignResourceAction,
+  planApplyAction,
+  recheckAction,
+  type ResourceActionResult,
+} from "./actions";
 
 /** Assign to a customer, review the exact ARM changes, apply, re-check: each a server action checked for role. */
-export function ResourceActions({ resourceId, customerId, customers, state }: { resourceId: string; customerId: string | null; customers: { id: string; name: string }[]; state: CmkState }) {
+export function ResourceActions({
+  resourceId,
+  customerId,
+  customers,
+  state,
+}: {
+  resourceId: string;
+  customerId: string | null;
+  customers: { id: string; name: string }[];
+  state: CmkState;
+}) {
   const [result, setResult] = useState<ResourceActionResult | null>(null);
   const [reason, setReason] = useState("");
   const [pending, start] = useTransition();
@@ -34,7 +50,11 @@ export function ResourceActions({ resourceId, customerId, customers, state }: { 
           ))}
         </select>
         {customerId && state !== "APPLYING" && state !== "PENDING" && (
-          <Button variant="secondary" disabled={pending} onClick={() => act(() => planApplyAction(resourceId))}>
+          <Button
+            variant="secondary"
+            disabled={pending}
+            onClick={() => act(() => planApplyAction(resourceId))}
+          >
             Review plan
           </Button>
         )}
@@ -43,7 +63,10 @@ export function ResourceActions({ resourceId, customerId, customers, state }: { 
         </Button>
       </div>
       {plan && (
-        <div className="w-[32rem] rounded-md bg-slate-50 p-3 text-left ring-1 ring-slate-200" data-testid="plan">
+        <div
+          className="w-[32rem] rounded-md bg-slate-50 p-3 text-left ring-1 ring-slate-200"
+          data-testid="plan"
+        >
           <p className="font-medium text-slate-900">Plan: use {plan.keyUri}</p>
           {plan.problems.map((p) => (
             <p key={p.code} className="mt-1 text-red-800">
@@ -58,7 +81,9 @@ export function ResourceActions({ resourceId, customerId, customers, state }: { 
                   <summary className="cursor-pointer text-xs text-slate-500">
                     {s.method} {s.id.split("/providers/")[1]} (api-version {s.apiVersion})
                   </summary>
-                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-900 p-2 font-mono text-[11px] text-slate-100">{JSON.stringify(s.body, null, 2)}</pre>
+                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-900 p-2 font-mono text-[11px] text-slate-100">
+                    {JSON.stringify(s.body, null, 2)}
+                  </pre>
                 </details>
               </li>
             ))}
@@ -68,7 +93,14 @@ export function ResourceActions({ resourceId, customerId, customers, state }: { 
               <label className="sr-only" htmlFor={`reason-${resourceId}`}>
                 Reason
               </label>
-              <input id={`reason-${resourceId}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder="Reason (optional, kept in the audit log)" className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-xs" />
+              <input
+                id={`reason-${resourceId}`}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                maxLength={500}
+                placeholder="Reason (optional, kept in the audit log)"
+                className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-xs"
+              />
               <Button disabled={pending} onClick={() => act(() => applyAction(resourceId, reason))}>
                 Apply
               </Button>
@@ -76,7 +108,11 @@ export function ResourceActions({ resourceId, customerId, customers, state }: { 
           )}
         </div>
       )}
-      <p role="status" aria-live="polite" className={`text-xs ${result?.ok === false ? "text-red-700" : "text-slate-600"}`}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={`text-xs ${result?.ok === false ? "text-red-700" : "text-slate-600"}`}
+      >
         {result ? (result.ok ? result.message : result.error) : null}
       </p>
     </div>

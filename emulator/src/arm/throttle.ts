@@ -16,7 +16,10 @@ export interface ThrottleLimits {
 export class Throttle {
   private readonly buckets = new Map<string, Bucket>();
   /** Requests let through and refused per kind since the last reset: what a benchmark reports. */
-  readonly counts = { accepted: { reads: 0, writes: 0, deletes: 0 }, throttled: { reads: 0, writes: 0, deletes: 0 } };
+  readonly counts = {
+    accepted: { reads: 0, writes: 0, deletes: 0 },
+    throttled: { reads: 0, writes: 0, deletes: 0 },
+  };
 
   constructor(
     private readonly limits: (kind: RequestKind) => ThrottleLimits,

@@ -43,25 +43,80 @@ afterAll(async () => {
 
 describe("[jobs] the database restarts while a job waits on Azure", () => {
   it("the worker reconnects, resumes the saved operation, and the resource ends applied", async () => {
-    const spObjectId = await installApp(emulatorUrl(), TENANTS.contoso.id, ADMIN, "22222222-2222-4222-8222-222222222222");
-    await runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId, vaultName: "kv-jobs-dbr", keyName: "cmk" });
-    const seeded = await seedOnboardedCustomer(db, { name: "DB restart", tenantId: TENANTS.contoso.id, adminUpn: ADMIN, spObjectId, keyUri: "https://kv-jobs-dbr.vault.azure.net/keys/cmk", vaultHost: "kv-jobs-dbr.vault.azure.net", keyName: "cmk" });
+    const spObjectId = await installApp(
+      emulatorUrl(),
+      TENANTS.contoso.id,
+      ADMIN,
+      "22222222-2222-4222-8222-222222222222",
+    );
+    await runCustomerScript({
+      emulatorUrl: emulatorUrl(),
+      tenant: TENANTS.contoso,
+      adminUpn: ADMIN,
+      spObjectId,
+      vaultName: "kv-jobs-dbr",
+      keyName: "cmk",
+    });
+    const seeded = await seedOnboardedCustomer(db, {
+      name: "DB restart",
+      tenantId: TENANTS.contoso.id,
+      adminUpn: ADMIN,
+      spObjectId,
+      keyUri: "https://kv-jobs-dbr.vault.azure.net/keys/cmk",
+      vaultHost: "kv-jobs-dbr.vault.azure.net",
+      keyName: "cmk",
+    });
     expect((await runKeyVerification(db, { keyId: seeded.key.id })).result?.outcome).toBe("verified");
     const armId = `${RG}/Microsoft.Compute/diskEncryptionSets/des-jobs-dbr`;
-    const arm = new ResourceManagementClient(new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }), ISV_SUB, { endpoint: emulatorUrl() });
-    await arm.resources.beginCreateOrUpdateByIdAndWait(armId, "2025-01-02", {
-      location: "westeurope",
-      identity: { type: "UserAssigned", userAssignedIdentities: { [`${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`]: {} } },
-      properties: { activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" }, encryptionType: "EncryptionAtRestWithCustomerKey", rotationToLatestKeyVersionEnabled: true },
-    }, { updateIntervalInMs: 200 });
-    const resource = await seedIsvResource(db, { armId, kind: "DISK_ENCRYPTION_SET", region: "westeurope", customerId: seeded.customer.id });
+    const arm = new ResourceManagementClient(
+      new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }),
+      ISV_SUB,
+      { endpoint: emulatorUrl() },
+    );
+    await arm.resources.beginCreateOrUpdateByIdAndWait(
+      armId,
+      "2025-01-02",
+      {
+        location: "westeurope",
+        identity: {
+          type: "UserAssigned",
+          userAssignedIdentities: {
+            [`${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`]: {},
+          },
+        },
+        properties: {
+          activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+          encryptionType: "EncryptionAtRestWithCustomerKey",
+          rotationToLatestKeyVersionEnabled: true,
+        },
+      },
+      { updateIntervalInMs: 200 },
+    );
+    const resource = await seedIsvResource(db, {
+      armId,
+      kind: "DISK_ENCRYPTION_SET",
+      region: "westeurope",
+      customerId: seeded.customer.id,
+    });
 
     await control(emulatorUrl(), "settings", { lroSeconds: 8 }, "PATCH");
-    startChild("worker-dbr", path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], { ...process.env, DATABASE_URL: pg.url, WORKER_CONCURRENCY: "2" }, process.cwd());
+    startChild(
+      "worker-dbr",
+      path.resolve("node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/worker.ts"],
+      { ...process.env, DATABASE_URL: pg.url, WORKER_CONCURRENCY: "2" },
+      process.cwd(),
+    );
     const boss = await startBoss(pg.url, "producer");
-    const { job } = await enqueueApply(db, boss, { resourceId: resource.id, actor: { type: "SYSTEM", id: "test" } });
+    const { job } = await enqueueApply(db, boss, {
+      resourceId: resource.id,
+      actor: { type: "SYSTEM", id: "test" },
+    });
     await boss.stop({ graceful: false });
-    await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "WAITING_ON_AZURE", 30_000);
+    await waitFor(
+      async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "WAITING_ON_AZURE",
+      30_000,
+    );
 
     await db.$disconnect();
     await pg.stop();
@@ -70,7 +125,10 @@ describe("[jobs] the database restarts while a job waits on Azure", () => {
     expect(Number(new URL(pg.url).port)).toBe(port);
     db = createDb(pg.url, 4);
 
-    await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "SUCCEEDED", 60_000);
+    await waitFor(
+      async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "SUCCEEDED",
+      60_000,
+    );
     expect((await db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe("APPLIED");
   }, 120_000);
 });

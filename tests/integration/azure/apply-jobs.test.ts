@@ -22,15 +22,38 @@ let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let boss: PgBoss;
 let customerId: string;
 const emulatorUrl = () => inject("emulatorUrl");
-const arm = () => new ResourceManagementClient(new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }), ISV_SUB, { endpoint: emulatorUrl() });
+const arm = () =>
+  new ResourceManagementClient(
+    new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }),
+    ISV_SUB,
+    { endpoint: emulatorUrl() },
+  );
 
 beforeAll(async () => {
   t = await createTestDatabase();
   boss = await startBoss(t.url, "producer");
-  const spObjectId = await installApp(emulatorUrl(), TENANTS.contoso.id, ADMIN, "22222222-2222-4222-8222-222222222222");
-  await runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId, vaultName: "kv-jobs", keyName: "cmk" });
+  const spObjectId = await installApp(
+    emulatorUrl(),
+    TENANTS.contoso.id,
+    ADMIN,
+    "22222222-2222-4222-8222-222222222222",
+  );
+  await runCustomerScript({
+    emulatorUrl: emulatorUrl(),
+    tenant: TENANTS.contoso,
+    adminUpn: ADMIN,
+    spObjectId,
+    vaultName: "kv-jobs",
+    keyName: "cmk",
+  });
   const seeded = await seedOnboardedCustomer(t.db, {
-    name: "Contoso Jobs", tenantId: TENANTS.contoso.id, adminUpn: ADMIN, spObjectId, keyUri: "https://kv-jobs.vault.azure.net/keys/cmk", vaultHost: "kv-jobs.vault.azure.net", keyName: "cmk",
+    name: "Contoso Jobs",
+    tenantId: TENANTS.contoso.id,
+    adminUpn: ADMIN,
+    spObjectId,
+    keyUri: "https://kv-jobs.vault.azure.net/keys/cmk",
+    vaultHost: "kv-jobs.vault.azure.net",
+    keyName: "cmk",
   });
   expect((await runKeyVerification(t.db, { keyId: seeded.key.id })).result?.outcome).toBe("verified");
   customerId = seeded.customer.id;
@@ -45,17 +68,31 @@ afterAll(async () => {
 
 async function storageAccount(name: string) {
   const id = `${RG}/Microsoft.Storage/storageAccounts/${name}`;
-  await arm().resources.beginCreateOrUpdateByIdAndWait(id, "2025-06-01", { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } }, { updateIntervalInMs: 200 });
+  await arm().resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2025-06-01",
+    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+    { updateIntervalInMs: 200 },
+  );
   return seedIsvResource(t.db, { armId: id, kind: "STORAGE_ACCOUNT", region: "westeurope", customerId });
 }
 
 async function diskEncryptionSet(name: string) {
   const id = `${RG}/Microsoft.Compute/diskEncryptionSets/${name}`;
-  await arm().resources.beginCreateOrUpdateByIdAndWait(id, "2025-01-02", {
-    location: "westeurope",
-    identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } },
-    properties: { activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" }, encryptionType: "EncryptionAtRestWithCustomerKey", rotationToLatestKeyVersionEnabled: true },
-  }, { updateIntervalInMs: 200 });
+  await arm().resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2025-01-02",
+    {
+      location: "westeurope",
+      identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } },
+      properties: {
+        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+        encryptionType: "EncryptionAtRestWithCustomerKey",
+        rotationToLatestKeyVersionEnabled: true,
+      },
+    },
+    { updateIntervalInMs: 200 },
+  );
   return seedIsvResource(t.db, { armId: id, kind: "DISK_ENCRYPTION_SET", region: "westeurope", customerId });
 }
 
@@ -69,54 +106,119 @@ async function driveJob(jobId: string) {
   throw new Error("job never finished");
 }
 
-const writesSoFar = async () => ((await control(emulatorUrl(), "stats")) as { arm: { accepted: { writes: number } } }).arm.accepted.writes;
+const writesSoFar = async () =>
+  ((await control(emulatorUrl(), "stats")) as { arm: { accepted: { writes: number } } }).arm.accepted.writes;
 
 describe("[jobs] applying the customer's key as durable jobs", () => {
   it("queues one job per resource however often Apply is pressed", async () => {
     const resource = await storageAccount("stjobsidem");
-    const [a, b] = await Promise.all([enqueueApply(t.db, boss, { resourceId: resource.id, actor }), enqueueApply(t.db, boss, { resourceId: resource.id, actor })]);
+    const [a, b] = await Promise.all([
+      enqueueApply(t.db, boss, { resourceId: resource.id, actor }),
+      enqueueApply(t.db, boss, { resourceId: resource.id, actor }),
+    ]);
     expect(a.job.id).toBe(b.job.id);
     expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     expect(await driveJob(a.job.id)).toEqual({ kind: "succeeded" });
     const applied = await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } });
     expect(applied).toMatchObject({ cmkState: "APPLIED" });
     expect(applied.appliedKeyVersion).toMatch(/^[0-9a-f]{32}$/);
-    const actions = (await t.db.auditEvent.findMany({ where: { targetId: resource.armId }, orderBy: { id: "asc" } })).map((e) => e.action);
+    const actions = (
+      await t.db.auditEvent.findMany({ where: { targetId: resource.armId }, orderBy: { id: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["cmk.apply_requested", "cmk.apply_started", "cmk.applied"]);
   });
 
   it("honours 429 + Retry-After and ends applied", async () => {
     const resource = await storageAccount("stjobsthrottle");
-    await control(emulatorUrl(), "faults", { service: "arm", method: "PATCH", path: "stjobsthrottle", status: 429, retryAfterSeconds: 1, count: 3, headers: { "retry-after": "1" }, body: { error: { code: "SubscriptionRequestsThrottled", message: "Throttled (injected)." } } });
+    await control(emulatorUrl(), "faults", {
+      service: "arm",
+      method: "PATCH",
+      path: "stjobsthrottle",
+      status: 429,
+      retryAfterSeconds: 1,
+      count: 3,
+      headers: { "retry-after": "1" },
+      body: { error: { code: "SubscriptionRequestsThrottled", message: "Throttled (injected)." } },
+    });
     const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
     const started = performance.now();
     expect(await driveJob(job.id)).toEqual({ kind: "succeeded" });
     expect(performance.now() - started).toBeGreaterThan(2500);
-    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe("APPLIED");
+    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe(
+      "APPLIED",
+    );
   });
 
   it("a long-running operation that ends Failed fails the job with Azure's reason", async () => {
     const resource = await diskEncryptionSet("des-jobs-lro-fail");
-    await control(emulatorUrl(), "faults", { service: "arm", method: "PATCH", path: "des-jobs-lro-fail", lroOutcome: { status: "Failed", code: "InternalOperationError", message: "The disk encryption set update failed (injected)." } });
+    await control(emulatorUrl(), "faults", {
+      service: "arm",
+      method: "PATCH",
+      path: "des-jobs-lro-fail",
+      lroOutcome: {
+        status: "Failed",
+        code: "InternalOperationError",
+        message: "The disk encryption set update failed (injected).",
+      },
+    });
     const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
     expect(await driveJob(job.id)).toEqual({ kind: "failed" });
     const failed = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(failed.state).toBe("FAILED");
     expect(failed.error).toMatchObject({ code: "InternalOperationError" });
     expect(failed.activeKey).toBeNull();
-    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe("FAILED");
+    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe(
+      "FAILED",
+    );
   });
 
   it("a key whose role was removed is refused by Azure; the job fails once, with words, and is not retried", async () => {
-    const spObjectId = await installApp(emulatorUrl(), TENANTS.contoso.id, ADMIN, "22222222-2222-4222-8222-222222222222");
-    const script = await runCustomerScript({ emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId, vaultName: "kv-jobs-revoked", keyName: "cmk" });
-    const other = await seedOnboardedCustomer(t.db, { name: "Contoso Revoked", tenantId: TENANTS.contoso.id, adminUpn: ADMIN, spObjectId, keyUri: script.versionlessUri, vaultHost: "kv-jobs-revoked.vault.azure.net", keyName: "cmk" });
+    const spObjectId = await installApp(
+      emulatorUrl(),
+      TENANTS.contoso.id,
+      ADMIN,
+      "22222222-2222-4222-8222-222222222222",
+    );
+    const script = await runCustomerScript({
+      emulatorUrl: emulatorUrl(),
+      tenant: TENANTS.contoso,
+      adminUpn: ADMIN,
+      spObjectId,
+      vaultName: "kv-jobs-revoked",
+      keyName: "cmk",
+    });
+    const other = await seedOnboardedCustomer(t.db, {
+      name: "Contoso Revoked",
+      tenantId: TENANTS.contoso.id,
+      adminUpn: ADMIN,
+      spObjectId,
+      keyUri: script.versionlessUri,
+      vaultHost: "kv-jobs-revoked.vault.azure.net",
+      keyName: "cmk",
+    });
     await runKeyVerification(t.db, { keyId: other.key.id });
     const id = `${RG}/Microsoft.Storage/storageAccounts/stjobsrevoked`;
-    await arm().resources.beginCreateOrUpdateByIdAndWait(id, "2025-06-01", { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } }, { updateIntervalInMs: 200 });
-    const resource = await seedIsvResource(t.db, { armId: id, kind: "STORAGE_ACCOUNT", region: "westeurope", customerId: other.customer.id });
-    const admin = (await (await import("../../../scripts/lib/emulated-customer")).userCredential(emulatorUrl(), TENANTS.contoso.id, ADMIN).getToken("https://management.azure.com/.default"))!.token;
-    const removed = await fetch(`${emulatorUrl()}${script.roleAssignmentId}?api-version=2022-04-01`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } });
+    await arm().resources.beginCreateOrUpdateByIdAndWait(
+      id,
+      "2025-06-01",
+      { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+      { updateIntervalInMs: 200 },
+    );
+    const resource = await seedIsvResource(t.db, {
+      armId: id,
+      kind: "STORAGE_ACCOUNT",
+      region: "westeurope",
+      customerId: other.customer.id,
+    });
+    const admin = (await (
+      await import("../../../scripts/lib/emulated-customer")
+    )
+      .userCredential(emulatorUrl(), TENANTS.contoso.id, ADMIN)
+      .getToken("https://management.azure.com/.default"))!.token;
+    const removed = await fetch(`${emulatorUrl()}${script.roleAssignmentId}?api-version=2022-04-01`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(removed.status).toBe(200);
 
     const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
@@ -133,16 +235,36 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     const resource = await diskEncryptionSet("des-jobs-kill");
     await control(emulatorUrl(), "settings", { lroSeconds: 6 }, "PATCH");
     const env = { ...process.env, DATABASE_URL: t.url, WORKER_CONCURRENCY: "2", ARM_WRITES_PER_SECOND: "50" };
-    const worker = startChild("worker-a", path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], env, process.cwd());
+    const worker = startChild(
+      "worker-a",
+      path.resolve("node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/worker.ts"],
+      env,
+      process.cwd(),
+    );
     const before = await writesSoFar();
     const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
-    await waitFor(async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "WAITING_ON_AZURE", 20_000);
+    await waitFor(
+      async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "WAITING_ON_AZURE",
+      20_000,
+    );
     const waiting = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(waiting.operationState).toBeTruthy();
     worker.kill("SIGKILL");
-    startChild("worker-b", path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], env, process.cwd());
-    await waitFor(async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "SUCCEEDED", 60_000);
-    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe("APPLIED");
+    startChild(
+      "worker-b",
+      path.resolve("node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/worker.ts"],
+      env,
+      process.cwd(),
+    );
+    await waitFor(
+      async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "SUCCEEDED",
+      60_000,
+    );
+    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe(
+      "APPLIED",
+    );
     expect((await writesSoFar()) - before).toBe(1);
   }, 90_000);
 });

@@ -6,7 +6,12 @@ import { AppError } from "../../../lib/errors";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
 import type { VerificationResult } from "../../../lib/keys/verify/types";
-import { control, runCustomerScript, TENANTS, type ScriptOptions } from "../../../scripts/lib/emulated-customer";
+import {
+  control,
+  runCustomerScript,
+  TENANTS,
+  type ScriptOptions,
+} from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
 import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
 
