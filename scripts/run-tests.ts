@@ -8,7 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const reports = path.join(root, "test-results/reports");
+// Not under test-results/: Playwright empties its output folder when it starts.
+const reports = path.join(root, ".cache/test-reports");
 fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
 
