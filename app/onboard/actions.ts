@@ -99,23 +99,35 @@ export async function checkConsentAgain(): Promise<ActionResult> {
   }
 }
 
+const keyUriInput = z
+  .string()
+  .max(4096, "That is far longer than any key URI: copy the key's identifier again.");
+
+/** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
+async function verifyNow(session: CustomerSession, keyId: string): Promise<ActionResult> {
+  const { retry } = await runKeyVerification(getDb(), {
+    keyId,
+    actor: { type: "CUSTOMER", id: session.upn },
+  });
+  if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
+  revalidatePath("/onboard", "layout");
+  return { ok: true };
+}
+
 /** Step 4: strict parse, store, verify at once; a role still propagating is retried in the background. */
 export async function submitKey(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
   const session = await requireCustomer();
   try {
     await enforceRateLimit(getDb(), "key-submit", 15);
-    const keyUri = z
-      .string()
-      .max(4096, "That is far longer than any key URI.")
-      .parse(form.get("keyUri") ?? "");
-    const key = await submitCustomerKey(getDb(), { session, keyUri, requestId: await currentRequestId() });
-    const { retry } = await runKeyVerification(getDb(), {
-      keyId: key.id,
-      actor: { type: "CUSTOMER", id: session.upn },
+    const keyUri = keyUriInput.safeParse(form.get("keyUri") ?? "");
+    if (!keyUri.success)
+      return { ok: false, error: keyUri.error.issues[0]?.message ?? "Paste the key's identifier." };
+    const key = await submitCustomerKey(getDb(), {
+      session,
+      keyUri: keyUri.data,
+      requestId: await currentRequestId(),
     });
-    if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
-    revalidatePath("/onboard", "layout");
-    return { ok: true };
+    return await verifyNow(session, key.id);
   } catch (error) {
     return failure(error);
   }
@@ -130,13 +142,7 @@ export async function verifyAgain(): Promise<ActionResult> {
       where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" },
     });
     if (!key) return { ok: false, error: "Submit a key URI first." };
-    const { retry } = await runKeyVerification(getDb(), {
-      keyId: key.id,
-      actor: { type: "CUSTOMER", id: session.upn },
-    });
-    if (retry) await enqueueKeyVerification({ keyId: key.id, attempt: 0 });
-    revalidatePath("/onboard", "layout");
-    return { ok: true };
+    return await verifyNow(session, key.id);
   } catch (error) {
     return failure(error);
   }
