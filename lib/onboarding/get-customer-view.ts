@@ -43,6 +43,9 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
       createdAt: key.createdAt,
       keyType: key.keyType,
       keySize: key.keySize,
+      keyEnabled: key.keyEnabled,
+      expiresAt: key.expiresAt,
+      recoveryLevel: key.recoveryLevel,
     },
   };
 }

@@ -18,7 +18,18 @@ export function KeyStatus({ view }: { view: SignedInView }) {
         <CompatibilityTable
           verdicts={assessKeyCompatibility({
             key: parsed.key,
-            facts: view.key.keyType ? { keyType: view.key.keyType, keySize: view.key.keySize } : null,
+            facts: view.key.keyType
+              ? {
+                  keyType: view.key.keyType,
+                  keySize: view.key.keySize,
+                  enabled: view.key.keyEnabled,
+                  expiresAt: view.key.expiresAt,
+                  // Purge protection shows in the key's recovery level as a level without "Purgeable".
+                  purgeProtected: view.key.recoveryLevel
+                    ? !view.key.recoveryLevel.includes("Purgeable")
+                    : null,
+                }
+              : null,
             services: view.services,
             cloud: rulesCloud,
           })}

@@ -1,77 +1,114 @@
-import { validateScriptValues, vaultHost, type ScriptValues } from "./input";
+import { validateScriptInput, type ScriptInput, type ValidScriptInput } from "./input";
+import { bashQuote as q } from "./quote";
+import { ROLES } from "./roles";
 
-const SERVICE_ROLE = "Key Vault Crypto Service Encryption User"; // e147488a-f6f5-4113-8e2d-b22465e65bf6
-const HSM_SERVICE_ROLE = "Managed HSM Crypto Service Encryption User"; // 33413926-3206-4cdd-b39a-83574fe37a17
-
-/** Bash + Azure CLI, least privilege: the ISV's app gets only wrap/unwrap/read on this vault or key. */
-export function azureCliScript(input: ScriptValues): string {
-  const v = validateScriptValues(input);
-  const header = [
-    "#!/usr/bin/env bash",
-    `# Gives ${v.appDisplayName} use of an encryption key in your tenant. Run in Azure Cloud Shell (Bash) or any shell with az 2.60+.`,
-    "set -euo pipefail",
-    "",
-    `TENANT_ID='${v.tenantId}'`,
-    `APP_ID='${v.appId}'                       # ${v.appDisplayName}`,
-    `APP_SP_ID='${v.servicePrincipalObjectId}'  # its service principal in your tenant (created by your consent)`,
-    `RG='${v.resourceGroup}'`,
-    `LOCATION='${v.location}'                   # the region of the services that will use the key`,
-    `${v.kind === "MANAGED_HSM" ? "HSM" : "VAULT"}='${v.vaultName}'`,
-    `KEY='${v.keyName}'`,
-    "",
-    `az cloud set --name ${v.cloud.cliCloudName}`,
-    'az login --tenant "$TENANT_ID"',
-    'az group create --name "$RG" --location "$LOCATION" --output none',
-  ];
-  return [...header, ...(v.kind === "MANAGED_HSM" ? hsmSteps(v) : vaultSteps(v))].join("\n") + "\n";
+/**
+ * Bash + Azure CLI for the customer's tenant, least privilege: the ISV's app gets read, wrap and unwrap on
+ * one key (or one vault's keys), nothing more. Throws on any value that fails validation.
+ */
+export function azureCliScript(input: ScriptInput): string {
+  const v = validateScriptInput(input);
+  const hsm = v.kind === "MANAGED_HSM";
+  return (
+    [
+      "#!/usr/bin/env bash",
+      `# Creates a key in your tenant that ${v.appDisplayName} may use to encrypt your data, and nothing more.`,
+      "# Run it in Azure Cloud Shell (Bash) or any bash with Azure CLI 2.60 or later.",
+      "set -euo pipefail",
+      "",
+      `TENANT_ID=${q(v.tenantId)}`,
+      `APP_ID=${q(v.appId)}`,
+      `APP_NAME=${q(v.appDisplayName)}`,
+      `APP_SP_ID=${q(v.servicePrincipalObjectId)}  # the app's service principal in your tenant (object ID)`,
+      `RESOURCE_GROUP=${q(v.resourceGroup)}`,
+      `LOCATION=${q(v.location)}  # the region of the services that will use the key`,
+      `${hsm ? "HSM" : "VAULT"}=${q(v.vaultName)}`,
+      `KEY=${q(v.keyName)}`,
+      "",
+      `az cloud set --name ${q(v.cloud.cliCloudName)}`,
+      'az login --tenant "$TENANT_ID" --output none',
+      "# More than one subscription? Choose the key's: az account set --subscription '<name or ID>'",
+      "",
+      "# Your consent created the app's service principal; stop if this tenant has another one.",
+      'if [ "$(az ad sp show --id "$APP_ID" --query id --output tsv 2>/dev/null || true)" != "$APP_SP_ID" ]; then',
+      '  echo "$APP_NAME has no service principal $APP_SP_ID in this tenant. Sign in to $TENANT_ID and grant consent first." >&2',
+      "  exit 1",
+      "fi",
+      "",
+      "# New role assignments take a minute or two to apply: retry instead of failing on the first 403.",
+      'retry() { for attempt in 1 2 3 4 5 6 7 8 9 10; do "$@" && return 0; echo "Waiting for the role assignment to apply ($attempt/10)..." >&2; sleep 30; done; return 1; }',
+      "ME=$(az ad signed-in-user show --query id --output tsv)",
+      'az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none',
+      ...(hsm ? hsmSteps(v) : vaultSteps(v)),
+    ].join("\n") + "\n"
+  );
 }
 
-function vaultSteps(v: ScriptValues): string[] {
+// Role names below are our own constants without $, ` or ", so plain double quotes keep them literal.
+function vaultSteps(v: ValidScriptInput): string[] {
   const scope = v.scope === "key" ? '"$VAULT_ID/keys/$KEY"' : '"$VAULT_ID"';
   return [
     "",
     "# 1. A vault with purge protection and Azure RBAC (soft delete is always on).",
-    'az keyvault create --name "$VAULT" --resource-group "$RG" --location "$LOCATION" \\',
+    'az keyvault create --name "$VAULT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \\',
     "  --enable-purge-protection true --enable-rbac-authorization true --retention-days 90 --output none",
-    'VAULT_ID=$(az keyvault show --name "$VAULT" --query id --output tsv)',
+    'VAULT_ID=$(az keyvault show --name "$VAULT" --resource-group "$RESOURCE_GROUP" --query id --output tsv)',
     "",
-    "# 2. Let yourself create keys in it (role assignments can take a minute to apply).",
-    'az role assignment create --role "Key Vault Crypto Officer" --scope "$VAULT_ID" \\',
-    '  --assignee-object-id "$(az ad signed-in-user show --query id --output tsv)" --assignee-principal-type User --output none',
+    `# 2. Let yourself create keys in this vault only (role ${ROLES.cryptoOfficer.id}).`,
+    `az role assignment create --role "${ROLES.cryptoOfficer.name}" --scope "$VAULT_ID" \\`,
+    '  --assignee-object-id "$ME" --assignee-principal-type User --output none',
     "",
-    "# 3. An RSA 3072 key that may only wrap and unwrap.",
-    'az keyvault key create --vault-name "$VAULT" --name "$KEY" --kty RSA --size 3072 --ops wrapKey unwrapKey --output none',
+    "# 3. An RSA 3072 key that can only wrap and unwrap.",
+    'retry az keyvault key create --vault-name "$VAULT" --name "$KEY" --kty RSA --size 3072 --ops wrapKey unwrapKey --output none',
     "",
-    `# 4. Allow the app to use the key: read, wrap and unwrap only (${v.scope === "key" ? "this key only" : "keys in this vault"}).`,
-    `az role assignment create --role "${SERVICE_ROLE}" --scope ${scope} \\`,
+    `# 4. Let the app read, wrap and unwrap ${v.scope === "key" ? "this key" : "the keys in this vault"}, nothing else (role ${ROLES.serviceEncryptionUser.id}).`,
+    `az role assignment create --role "${ROLES.serviceEncryptionUser.name}" --scope ${scope} \\`,
     '  --assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal --output none',
     "",
-    "# 5. The key URI to paste into the onboarding page (versionless: services follow new versions you create).",
-    `echo "https://${vaultHost(v)}/keys/$KEY"`,
-    "# Versioned form (pinned to today's version):",
-    'az keyvault key show --vault-name "$VAULT" --name "$KEY" --query key.kid --output tsv',
+    ...printKeyIds('az keyvault key show --vault-name "$VAULT" --name "$KEY" --query key.kid --output tsv'),
   ];
 }
 
-function hsmSteps(v: ScriptValues): string[] {
+function hsmSteps(v: ValidScriptInput): string[] {
+  const scope = v.scope === "key" ? '"/keys/$KEY"' : "/keys";
   return [
     "",
-    "# 1. A Managed HSM with purge protection. You are its first administrator.",
-    'az keyvault create --hsm-name "$HSM" --resource-group "$RG" --location "$LOCATION" --retention-days 90 \\',
-    '  --enable-purge-protection true --administrators "$(az ad signed-in-user show --query id --output tsv)" --output none',
-    "# 2. Activate it: download its security domain with three or more RSA keys you control. This is a deliberate,",
-    "#    offline ceremony; see 'az keyvault security-domain download --help'. Keys cannot be created before it.",
+    "# 1. A Managed HSM with purge protection; you are its first administrator.",
+    "#    Creating one takes 15 to 30 minutes, and it is billed by the hour from then on.",
+    'if ! az keyvault show --hsm-name "$HSM" --resource-group "$RESOURCE_GROUP" --output none 2>/dev/null; then',
+    '  az keyvault create --hsm-name "$HSM" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \\',
+    '    --administrators "$ME" --retention-days 90 --enable-purge-protection true --output none',
+    "fi",
     "",
-    "# 3. An RSA-HSM 3072 key that may only wrap and unwrap.",
-    'az keyvault role assignment create --hsm-name "$HSM" --role "Managed HSM Crypto User" --scope /keys \\',
-    '  --assignee-object-id "$(az ad signed-in-user show --query id --output tsv)" --assignee-principal-type User --output none',
-    'az keyvault key create --hsm-name "$HSM" --name "$KEY" --kty RSA-HSM --size 3072 --ops wrapKey unwrapKey --output none',
+    "# 2. Activation. A new Managed HSM holds no keys until its security domain is downloaded, encrypted to",
+    "#    three or more RSA public keys whose private keys your custodians hold (a quorum can restore it).",
+    "#    This is a deliberate, multi-step ceremony and is not scripted here: follow Microsoft's guide",
+    "#    'Provision and activate a managed HSM using Azure CLI' (az keyvault security-domain download),",
+    "#    keep the security domain file and the private keys safe, then run this script again.",
+    'STATUS=$(az keyvault show --hsm-name "$HSM" --resource-group "$RESOURCE_GROUP" --query properties.securityDomainProperties.activationStatus --output tsv)',
+    'if [ "$STATUS" != "Active" ]; then',
+    '  echo "Managed HSM $HSM is not activated yet (status: ${STATUS:-unknown}). Download its security domain, then run this script again." >&2',
+    "  exit 1",
+    "fi",
     "",
-    "# 4. Allow the app to use this key only (Managed HSM local RBAC).",
-    `az keyvault role assignment create --hsm-name "$HSM" --role "${HSM_SERVICE_ROLE}" --scope "/keys/$KEY" \\`,
+    `# 3. Let yourself create keys (${ROLES.hsmCryptoUser.name}), then an RSA-HSM 3072 key that can only wrap and unwrap.`,
+    `az keyvault role assignment create --hsm-name "$HSM" --role "${ROLES.hsmCryptoUser.name}" --scope /keys \\`,
+    '  --assignee-object-id "$ME" --assignee-principal-type User --output none',
+    'retry az keyvault key create --hsm-name "$HSM" --name "$KEY" --kty RSA-HSM --size 3072 --ops wrapKey unwrapKey --output none',
+    "",
+    `# 4. Let the app read, wrap and unwrap ${v.scope === "key" ? "this key" : "the keys in this HSM"}, nothing else (Managed HSM local RBAC).`,
+    `az keyvault role assignment create --hsm-name "$HSM" --role "${ROLES.hsmServiceEncryptionUser.name}" --scope ${scope} \\`,
     '  --assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal --output none',
     "",
-    "# 5. The key URI to paste into the onboarding page.",
-    `echo "https://${vaultHost(v)}/keys/$KEY"`,
+    ...printKeyIds('az keyvault key show --hsm-name "$HSM" --name "$KEY" --query key.kid --output tsv'),
+  ];
+}
+
+function printKeyIds(showKid: string): string[] {
+  return [
+    "# 5. The key identifiers: paste one into the onboarding page.",
+    `KID=$(${showKid})`,
+    'echo "Versioned key identifier (pinned to this version):  $KID"',
+    'echo "Versionless key identifier (follows new versions): ${KID%/*}"',
   ];
 }

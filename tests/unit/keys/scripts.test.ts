@@ -1,15 +1,22 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { getCloudProfile } from "../../../lib/azure/clouds";
-import { azureCliScript } from "../../../lib/keys/scripts/azure-cli";
-import { suggestNames, type ScriptValues } from "../../../lib/keys/scripts/input";
-import { portalSteps } from "../../../lib/keys/scripts/portal";
-import { powerShellScript } from "../../../lib/keys/scripts/powershell";
+import { getCloudProfile } from "@/lib/azure/clouds";
+import {
+  azureCliScript,
+  explainKeyUriForms,
+  KEY_URI_FORMS,
+  portalSteps,
+  powerShellScript,
+  suggestNames,
+  type ScriptInput,
+} from "@/lib/keys/scripts";
+import { bashQuote, psQuote } from "@/lib/keys/scripts/quote";
 
-const values: ScriptValues = {
+const input: ScriptInput = {
   cloud: getCloudProfile("public"),
   tenantId: "c0000000-0000-4000-8000-00000000c001",
   appId: "22222222-2222-4222-8222-222222222222",
-  appDisplayName: "Fabrikam Cloud Encryption",
+  appDisplayName: "Fabrikam's Cloud Encryption",
   servicePrincipalObjectId: "8b880393-77f5-41a5-9cda-bf2784bfb050",
   vaultName: "kv-contoso-cmk",
   keyName: "fabrikam-cmk",
@@ -18,60 +25,199 @@ const values: ScriptValues = {
   scope: "key",
   kind: "VAULT",
 };
+const hsm = { ...input, kind: "MANAGED_HSM" } as const;
+const lines = (script: string) => script.split("\n");
+const bashSyntaxOk = (script: string) => execFileSync("bash", ["-n"], { input: script });
 
-describe("[scripts] the customer's copy-paste scripts", () => {
-  it("Azure CLI: the customer's values, purge protection, RSA 3072 and the least-privilege role to the service principal", () => {
-    const script = azureCliScript(values);
-    expect(script).toContain("TENANT_ID='c0000000-0000-4000-8000-00000000c001'");
-    expect(script).toContain("APP_SP_ID='8b880393-77f5-41a5-9cda-bf2784bfb050'");
-    expect(script).toContain("az cloud set --name AzureCloud");
-    expect(script).toContain("--enable-purge-protection true --enable-rbac-authorization true");
-    expect(script).toContain("--kty RSA --size 3072 --ops wrapKey unwrapKey");
-    expect(script).toMatch(
-      /--role "Key Vault Crypto Service Encryption User" --scope "\$VAULT_ID\/keys\/\$KEY"/,
+describe("[scripts] Azure CLI", () => {
+  const script = azureCliScript(input);
+
+  it("starts with the customer's values, cloud and tenant", () => {
+    expect(lines(script)).toEqual(
+      expect.arrayContaining([
+        "TENANT_ID='c0000000-0000-4000-8000-00000000c001'",
+        "APP_NAME='Fabrikam'\\''s Cloud Encryption'",
+        "VAULT='kv-contoso-cmk'",
+        "KEY='fabrikam-cmk'",
+        "LOCATION='westeurope'  # the region of the services that will use the key",
+        "az cloud set --name 'AzureCloud'",
+        'az login --tenant "$TENANT_ID" --output none',
+      ]),
     );
-    expect(script).toContain('--assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal');
-    expect(script).toContain('echo "https://kv-contoso-cmk.vault.azure.net/keys/$KEY"');
-    expect(azureCliScript({ ...values, scope: "vault" })).toMatch(/Encryption User" --scope "\$VAULT_ID" \\/);
+    expect(script).toContain("APP_SP_ID='8b880393-77f5-41a5-9cda-bf2784bfb050'");
   });
 
-  it("follows the customer's cloud and the Managed HSM variant", () => {
-    const gov = azureCliScript({ ...values, cloud: getCloudProfile("usgov") });
-    expect(gov).toContain("az cloud set --name AzureUSGovernment");
-    expect(gov).toContain("https://kv-contoso-cmk.vault.usgovcloudapi.net/keys/$KEY");
-    const hsm = azureCliScript({ ...values, kind: "MANAGED_HSM" });
-    expect(hsm).toContain('--hsm-name "$HSM"');
-    expect(hsm).toContain("--kty RSA-HSM --size 3072");
-    expect(hsm).toContain('--role "Managed HSM Crypto Service Encryption User" --scope "/keys/$KEY"');
-    expect(hsm).toContain("https://kv-contoso-cmk.managedhsm.azure.net/keys/$KEY");
-    expect(hsm).not.toContain("az keyvault create --name");
+  it("creates a purge-protected RBAC vault and an RSA 3072 wrap/unwrap key", () => {
+    expect(script).toContain(
+      "--enable-purge-protection true --enable-rbac-authorization true --retention-days 90",
+    );
+    expect(script).toContain('--role "Key Vault Crypto Officer" --scope "$VAULT_ID"');
+    expect(script).toContain("--kty RSA --size 3072 --ops wrapKey unwrapKey");
   });
 
-  it("PowerShell and portal say the same things in their own words", () => {
-    const ps = powerShellScript({ ...values, cloud: getCloudProfile("china") });
-    expect(ps).toContain("Connect-AzAccount -Environment AzureChinaCloud -Tenant $tenantId");
-    expect(ps).toContain("-EnablePurgeProtection -EnableRbacAuthorization");
+  it("grants Key Vault Crypto Service Encryption User to the service principal object ID at key or vault scope", () => {
+    expect(script).toContain("(role e147488a-f6f5-4113-8e2d-b22465e65bf6)");
+    expect(script).toContain(
+      `az role assignment create --role "Key Vault Crypto Service Encryption User" --scope "$VAULT_ID/keys/$KEY" \\\n  --assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal`,
+    );
+    expect(azureCliScript({ ...input, scope: "vault" })).toContain(
+      `--role "Key Vault Crypto Service Encryption User" --scope "$VAULT_ID" \\`,
+    );
+  });
+
+  it("prints the versioned and the versionless key identifier", () => {
+    expect(script).toContain(
+      'KID=$(az keyvault key show --vault-name "$VAULT" --name "$KEY" --query key.kid --output tsv)',
+    );
+    expect(script).toContain('echo "Versionless key identifier (follows new versions): ${KID%/*}"');
+  });
+
+  it("follows the customer's cloud", () => {
+    expect(azureCliScript({ ...input, cloud: getCloudProfile("usgov") })).toContain(
+      "az cloud set --name 'AzureUSGovernment'",
+    );
+    expect(azureCliScript({ ...input, cloud: getCloudProfile("china") })).toContain(
+      "az cloud set --name 'AzureChinaCloud'",
+    );
+  });
+
+  it("Managed HSM: HSM commands, activation left to the customer's ceremony, local RBAC on the key", () => {
+    const s = azureCliScript(hsm);
+    expect(s).toContain('az keyvault create --hsm-name "$HSM"');
+    expect(s).toContain('--administrators "$ME" --retention-days 90 --enable-purge-protection true');
+    expect(s).toMatch(/security domain[\s\S]*multi-step ceremony and is not scripted here/);
+    expect(s).toContain('if [ "$STATUS" != "Active" ]; then');
+    expect(s).toContain(
+      'az keyvault key create --hsm-name "$HSM" --name "$KEY" --kty RSA-HSM --size 3072 --ops wrapKey unwrapKey',
+    );
+    expect(s).toContain(
+      `az keyvault role assignment create --hsm-name "$HSM" --role "Managed HSM Crypto Service Encryption User" --scope "/keys/$KEY" \\\n  --assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal`,
+    );
+    expect(s).not.toContain("--enable-rbac-authorization");
+  });
+
+  it("is valid bash in every variant", () => {
+    for (const kind of ["VAULT", "MANAGED_HSM"] as const)
+      for (const scope of ["vault", "key"] as const)
+        expect(() => bashSyntaxOk(azureCliScript({ ...input, kind, scope }))).not.toThrow();
+  });
+});
+
+describe("[scripts] PowerShell", () => {
+  it("signs in to the customer's cloud and tenant and grants by object ID", () => {
+    const ps = powerShellScript({ ...input, cloud: getCloudProfile("china") });
+    expect(ps).toContain("Connect-AzAccount -Environment 'AzureChinaCloud' -Tenant $tenantId");
+    expect(ps).toContain("$appName       = 'Fabrikam''s Cloud Encryption'");
+    expect(ps).toContain(
+      "New-AzKeyVault -Name $vaultName -ResourceGroupName $resourceGroup -Location $location -EnablePurgeProtection",
+    );
     expect(ps).toContain("-KeyType RSA -Size 3072 -KeyOps wrapKey,unwrapKey");
-    expect(ps).toContain("'Key Vault Crypto Service Encryption User'");
-    const steps = portalSteps(values);
-    expect(steps.map((s) => s.title)).toContain("Allow Fabrikam Cloud Encryption to use the key");
-    expect(JSON.stringify(steps)).toContain("8b880393-77f5-41a5-9cda-bf2784bfb050");
-    expect(JSON.stringify(steps)).toContain("https://portal.azure.com");
+    expect(ps).toContain(
+      `New-AzRoleAssignment -RoleDefinitionName 'Key Vault Crypto Service Encryption User' -Scope "$($vault.ResourceId)/keys/$keyName" -ObjectId $appSpId -ObjectType ServicePrincipal`,
+    );
   });
 
-  it("refuses values that could break out of their quotes instead of emitting a broken script", () => {
-    expect(() => azureCliScript({ ...values, vaultName: "a'; rm -rf /" })).toThrow();
-    expect(() => powerShellScript({ ...values, keyName: "k'; Remove-Item" })).toThrow();
-    expect(() => azureCliScript({ ...values, servicePrincipalObjectId: "not-a-guid" })).toThrow();
+  it("Managed HSM variant uses the HSM cmdlets", () => {
+    const ps = powerShellScript(hsm);
+    expect(ps).toContain("New-AzKeyVaultManagedHsm -Name $hsmName");
+    expect(ps).toContain("-SoftDeleteRetentionInDays 90 -EnablePurgeProtection");
+    expect(ps).toContain("Add-AzKeyVaultKey -HsmName $hsmName -Name $keyName -KeyType RSA -Size 3072");
+    expect(ps).toContain(
+      `New-AzKeyVaultRoleAssignment -HsmName $hsmName -RoleDefinitionName 'Managed HSM Crypto Service Encryption User' -ObjectId $appSpId -Scope "/keys/$keyName"`,
+    );
+  });
+});
+
+describe("[scripts] portal click-path", () => {
+  it("names the blades, fields, role and the customer's values in their portal", () => {
+    const steps = portalSteps({ ...input, cloud: getCloudProfile("usgov") });
+    const text = JSON.stringify(steps);
+    expect(text).toContain("https://portal.azure.us");
+    expect(text).toContain("“Azure role-based access control”");
+    expect(text).toContain("“Enable purge protection”");
+    expect(text).toMatch(/Generate\/Import.*RSA key size “3072”/);
+    expect(text).toContain("“User, group, or service principal”");
+    const grant = steps.find((s) => s.title === "Allow Fabrikam's Cloud Encryption to use the key");
+    expect(grant?.values).toContainEqual({
+      label: "Object ID",
+      value: "8b880393-77f5-41a5-9cda-bf2784bfb050",
+    });
+    expect(grant?.detail).toMatch(/^Open the key/);
+    expect(steps.at(-1)?.values).toEqual([
+      { label: "It starts with", value: "https://kv-contoso-cmk.vault.usgovcloudapi.net/keys/fabrikam-cmk/" },
+    ]);
   });
 
-  it("suggests names that are valid for Key Vault", () => {
+  it("Managed HSM: creation in the portal, activation and local RBAC said plainly", () => {
+    const text = JSON.stringify(portalSteps(hsm));
+    expect(text).toContain("Azure Key Vault Managed HSMs");
+    expect(text).toContain("a ceremony, not a click");
+    expect(text).toContain(
+      "--role 'Managed HSM Crypto Service Encryption User' --scope '/keys/fabrikam-cmk'",
+    );
+  });
+});
+
+describe("[scripts] refusing bad values instead of writing a broken script", () => {
+  it.each([
+    ["vaultName", "a'; rm -rf /"],
+    ["vaultName", "kv--double"],
+    ["keyName", "k'; Remove-Item"],
+    ["servicePrincipalObjectId", "not-a-guid"],
+    ["tenantId", "contoso.onmicrosoft.com"],
+    ["resourceGroup", "rg$(whoami)"],
+    ["location", "West Europe"],
+    ["appDisplayName", "Fabrikam\nrm -rf /"],
+    ["appDisplayName", "Fabrikam\u202e"],
+  ])("%s = %j", (field, value) => {
+    const bad = { ...input, [field]: value };
+    expect(() => azureCliScript(bad)).toThrow(new RegExp(field));
+    expect(() => powerShellScript(bad)).toThrow();
+    expect(() => portalSteps(bad)).toThrow();
+  });
+
+  it("accepts only the customer clouds, taking their names from Crosskey's own profiles", () => {
+    expect(() =>
+      azureCliScript({ ...input, cloud: getCloudProfile("emulator", "https://localhost:8443") }),
+    ).toThrow(/cloud/);
+    const forged = { ...getCloudProfile("public"), cliCloudName: "AzureCloud; curl evil" };
+    expect(azureCliScript({ ...input, cloud: forged })).toContain("az cloud set --name 'AzureCloud'\n");
+  });
+
+  it("quotes for each shell so a value stays one literal word", () => {
+    const nasty = `it's "$(rm -rf /)" \`x\` ‘y’`;
+    expect(execFileSync("bash", ["-c", `printf %s ${bashQuote(nasty)}`]).toString()).toBe(nasty);
+    expect(psQuote("it's ‘y’")).toBe("'it''s ‘‘y’’'");
+  });
+});
+
+describe("[scripts] names and URI forms for the page", () => {
+  it("suggests names that pass validation", () => {
     const names = suggestNames(
       "Contoso Pharmaceuticals, Inc.",
       "Fabrikam Cloud",
       "01a20688-48af-706d-82d1-f6dfa604520f",
     );
-    expect(names.vaultName).toMatch(/^[a-z](?!.*--)[a-z0-9-]{1,22}[a-z0-9]$/);
-    expect(() => azureCliScript({ ...values, ...names })).not.toThrow();
+    expect(names).toEqual({
+      vaultName: "kv-contoso-ph-04520f",
+      keyName: "fabrikam-cloud-cmk",
+      resourceGroup: "rg-fabrikam-cloud-keys",
+    });
+    expect(() => azureCliScript({ ...input, ...names })).not.toThrow();
+  });
+
+  it("explains versioned vs versionless per service, in the customer's cloud", () => {
+    const [versionless, versioned] = explainKeyUriForms(getCloudProfile("china"), [
+      "SQL_SERVER",
+      "COSMOS_DB_ACCOUNT",
+    ]);
+    expect(versionless?.shape).toBe("https://{vault}.vault.azure.cn/keys/{key-name}");
+    expect(versioned?.shape).toBe("https://{vault}.vault.azure.cn/keys/{key-name}/{version}");
+    expect(versionless?.services.map((s) => s.label)).toEqual(["Azure SQL Database", "Azure Cosmos DB"]);
+    expect(versioned?.services[1]?.behaviour).toMatch(/Crosskey will use the versionless form/);
+    expect(KEY_URI_FORMS).toHaveLength(2);
+    expect(KEY_URI_FORMS[0]).toMatch(
+      /^Versionless \(https:\/\/\{vault\}\.vault\.azure\.net\/keys\/\{key-name\}\): /,
+    );
   });
 });
