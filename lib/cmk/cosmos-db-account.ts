@@ -1,14 +1,70 @@
-import { identityWith, isRunning, keyTypeProblems, props, sameKey, versionlessUri } from "./common";
-import type { CmkModule } from "./types";
+import { z } from "zod";
+import {
+  armBodySchema,
+  driftOf,
+  identityProblems,
+  identityWith,
+  isRunning,
+  keyTypeProblems,
+  parseArmBody,
+  versionlessUri,
+} from "./common";
+import type { CmkIdentity, CmkModule, CmkProblem } from "./types";
 
 const API = "2025-10-15";
+
+/** The fields of §4.2 that tell the account's state and the limits of CMK on an existing account. */
+const cosmosBodySchema = armBodySchema(
+  z.looseObject({
+    provisioningState: z.string().optional(),
+    keyVaultKeyUri: z.string().nullish(),
+    keyVaultKeyUriVersion: z.string().nullish(),
+    customerManagedKeyStatus: z.string().nullish(),
+    defaultIdentity: z.string().nullish(),
+    enableAnalyticalStorage: z.boolean().nullish(),
+    backupPolicy: z.looseObject({ type: z.string().optional() }).nullish(),
+    capabilities: z.array(z.looseObject({ name: z.string().optional() })).nullish(),
+  }),
+);
+
+export const cosmosDefaultIdentity = (identity: CmkIdentity) =>
+  `UserAssignedIdentity=${identity.uamiResourceId}&FederatedClientId=${identity.federatedClientId}`;
+
+/** Limits of cross-tenant CMK on an existing account (§4.2: continuous backup, Synapse Link, Cassandra). */
+function accountProblems(body: unknown): CmkProblem[] {
+  const p = cosmosBodySchema.catch({}).parse(body ?? {}).properties;
+  const problems: CmkProblem[] = [];
+  if (p?.backupPolicy?.type?.toLowerCase() === "continuous")
+    problems.push({
+      code: "ContinuousBackupNotSupported",
+      message:
+        "The account uses continuous backup, which cross-tenant customer-managed keys do not support; switch it to periodic backup first.",
+    });
+  if (p?.enableAnalyticalStorage)
+    problems.push({
+      code: "AnalyticalStoreNotSupported",
+      message:
+        "The account has Azure Synapse Link (analytical store), which cross-tenant keys do not support.",
+    });
+  if (p?.capabilities?.some((c) => c.name?.toLowerCase() === "enablecassandra"))
+    problems.push({
+      code: "CassandraNotSupported",
+      message:
+        "An existing API for Cassandra account cannot be switched to a customer-managed key; create a new account with the key.",
+    });
+  return problems;
+}
 
 /** Azure Cosmos DB (AZURE_CONTRACTS §4.2, seed 002): versionless keyVaultKeyUri + defaultIdentity naming the federated client. */
 export const cosmosDbAccountModule: CmkModule = {
   kind: "COSMOS_DB_ACCOUNT",
   apiVersion: API,
   label: "Cosmos DB account",
-  check: ({ key }) => keyTypeProblems(key, "Azure Cosmos DB", [2048, 3072, 4096]),
+  check: ({ key, identity, resource }) => [
+    ...keyTypeProblems(key, "Azure Cosmos DB", [2048, 3072, 4096]),
+    ...identityProblems(identity),
+    ...accountProblems(resource.body),
+  ],
   plan: ({ resource, key, identity }) => [
     {
       method: "PATCH",
@@ -20,7 +76,7 @@ export const cosmosDbAccountModule: CmkModule = {
         properties: {
           // Cosmos DB refuses a versioned URI; it always uses the key's newest version.
           keyVaultKeyUri: versionlessUri(key),
-          defaultIdentity: `UserAssignedIdentity=${identity.uamiResourceId}&FederatedClientId=${identity.federatedClientId}`,
+          defaultIdentity: cosmosDefaultIdentity(identity),
         },
       },
     },
@@ -29,48 +85,46 @@ export const cosmosDbAccountModule: CmkModule = {
   revertNote:
     "Azure Cosmos DB cannot go back to Microsoft-managed keys once a customer-managed key is set; revoke access at the key instead.",
   observe(body, expected) {
-    const p = props(body) as {
-      keyVaultKeyUri?: string;
-      keyVaultKeyUriVersion?: string;
-      customerManagedKeyStatus?: string;
-    };
-    if (isRunning(body))
+    const parsed = parseArmBody(cosmosBodySchema, body, "Cosmos DB account");
+    const p = parsed.properties ?? {};
+    const keyUri = p.keyVaultKeyUri ?? null;
+    const keyVersion = p.keyVaultKeyUriVersion?.toLowerCase() ?? null;
+    const status = p.customerManagedKeyStatus ?? undefined;
+    if (isRunning(parsed))
       return {
         state: "PENDING",
-        keyUri: p.keyVaultKeyUri ?? null,
-        keyVersion: null,
+        keyUri,
+        keyVersion,
         detail: "Azure is still applying the key (background encryption).",
+        azureStatus: status,
       };
-    if (!p.keyVaultKeyUri)
+    if (!keyUri)
       return {
         state: "MICROSOFT_MANAGED",
         keyUri: null,
         keyVersion: null,
         detail: "Encrypted with Microsoft-managed keys.",
       };
-    const keyVersion = p.keyVaultKeyUriVersion?.toLowerCase() ?? null;
-    if (p.customerManagedKeyStatus && /revoked/i.test(p.customerManagedKeyStatus)) {
+    // "Access to your account is currently revoked because …; … (40xx)." (§4.2 spec enum)
+    if (status && /revoked/i.test(status)) {
+      const code = /\((4\d{3})\)/.exec(status)?.[1];
       return {
         state: "FAILED",
-        keyUri: p.keyVaultKeyUri,
+        keyUri,
         keyVersion,
-        detail: p.customerManagedKeyStatus,
-        azureStatus: p.customerManagedKeyStatus,
+        detail: `Cosmos DB has lost access to the customer's key${code ? ` (code ${code})` : ""}: ${status}`,
+        azureStatus: status,
       };
     }
-    if (expected && !sameKey(p.keyVaultKeyUri, expected))
-      return {
-        state: "DRIFTED",
-        keyUri: p.keyVaultKeyUri,
-        keyVersion,
-        detail: `Uses ${p.keyVaultKeyUri}, not the customer's key.`,
-      };
+    // Cosmos DB follows the newest version, so only a different vault or key is drift.
+    const drift = driftOf(keyUri, keyVersion, expected && { ...expected, keyVersion: null });
+    if (drift) return { ...drift, azureStatus: status };
     return {
       state: "APPLIED",
-      keyUri: p.keyVaultKeyUri,
+      keyUri,
       keyVersion,
-      detail: p.customerManagedKeyStatus ?? `Encrypted with ${p.keyVaultKeyUri}.`,
-      azureStatus: p.customerManagedKeyStatus,
+      detail: status ?? `Encrypted with ${keyUri}.`,
+      azureStatus: status,
     };
   },
 };

@@ -11,6 +11,7 @@ export interface DiscoveredResource {
   subscriptionId: string;
   resourceGroup: string;
   region: string;
+  /** What `observe()` reads: the resource's GET body (for SQL servers, their encryption protector's). */
   body: unknown;
 }
 
@@ -34,8 +35,9 @@ export async function discoverIsvResources(subscriptionIds: string[]): Promise<D
 }
 
 /** One resource by its ARM ID; refuses IDs of other types. */
-export async function getResourceById(armId: string): Promise<DiscoveredResource> {
-  const m = ID.exec(armId.trim());
+export async function getResourceById(input: string): Promise<DiscoveredResource> {
+  const armId = input.trim();
+  const m = ID.exec(armId);
   const kind = m ? KIND_BY_TYPE.get(m[3]!.toLowerCase()) : undefined;
   if (!m || !kind)
     throw new AppError(
@@ -45,17 +47,29 @@ export async function getResourceById(armId: string): Promise<DiscoveredResource
   const cmk = getCmkModule(kind);
   const client = getArmClient(m[1]!);
   const body = await client.resources
-    .getById(armId.trim(), cmk.apiVersion)
-    .catch((error: { statusCode?: number }) => {
+    .getById(armId, cmk.apiVersion)
+    .catch((error: { statusCode?: number; code?: string }) => {
       if (error.statusCode === 404)
         throw new AppError(
           "NOT_FOUND",
           "Azure has no resource with this ID (or the app's identity cannot see it).",
+          {
+            azureCode: error.code,
+          },
+        );
+      if (error.statusCode === 403)
+        throw new AppError(
+          "FORBIDDEN",
+          "The app's identity may not read this resource; give it Reader (or Contributor) on it.",
+          {
+            azureCode: error.code,
+          },
         );
       throw error;
     });
+  // A SQL server without a protector read yet is still listed; observe() then reads it as service-managed.
   const observed = cmk.observeId
-    ? await client.resources.getById(cmk.observeId(armId.trim()).id, cmk.apiVersion).catch(() => null)
+    ? await client.resources.getById(cmk.observeId(armId).id, cmk.apiVersion).catch(() => null)
     : body;
   return {
     armId: body.id ?? armId,

@@ -3,10 +3,83 @@ import type { ResourceKind } from "@/lib/generated/prisma/enums";
 export interface ExplainedError {
   what: string;
   todo: string;
+  /** Azure's own code, kept beside the words (for Cosmos DB sub-statuses, e.g. "BadRequest (4002)"). */
   azureCode: string;
 }
 
-const BY_CODE: [RegExp, (message: string) => Omit<ExplainedError, "azureCode">][] = [
+type Words = Omit<ExplainedError, "azureCode">;
+interface Context {
+  message: string;
+  kind: ResourceKind;
+  customerPage: string;
+}
+
+/** The built-in role that lets the app's identity write each resource type (§6.1, §4.4). */
+const WRITER_ROLE: Record<ResourceKind, string> = {
+  STORAGE_ACCOUNT: "Storage Account Contributor",
+  COSMOS_DB_ACCOUNT: "DocumentDB Account Contributor",
+  DISK_ENCRYPTION_SET: "Contributor",
+  SQL_SERVER: "SQL Server Contributor",
+};
+
+const keyAccess = (c: Context): Words => ({
+  what: "Azure could not use the customer's key: the app's role on the key is missing or was removed, or the customer's tenant refused the app's federated sign-in.",
+  todo: `Ask the customer to check the role assignment on their key (Key Vault Crypto Service Encryption User for the app; ${c.customerPage} verifies it live), then apply again.`,
+});
+const keyDisabled = (): Words => ({
+  what: "The customer's key is disabled.",
+  todo: "Ask the customer to enable the key, or to hand over another one.",
+});
+const keyGone = (): Words => ({
+  what: "The customer's key or vault no longer exists (or the URI names one that never did).",
+  todo: "Ask the customer for the current key URI and verify it again.",
+});
+const keyDates = (): Words => ({
+  what: "The customer's key is expired or not yet valid.",
+  todo: "Ask the customer to extend the key's expiry (or remove its activation date), or to rotate it.",
+});
+const purge = (): Words => ({
+  what: "The customer's vault has no purge protection, which Azure requires for customer-managed keys.",
+  todo: "Ask the customer to enable purge protection on the vault (their onboarding page shows the command).",
+});
+const keyType = (c: Context): Words => ({
+  what: `Azure refused the key for this service: ${c.message}`,
+  todo:
+    c.kind === "SQL_SERVER"
+      ? "Azure SQL takes RSA keys of 2048 or 3072 bits only; ask the customer for an RSA 3072 key."
+      : "Ask the customer for an RSA 3072 key.",
+});
+const region = (c: Context): Words => ({
+  what: `The customer's vault is in another region than the resource: ${c.message}`,
+  todo: "Storage and disk encryption sets need the vault in the resource's region; ask the customer for a key in a vault there.",
+});
+const firewall = (): Words => ({
+  what: "The customer's vault firewall blocks the Azure service.",
+  todo: 'Ask the customer to allow trusted Microsoft services ("bypass: AzureServices") on the vault, then apply again.',
+});
+const identity = (): Words => ({
+  what: "The resource does not carry the encryption identity Azure needs to reach the key.",
+  todo: "Apply again (the plan adds the identity); if it persists, check CMK_UAMI_RESOURCE_ID names an existing identity.",
+});
+
+/** Cosmos DB sub-status codes (§4.2) in its BadRequest messages and customerManagedKeyStatus. */
+const COSMOS_SUBSTATUS: Record<string, (c: Context) => Words> = {
+  "4000": keyAccess,
+  "4002": keyAccess,
+  "4003": keyGone,
+  "4005": (c) => ({
+    what: `Cosmos DB could not wrap or unwrap with the customer's key (disabled, expired or not RSA): ${c.message}`,
+    todo: "Ask the customer to check that the key is an enabled, unexpired RSA key.",
+  }),
+  "4006": keyGone,
+  "4009": keyGone,
+  "4015": identity,
+  "4016": firewall,
+  "4017": keyGone,
+};
+
+// Exact codes the services (and the emulator, emulator/COVERAGE.md) return, most specific first.
+const BY_CODE: [RegExp, (c: Context) => Words][] = [
   [
     /^LinkedAuthorizationFailed$/,
     () => ({
@@ -16,78 +89,109 @@ const BY_CODE: [RegExp, (message: string) => Omit<ExplainedError, "azureCode">][
   ],
   [
     /^AuthorizationFailed$/,
-    () => ({
+    (c) => ({
       what: "The app's identity may not change this resource.",
-      todo: "Give the app's managed identity Contributor (or the service's contributor role) on the resource or its resource group.",
+      todo: `Give the app's managed identity ${WRITER_ROLE[c.kind]} (or Contributor) on the resource or its resource group.`,
     }),
   ],
+  [/^(KeyVaultPolicyError|AzureKeyVaultSoftDeleteAndPurgeProtectionNotEnabled)$/, purge],
   [
-    /^KeyVaultPolicyError$|SoftDeleteAndPurgeProtection/,
-    () => ({
-      what: "The customer's vault has no purge protection, which Azure requires.",
-      todo: "Ask the customer to enable purge protection on the vault (their onboarding page shows the command).",
-    }),
+    /^(KeyVaultAuthenticationFailure|KeyVaultAccessForbidden|AzureKeyVaultMissingPermissions|AzureKeyVaultConnectionFailed)$/,
+    (c) => (/firewall|network/i.test(c.message) ? firewall() : keyAccess(c)),
+  ],
+  [/^(KeyVaultEncryptionKeyNotEnabled|AzureKeyVaultKeyDisabled|KeyDisabled)$/, keyDisabled],
+  [
+    /^(KeyVaultEncryptionKeyExpired|AzureKeyVaultInvalidExpirationDate|AzureKeyVaultInvalidActivationDate)$/,
+    keyDates,
   ],
   [
-    /KeyVaultAuthenticationFailure|KeyVaultAccessForbidden|AzureKeyVaultMissingPermissions|^4000$|^4002$/,
-    () => ({
-      what: "Azure could not use the customer's key: the app's role on the key is missing or was removed, or the federated credential failed.",
-      todo: "Ask the customer to check the role assignment on their key (their onboarding page verifies it live), then apply again.",
-    }),
+    /^(KeyVaultEncryptionKeyNotFound|KeyVaultVaultNotFound|KeyVaultKeyNotFound|KeyVaultNotFound|AzureKeyVaultKeyNameNotFound|AzureKeyVaultMalformedVaultUri|AzureKeyVaultMalformedKeyUri|InvalidValuesForRequestParameters)$/,
+    keyGone,
   ],
   [
-    /KeyDisabled|AzureKeyVaultKeyDisabled/,
-    () => ({
-      what: "The customer's key is disabled.",
-      todo: "Ask the customer to enable the key, or to hand over another one.",
-    }),
+    /^(KeyVaultKeyTypeNotSupported|AzureKeyVaultRsaKeyNotSupported|KeyTypeNotSupported|KeySizeNotSupported)$/,
+    keyType,
+  ],
+  [/^KeyVaultRegionMismatch$/, region],
+  [
+    /^(AzureKeyVaultNoServerIdentity|InvalidPrimaryUserAssignedIdentityId|FailedIdentityOperation|InvalidIdentity)$/,
+    identity,
   ],
   [
-    /KeyNotFound|KeyNameNotFound|VaultNotFound|^4003$|^4017$/,
-    () => ({
-      what: "The customer's key or vault no longer exists.",
-      todo: "Ask the customer for the current key URI.",
-    }),
-  ],
-  [
-    /RsaKeyNotSupported|KeyTypeNotSupported|KeySizeNotSupported|InvalidParameter/,
-    (m) => ({
-      what: `Azure refused the key for this service: ${m}`,
-      todo: "Ask the customer for an RSA 3072 key.",
-    }),
-  ],
-  [
-    /Region|Location/i,
-    (m) => ({
-      what: `Azure refused the key's region: ${m}`,
-      todo: "This service needs the customer's vault in the resource's region; ask the customer for a key in that region.",
-    }),
-  ],
-  [
-    /SubscriptionRequestsThrottled|TooManyRequests/,
+    /^(SubscriptionRequestsThrottled|TooManyRequests|RetryableErrorDueToAnotherOperation)$/,
     () => ({
       what: "Azure is throttling writes to this subscription.",
       todo: "Nothing: the job waits as long as Azure asks and tries again.",
     }),
   ],
   [
-    /InvalidExpirationDate|Expired/i,
+    /^(AnotherOperationInProgress|Conflict)$/,
     () => ({
-      what: "The customer's key is expired or not yet valid.",
-      todo: "Ask the customer to extend the key's expiry or rotate it.",
+      what: "Another change to this resource is still running in Azure.",
+      todo: "Nothing: the job tries again once Azure has finished.",
+    }),
+  ],
+  [
+    /^(ResourceNotFound|ResourceGroupNotFound|ParentResourceNotFound)$/,
+    () => ({
+      what: "The resource no longer exists in Azure (or the app's identity cannot see it).",
+      todo: "Check the resource in the portal; remove it from the inventory if it was deleted.",
+    }),
+  ],
+  [
+    /^(InternalServerError|ServiceUnavailable|GatewayTimeout)$/,
+    () => ({
+      what: "Azure had an internal error.",
+      todo: "Nothing at first: the job tries again; if it keeps failing, check Azure's status page.",
+    }),
+  ],
+  [
+    /^(OperationFailed|Failed|Canceled)$/,
+    (c) => ({
+      what: `Azure accepted the change but its long-running operation ended without success: ${c.message}`,
+      todo: "Check the resource's activity log in the portal, then apply again.",
     }),
   ],
 ];
 
-/** Azure's error for an apply, in words for the operator, with Azure's own code kept beside it. */
+// DiskRP answers most key refusals as InvalidParameter; the message tells which (COVERAGE.md).
+const BY_MESSAGE: [RegExp, (c: Context) => Words][] = [
+  [/same region|region/i, region],
+  [/purge protection|recoverable/i, purge],
+  [/RSA|key size|key type/i, keyType],
+  [/disabled/i, keyDisabled],
+  [/expir|activation/i, keyDates],
+  [
+    /versioned key URL|version/i,
+    (c) => ({
+      what: `Azure refused the key URI's version: ${c.message}`,
+      todo: "Apply again with the verified version; if it persists, report it to the Crosskey team.",
+    }),
+  ],
+];
+
+/**
+ * Azure's error for an apply, in words for the operator, with Azure's own code kept beside it.
+ * `customerPage` names where the customer checks their key (their onboarding page), when the caller knows it.
+ */
 export function explainCmkError(
   error: { code: string; message: string },
-  _kind: ResourceKind,
+  kind: ResourceKind,
+  options: { customerPage?: string } = {},
 ): ExplainedError {
-  for (const [pattern, explain] of BY_CODE) {
-    if (pattern.test(error.code) || pattern.test(error.message.match(/\((4\d{3})\)/)?.[1] ?? ""))
-      return { ...explain(error.message), azureCode: error.code };
-  }
+  const c: Context = {
+    message: error.message,
+    kind,
+    customerPage: options.customerPage ?? "their Crosskey onboarding page",
+  };
+  const substatus = /\((?:sub-status )?(4\d{3})\)/.exec(error.message)?.[1];
+  if (substatus && COSMOS_SUBSTATUS[substatus])
+    return { ...COSMOS_SUBSTATUS[substatus](c), azureCode: `${error.code} (${substatus})` };
+  for (const [pattern, explain] of BY_CODE)
+    if (pattern.test(error.code)) return { ...explain(c), azureCode: error.code };
+  if (/^(InvalidParameter|BadRequest)$/.test(error.code))
+    for (const [pattern, explain] of BY_MESSAGE)
+      if (pattern.test(error.message)) return { ...explain(c), azureCode: error.code };
   return {
     what: `Azure refused the change: ${error.message}`,
     todo: "Check the resource in the portal; apply again once the cause is fixed.",

@@ -1,4 +1,5 @@
 import { versionlessUri } from "./common";
+import { cosmosDefaultIdentity } from "./cosmos-db-account";
 import type { ArmWrite, CmkIdentity, CmkKeyRef } from "./types";
 
 /**
@@ -24,7 +25,7 @@ export function planCosmosAccountWithKey(input: {
         databaseAccountOfferType: "Standard",
         locations: [{ locationName: input.location, failoverPriority: 0, isZoneRedundant: false }],
         keyVaultKeyUri: versionlessUri(input.key),
-        defaultIdentity: `UserAssignedIdentity=${input.identity.uamiResourceId}&FederatedClientId=${input.identity.federatedClientId}`,
+        defaultIdentity: cosmosDefaultIdentity(input.identity),
       },
     },
   };

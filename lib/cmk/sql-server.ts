@@ -1,7 +1,34 @@
-import { identityWith, keyTypeProblems, props, sameKey, versionedUri, versionOf } from "./common";
+import { z } from "zod";
+import {
+  driftOf,
+  identityProblems,
+  identityWith,
+  isRunning,
+  keyTypeProblems,
+  parseArmBody,
+  versionedUri,
+  versionOf,
+} from "./common";
 import type { CmkModule } from "./types";
 
 const API = "2023-08-01";
+
+/** §4.4: the encryption protector's GET is what tells the server's TDE key. */
+const protectorBodySchema = z.looseObject({
+  properties: z
+    .looseObject({
+      serverKeyType: z.string().nullish(),
+      serverKeyName: z.string().nullish(),
+      uri: z.string().nullish(),
+      autoRotationEnabled: z.boolean().nullish(),
+      provisioningState: z.string().nullish(),
+    })
+    .optional(),
+});
+
+/** `{vault}_{key}_{version}`: the server-key name SQL requires (§4.4). */
+export const sqlServerKeyName = (key: { vaultName: string; keyName: string }, version: string) =>
+  `${key.vaultName}_${key.keyName}_${version}`;
 
 /**
  * Azure SQL TDE (AZURE_CONTRACTS §4.4, seed 000), in the order the seed requires: the server's identity and
@@ -11,9 +38,13 @@ export const sqlServerModule: CmkModule = {
   kind: "SQL_SERVER",
   apiVersion: API,
   label: "SQL server",
-  check: ({ key }) => keyTypeProblems(key, "Azure SQL", [2048, 3072]),
+  check: ({ key, identity }) => [
+    ...keyTypeProblems(key, "Azure SQL", [2048, 3072]),
+    ...identityProblems(identity),
+  ],
   plan: ({ resource, key, identity }) => {
-    const serverKeyName = `${key.vaultName}_${key.keyName}_${key.keyVersion ?? key.verifiedVersion}`;
+    const version = key.keyVersion ?? key.verifiedVersion;
+    const serverKeyName = sqlServerKeyName(key, version);
     return [
       {
         method: "PATCH",
@@ -33,7 +64,7 @@ export const sqlServerModule: CmkModule = {
         method: "PUT",
         id: `${resource.id}/keys/${serverKeyName}`,
         apiVersion: API,
-        description: `Register the customer's key ${key.keyName} (version ${key.keyVersion ?? key.verifiedVersion}) as a server key.`,
+        description: `Register the customer's key ${key.keyName} (version ${version}) as a server key.`,
         body: { properties: { serverKeyType: "AzureKeyVault", uri: versionedUri(key) } },
       },
       {
@@ -62,27 +93,27 @@ export const sqlServerModule: CmkModule = {
   ],
   observeId: (armId) => ({ id: `${armId}/encryptionProtector/current`, apiVersion: API }),
   observe(body, expected) {
-    const p = props(body) as { serverKeyType?: string; serverKeyName?: string; uri?: string };
-    if (!p.serverKeyType || p.serverKeyType === "ServiceManaged")
+    const parsed = parseArmBody(protectorBodySchema, body, "SQL encryption protector");
+    const p = parsed.properties ?? {};
+    const keyUri = p.uri ?? null;
+    const keyVersion = versionOf(keyUri);
+    if (isRunning(parsed))
+      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still changing the TDE protector." };
+    if (!p.serverKeyType || p.serverKeyType.toLowerCase() === "servicemanaged")
       return {
         state: "MICROSOFT_MANAGED",
         keyUri: null,
         keyVersion: null,
         detail: "TDE uses a service-managed key.",
       };
-    const keyUri = p.uri ?? null;
-    if (expected && !sameKey(keyUri, expected))
-      return {
-        state: "DRIFTED",
-        keyUri,
-        keyVersion: versionOf(keyUri),
-        detail: `The TDE protector is ${p.serverKeyName}, not the customer's key.`,
-      };
+    // With auto-rotation the protector moves to newer versions of the same key by itself.
+    const drift = driftOf(keyUri, keyVersion, expected);
+    if (drift) return { ...drift, detail: `The TDE protector is ${p.serverKeyName}: ${drift.detail}` };
     return {
       state: "APPLIED",
       keyUri,
-      keyVersion: versionOf(keyUri),
-      detail: `TDE protector ${p.serverKeyName}.`,
+      keyVersion,
+      detail: `TDE protector ${p.serverKeyName}${p.autoRotationEnabled ? ", rotating automatically" : ""}.`,
     };
   },
 };

@@ -1,14 +1,53 @@
-import { identityWith, isRunning, keyTypeProblems, props, sameKey, versionOf } from "./common";
+import { z } from "zod";
+import {
+  armBodySchema,
+  driftOf,
+  identityProblems,
+  identityWith,
+  isRunning,
+  keyTypeProblems,
+  parseArmBody,
+  versionOf,
+} from "./common";
 import type { CmkModule } from "./types";
 
 const API = "2025-06-01";
+
+/** The read-back fields of §4.1; `currentVersionedKeyIdentifier` is the version Storage really uses. */
+const storageBodySchema = armBodySchema(
+  z.looseObject({
+    provisioningState: z.string().optional(),
+    encryption: z
+      .looseObject({
+        keySource: z.string().optional(),
+        keyvaultproperties: z
+          .looseObject({
+            keyname: z.string().nullish(),
+            keyvaulturi: z.string().nullish(),
+            keyversion: z.string().nullish(),
+            currentVersionedKeyIdentifier: z.string().nullish(),
+          })
+          .nullish(),
+      })
+      .nullish(),
+  }),
+);
+
+const SERVICES = {
+  blob: { enabled: true, keyType: "Account" },
+  file: { enabled: true, keyType: "Account" },
+};
 
 /** Azure Storage (AZURE_CONTRACTS §4.1, seed 003): PATCH identity + encryption with federatedIdentityClientId. */
 export const storageAccountModule: CmkModule = {
   kind: "STORAGE_ACCOUNT",
   apiVersion: API,
   label: "Storage account",
-  check: ({ key }) => keyTypeProblems(key, "Azure Storage", [2048, 3072, 4096]),
+  // The vault's region is not in its URI; Storage refuses another region itself (KeyVaultRegionMismatch).
+  check: ({ key, identity }) => [
+    ...keyTypeProblems(key, "Azure Storage", [2048, 3072, 4096]),
+    ...identityProblems(identity),
+  ],
   plan: ({ resource, key, identity }) => [
     {
       method: "PATCH",
@@ -32,10 +71,7 @@ export const storageAccountModule: CmkModule = {
               userAssignedIdentity: identity.uamiResourceId,
               federatedIdentityClientId: identity.federatedClientId,
             },
-            services: {
-              blob: { enabled: true, keyType: "Account" },
-              file: { enabled: true, keyType: "Account" },
-            },
+            services: SERVICES,
           },
         },
       },
@@ -47,46 +83,35 @@ export const storageAccountModule: CmkModule = {
       id: resource.id,
       apiVersion: API,
       description: "Switch the storage account back to Microsoft-managed keys.",
-      body: {
-        properties: {
-          encryption: {
-            keySource: "Microsoft.Storage",
-            services: {
-              blob: { enabled: true, keyType: "Account" },
-              file: { enabled: true, keyType: "Account" },
-            },
-          },
-        },
-      },
+      body: { properties: { encryption: { keySource: "Microsoft.Storage", services: SERVICES } } },
     },
   ],
   observe(body, expected) {
-    const encryption = (props(body).encryption ?? {}) as {
-      keySource?: string;
-      keyvaultproperties?: { keyname?: string; keyvaulturi?: string; currentVersionedKeyIdentifier?: string };
-    };
-    if (isRunning(body))
-      return {
-        state: "PENDING",
-        keyUri: null,
-        keyVersion: null,
-        detail: "Azure is still applying a change.",
-      };
-    if (!encryption.keySource || encryption.keySource.toLowerCase() === "microsoft.storage") {
+    const parsed = parseArmBody(storageBodySchema, body, "storage account");
+    const encryption = parsed.properties?.encryption;
+    const cmk = encryption?.keySource?.toLowerCase() === "microsoft.keyvault";
+    const kv = encryption?.keyvaultproperties;
+    const keyUri = !cmk
+      ? null
+      : (kv?.currentVersionedKeyIdentifier ??
+        `${(kv?.keyvaulturi ?? "").replace(/\/+$/, "")}/keys/${kv?.keyname ?? ""}`);
+    const keyVersion = versionOf(kv?.currentVersionedKeyIdentifier) ?? (kv?.keyversion || null);
+    if (isRunning(parsed))
+      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still applying a change." };
+    if (!cmk)
       return {
         state: "MICROSOFT_MANAGED",
         keyUri: null,
         keyVersion: null,
         detail: "Encrypted with Microsoft-managed keys.",
       };
-    }
-    const kv = encryption.keyvaultproperties ?? {};
-    const keyUri =
-      kv.currentVersionedKeyIdentifier ??
-      `${(kv.keyvaulturi ?? "").replace(/\/$/, "")}/keys/${kv.keyname ?? ""}`;
-    const keyVersion = versionOf(kv.currentVersionedKeyIdentifier);
-    if (expected && !sameKey(keyUri, expected))
-      return { state: "DRIFTED", keyUri, keyVersion, detail: `Uses ${keyUri}, not the customer's key.` };
-    return { state: "APPLIED", keyUri, keyVersion, detail: `Encrypted with ${keyUri}.` };
+    return (
+      driftOf(keyUri, keyVersion, expected) ?? {
+        state: "APPLIED",
+        keyUri,
+        keyVersion,
+        detail: `Encrypted with ${keyUri}.`,
+      }
+    );
   },
 };
