@@ -1,16 +1,9 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { getProducerBoss } from "./boss";
-import { roleWaitDelaySeconds, type VerifyKeyPayload } from "./queues";
+import { sendKeyVerification, type VerifyKeyPayload } from "./queues";
 
-/** Schedules another verification of a key; one pending verification per key and attempt. */
-export async function enqueueKeyVerification(
-  payload: VerifyKeyPayload,
-  delaySeconds = roleWaitDelaySeconds(payload.attempt),
-): Promise<void> {
-  const boss = await getProducerBoss(getEnv().DATABASE_URL);
-  await boss.send("verify-key", payload, {
-    singletonKey: `verify:${payload.keyId}:${payload.attempt}`,
-    startAfter: delaySeconds,
-  });
+/** From the web app: schedules another verification of a key (see sendKeyVerification). */
+export async function enqueueKeyVerification(payload: VerifyKeyPayload): Promise<void> {
+  await sendKeyVerification(await getProducerBoss(getEnv().DATABASE_URL), payload);
 }

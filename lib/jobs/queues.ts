@@ -1,3 +1,4 @@
+import type { PgBoss } from "pg-boss";
 import { z } from "zod";
 
 /** Every queue, its payload schema and its retry policy, in one place. */
@@ -24,4 +25,16 @@ export type VerifyKeyPayload = z.infer<typeof verifyKeyPayload>;
 /** Backoff while waiting for a role assignment to propagate: 10 s, 20 s, 40 s, then every 60 s. */
 export function roleWaitDelaySeconds(attempt: number): number {
   return Math.min(60, 10 * 2 ** attempt);
+}
+
+/** Queues one verification attempt of a key, after the backoff for that attempt; one message per key and attempt. */
+export async function sendKeyVerification(
+  boss: PgBoss,
+  payload: VerifyKeyPayload,
+  delaySeconds = roleWaitDelaySeconds(payload.attempt),
+): Promise<void> {
+  await boss.send("verify-key", payload, {
+    singletonKey: `verify:${payload.keyId}:${payload.attempt}`,
+    startAfter: delaySeconds,
+  });
 }

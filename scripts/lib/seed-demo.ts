@@ -5,6 +5,7 @@ import type { Env } from "../../lib/env.ts";
 import { createDb } from "../../lib/db/create-db.ts";
 import type { ResourceKind } from "../../lib/generated/prisma/enums.ts";
 import { startBoss } from "../../lib/jobs/boss.ts";
+import { sendKeyVerification } from "../../lib/jobs/queues.ts";
 import { seedCustomerInvite, seedOnboardedCustomer } from "../../prisma/seed/factories.ts";
 import { DATA_DIR, PROJECT_ROOT } from "./database.ts";
 
@@ -113,7 +114,7 @@ async function seedWoodgrove(
     keyName: "fabrikam-cmk",
   });
   const boss = await startBoss(env.DATABASE_URL ?? config.DATABASE_URL, "producer");
-  await boss.send("verify-key", { keyId: seeded.key.id, attempt: 0 });
+  await sendKeyVerification(boss, { keyId: seeded.key.id, attempt: 0 }, 0);
   await boss.stop({ graceful: false });
   return seeded.token;
 }

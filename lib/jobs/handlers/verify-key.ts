@@ -1,7 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { Db } from "@/lib/db/create-db";
 import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
-import { roleWaitDelaySeconds, verifyKeyPayload } from "../queues";
+import { sendKeyVerification, verifyKeyPayload } from "../queues";
 
 /**
  * Re-verifies a key whose role assignment may still be propagating, and schedules the next attempt with
@@ -12,12 +12,6 @@ export function registerVerifyKeyWorker(boss: PgBoss, db: Db) {
     if (!job) return;
     const payload = verifyKeyPayload.parse(job.data);
     const { retry } = await runKeyVerification(db, { keyId: payload.keyId });
-    if (retry) {
-      const next = { keyId: payload.keyId, attempt: payload.attempt + 1 };
-      await boss.send("verify-key", next, {
-        singletonKey: `verify:${next.keyId}:${next.attempt}`,
-        startAfter: roleWaitDelaySeconds(next.attempt),
-      });
-    }
+    if (retry) await sendKeyVerification(boss, { keyId: payload.keyId, attempt: payload.attempt + 1 });
   });
 }
