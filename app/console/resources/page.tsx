@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { CmkStateBadge, JobStateBadge } from "@/components/cmk-state-badge";
-import { AutoRefresh } from "@/app/onboard/_components/auto-refresh";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";

@@ -5,7 +5,7 @@ import { CUSTOMER_CLOUDS, type CloudName } from "@/lib/azure/clouds";
 import { azureCliScript } from "@/lib/keys/scripts/azure-cli";
 import { powerShellScript } from "@/lib/keys/scripts/powershell";
 import { portalSteps } from "@/lib/keys/scripts/portal";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export interface ScriptDefaults {
   tenantId: string;

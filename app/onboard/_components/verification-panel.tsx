@@ -2,8 +2,8 @@ import { Card } from "@/components/ui/card";
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import type { HopStatus, VerificationResult } from "@/lib/keys/verify/types";
 import { ActionButton } from "./action-button";
-import { AutoRefresh } from "./auto-refresh";
-import { CopyButton } from "./copy-button";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { CopyButton } from "@/components/ui/copy-button";
 import { verifyAgain } from "../actions";
 
 const TONE: Record<HopStatus, Tone> = {

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { CopyButton } from "@/app/onboard/_components/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { createInvite, type ConsoleResult } from "../../actions";
 
 const SERVICES = [

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { CopyButton } from "@/app/onboard/_components/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { reissueInviteAction, revokeInviteAction, type ConsoleResult } from "../../actions";
 
 export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked: boolean }) {
