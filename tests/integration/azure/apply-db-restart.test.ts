@@ -1,8 +1,6 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "../../../lib/db/create-db";
 import { migrateDatabase } from "../../../lib/db/migrate";
@@ -13,9 +11,8 @@ import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/fac
 import { startChild, stopChildren } from "../../../scripts/lib/children";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../../scripts/lib/embedded-postgres";
 import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
+import { createDiskEncryptionSet } from "./isv-resources";
 
-const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
-const RG = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers`;
 const ADMIN = "admin@contoso.onmicrosoft.com";
 const emulatorUrl = () => inject("emulatorUrl");
 
@@ -67,31 +64,7 @@ describe("[jobs] the database restarts while a job waits on Azure", () => {
       keyName: "cmk",
     });
     expect((await runKeyVerification(db, { keyId: seeded.key.id })).result?.outcome).toBe("verified");
-    const armId = `${RG}/Microsoft.Compute/diskEncryptionSets/des-jobs-dbr`;
-    const arm = new ResourceManagementClient(
-      new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }),
-      ISV_SUB,
-      { endpoint: emulatorUrl() },
-    );
-    await arm.resources.beginCreateOrUpdateByIdAndWait(
-      armId,
-      "2025-01-02",
-      {
-        location: "westeurope",
-        identity: {
-          type: "UserAssigned",
-          userAssignedIdentities: {
-            [`${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`]: {},
-          },
-        },
-        properties: {
-          activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
-          encryptionType: "EncryptionAtRestWithCustomerKey",
-          rotationToLatestKeyVersionEnabled: true,
-        },
-      },
-      { updateIntervalInMs: 200 },
-    );
+    const armId = await createDiskEncryptionSet(emulatorUrl(), "des-jobs-dbr");
     const resource = await seedIsvResource(db, {
       armId,
       kind: "DISK_ENCRYPTION_SET",

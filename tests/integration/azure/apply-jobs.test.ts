@@ -1,6 +1,4 @@
 import path from "node:path";
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { ManagedIdentityCredential } from "@azure/identity";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBoss } from "../../../lib/jobs/boss";
@@ -11,10 +9,8 @@ import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/fac
 import { startChild, stopChildren } from "../../../scripts/lib/children";
 import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
+import { createDiskEncryptionSet, createStorageAccount } from "./isv-resources";
 
-const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
-const RG = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers`;
-const UAMI = `${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`;
 const ADMIN = "admin@contoso.onmicrosoft.com";
 const actor = { type: "OPERATOR" as const, id: "operator@fabrikamcloud.onmicrosoft.com", role: "Operator" };
 
@@ -22,12 +18,6 @@ let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let boss: PgBoss;
 let customerId: string;
 const emulatorUrl = () => inject("emulatorUrl");
-const arm = () =>
-  new ResourceManagementClient(
-    new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }),
-    ISV_SUB,
-    { endpoint: emulatorUrl() },
-  );
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -67,33 +57,13 @@ afterAll(async () => {
 });
 
 async function storageAccount(name: string) {
-  const id = `${RG}/Microsoft.Storage/storageAccounts/${name}`;
-  await arm().resources.beginCreateOrUpdateByIdAndWait(
-    id,
-    "2025-06-01",
-    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
-    { updateIntervalInMs: 200 },
-  );
-  return seedIsvResource(t.db, { armId: id, kind: "STORAGE_ACCOUNT", region: "westeurope", customerId });
+  const armId = await createStorageAccount(emulatorUrl(), name);
+  return seedIsvResource(t.db, { armId, kind: "STORAGE_ACCOUNT", region: "westeurope", customerId });
 }
 
 async function diskEncryptionSet(name: string) {
-  const id = `${RG}/Microsoft.Compute/diskEncryptionSets/${name}`;
-  await arm().resources.beginCreateOrUpdateByIdAndWait(
-    id,
-    "2025-01-02",
-    {
-      location: "westeurope",
-      identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } },
-      properties: {
-        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
-        encryptionType: "EncryptionAtRestWithCustomerKey",
-        rotationToLatestKeyVersionEnabled: true,
-      },
-    },
-    { updateIntervalInMs: 200 },
-  );
-  return seedIsvResource(t.db, { armId: id, kind: "DISK_ENCRYPTION_SET", region: "westeurope", customerId });
+  const armId = await createDiskEncryptionSet(emulatorUrl(), name);
+  return seedIsvResource(t.db, { armId, kind: "DISK_ENCRYPTION_SET", region: "westeurope", customerId });
 }
 
 /** What the worker does for one message, repeated as pg-boss would redeliver it, honouring the asked delay. */
@@ -197,13 +167,7 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
       keyName: "cmk",
     });
     await runKeyVerification(t.db, { keyId: other.key.id });
-    const id = `${RG}/Microsoft.Storage/storageAccounts/stjobsrevoked`;
-    await arm().resources.beginCreateOrUpdateByIdAndWait(
-      id,
-      "2025-06-01",
-      { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
-      { updateIntervalInMs: 200 },
-    );
+    const id = await createStorageAccount(emulatorUrl(), "stjobsrevoked");
     const resource = await seedIsvResource(t.db, {
       armId: id,
       kind: "STORAGE_ACCOUNT",

@@ -2,36 +2,14 @@ import { describe, expect, it } from "vitest";
 import { getCmkModule } from "../../../lib/cmk";
 import { explainCmkError } from "../../../lib/cmk/explain-error";
 import { planCosmosAccountWithKey } from "../../../lib/cmk/provision-cosmos-account";
-import type { CmkInput, CmkKeyRef } from "../../../lib/cmk/types";
-
-const SUB = "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg/providers";
-const UAMI = `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`;
-const APP = "22222222-2222-4222-8222-222222222222";
-const V = "0123456789abcdef0123456789abcdef";
-const key = (over: Partial<CmkKeyRef> = {}): CmkKeyRef => ({
-  keyUri: "https://kv.vault.azure.net/keys/cmk",
-  vaultUri: "https://kv.vault.azure.net",
-  vaultName: "kv",
-  keyName: "cmk",
-  keyVersion: null,
-  verifiedVersion: V,
-  keyType: "RSA",
-  keySize: 3072,
-  vaultKind: "VAULT",
-  tenantId: "c0000000-0000-4000-8000-00000000c001",
-  ...over,
-});
-const input = (id: string, over: Partial<CmkKeyRef> = {}, body: unknown = {}): CmkInput => ({
-  resource: { id, location: "westeurope", body },
-  key: key(over),
-  identity: { uamiResourceId: UAMI, federatedClientId: APP },
-  cloudName: "public",
-});
+import { APP, input, key, SUB, UAMI, V } from "./fixtures";
 
 describe("[cmk] the exact ARM requests per resource type", () => {
   it("Storage: one PATCH with lower-case keyvaultproperties and the federated client, keeping a system identity", () => {
     const [step] = getCmkModule("STORAGE_ACCOUNT").plan(
-      input(`${SUB}/Microsoft.Storage/storageAccounts/st`, {}, { identity: { type: "SystemAssigned" } }),
+      input(`${SUB}/Microsoft.Storage/storageAccounts/st`, {
+        body: { identity: { type: "SystemAssigned" } },
+      }),
     );
     expect(step).toMatchObject({ method: "PATCH", apiVersion: "2025-06-01" });
     expect(step!.body).toEqual({
@@ -52,7 +30,7 @@ describe("[cmk] the exact ARM requests per resource type", () => {
 
   it("Cosmos DB: the versionless URI even when a version was handed over, and the federated defaultIdentity", () => {
     const [step] = getCmkModule("COSMOS_DB_ACCOUNT").plan(
-      input(`${SUB}/Microsoft.DocumentDB/databaseAccounts/c`, { keyVersion: V }),
+      input(`${SUB}/Microsoft.DocumentDB/databaseAccounts/c`, { key: { keyVersion: V } }),
     );
     expect(step!.body.properties).toEqual({
       keyVaultKeyUri: "https://kv.vault.azure.net/keys/cmk",
@@ -86,7 +64,7 @@ describe("[cmk] the exact ARM requests per resource type", () => {
       rotationToLatestKeyVersionEnabled: true,
     });
     const [pinned] = getCmkModule("DISK_ENCRYPTION_SET").plan(
-      input(`${SUB}/Microsoft.Compute/diskEncryptionSets/d`, { keyVersion: V }),
+      input(`${SUB}/Microsoft.Compute/diskEncryptionSets/d`, { key: { keyVersion: V } }),
     );
     expect(
       (pinned!.body.properties as { rotationToLatestKeyVersionEnabled: boolean })
@@ -117,10 +95,10 @@ describe("[cmk] the exact ARM requests per resource type", () => {
       serverKeyName: `kv_cmk_${V}`,
       autoRotationEnabled: true,
     });
-    expect(getCmkModule("SQL_SERVER").check(input("x", { keySize: 4096 }))[0]?.code).toBe(
+    expect(getCmkModule("SQL_SERVER").check(input("x", { key: { keySize: 4096 } }))[0]?.code).toBe(
       "KeySizeNotSupported",
     );
-    expect(getCmkModule("STORAGE_ACCOUNT").check(input("x", { keyType: "EC" }))[0]?.code).toBe(
+    expect(getCmkModule("STORAGE_ACCOUNT").check(input("x", { key: { keyType: "EC" } }))[0]?.code).toBe(
       "KeyTypeNotSupported",
     );
   });

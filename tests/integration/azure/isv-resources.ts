@@ -1,0 +1,46 @@
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { ManagedIdentityCredential } from "@azure/identity";
+
+/** The ISV's side in the demo world: its subscription, resource group and the app's own identity. */
+export const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+export const ISV_RG = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers`;
+export const CMK_UAMI = `${ISV_RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`;
+
+const arm = (emulatorUrl: string) =>
+  new ResourceManagementClient(
+    new ManagedIdentityCredential({ clientId: "66666666-6666-4666-8666-666666666666" }),
+    ISV_SUB,
+    { endpoint: emulatorUrl },
+  );
+
+/** A storage account the ISV creates in Azure (Microsoft-managed keys); returns its ARM ID. */
+export async function createStorageAccount(emulatorUrl: string, name: string): Promise<string> {
+  const id = `${ISV_RG}/Microsoft.Storage/storageAccounts/${name}`;
+  await arm(emulatorUrl).resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2025-06-01",
+    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+    { updateIntervalInMs: 200 },
+  );
+  return id;
+}
+
+/** A disk encryption set on the ISV's own platform key (a DES always has a key); returns its ARM ID. */
+export async function createDiskEncryptionSet(emulatorUrl: string, name: string): Promise<string> {
+  const id = `${ISV_RG}/Microsoft.Compute/diskEncryptionSets/${name}`;
+  await arm(emulatorUrl).resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2025-01-02",
+    {
+      location: "westeurope",
+      identity: { type: "UserAssigned", userAssignedIdentities: { [CMK_UAMI]: {} } },
+      properties: {
+        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+        encryptionType: "EncryptionAtRestWithCustomerKey",
+        rotationToLatestKeyVersionEnabled: true,
+      },
+    },
+    { updateIntervalInMs: 200 },
+  );
+  return id;
+}
