@@ -3,8 +3,10 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { findBrowser } from "./scripts/lib/browser";
 
-const APP_URL = "http://localhost:3100";
-const EMULATOR_URL = "https://localhost:8444";
+// TEST_PORT_OFFSET lets two checkouts run their suites side by side on one machine.
+const portOffset = Number(process.env.TEST_PORT_OFFSET ?? 0);
+const APP_URL = `http://localhost:${3100 + portOffset}`;
+const EMULATOR_URL = `https://localhost:${8444 + portOffset}`;
 const browser = findBrowser();
 // Test code calls the emulator's APIs as the customer's script would; workers start after the stack is up.
 process.env.NODE_EXTRA_CA_CERTS = path.resolve(".cache/e2e-emulator/tls/ca.pem");

@@ -2,12 +2,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createEmulator } from "./server.js";
 
-// `npm run emulator [-- --port 8443 --world emulator/world/demo.json --data-dir .data/emulator --verbose]`
+// `npm run emulator [-- --port 8443 --world emulator/world/demo.json --data-dir .data/emulator --app-base-url http://localhost:3000 --verbose]`
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
     world: { type: "string" },
     "data-dir": { type: "string" },
+    "app-base-url": { type: "string" },
     verbose: { type: "boolean", default: false },
   },
 });
@@ -20,7 +21,8 @@ const dataDir = path.resolve(values["data-dir"] ?? process.env.EMULATOR_DATA_DIR
 
 const started = Date.now();
 try {
-  const emulator = await createEmulator({ port, world, dataDir, logger: values.verbose });
+  const appBaseUrl = values["app-base-url"] ?? process.env.APP_BASE_URL ?? "http://localhost:3000";
+  const emulator = await createEmulator({ port, world, dataDir, appBaseUrl, logger: values.verbose });
   console.log(`Crosskey Azure emulator ready in ${Date.now() - started} ms`);
   console.log(`  base URL   ${emulator.url}`);
   console.log(`  world      ${world}`);

@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   /** A world file path or an already-read world object. */
   world: string | object;
   logger?: boolean;
+  /** The app's base URL, for `{app}` in the world; defaults to http://localhost:3000. */
+  appBaseUrl?: string;
 }
 
 export interface RunningEmulator {
@@ -40,6 +42,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const faults = new Faults();
   const emu = {
     baseUrl: "",
+    appBaseUrl: (options.appBaseUrl ?? "http://localhost:3000").replace(/\/$/, ""),
     clock,
     faults,
     tokens: new TokenService(options.dataDir, clock),
@@ -85,7 +88,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const port = typeof address === "object" && address ? address.port : options.port;
   emu.baseUrl = `https://localhost:${port}`;
   try {
-    await emu.reset(parseWorld(rawWorld, emu.baseUrl));
+    await emu.reset(parseWorld(rawWorld, { emulator: emu.baseUrl, app: emu.appBaseUrl }));
   } catch (e) {
     await app.close();
     throw e;

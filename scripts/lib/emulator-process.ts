@@ -14,6 +14,8 @@ export async function startEmulatorProcess(options: {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   world?: string;
+  /** The app's base URL: the world's registered redirect URIs follow it. */
+  appBaseUrl?: string;
 }) {
   const port = new URL(options.url).port || "443";
   const args = [
@@ -23,6 +25,7 @@ export async function startEmulatorProcess(options: {
     "--data-dir",
     options.dataDir,
     ...(options.world ? ["--world", options.world] : []),
+    ...(options.appBaseUrl ? ["--app-base-url", options.appBaseUrl] : []),
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");

@@ -82,6 +82,7 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
     } else {
       ({ caFile } = await startEmulatorProcess({
         url: config.EMULATOR_URL,
+        appBaseUrl: config.APP_BASE_URL,
         dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"),
         env,
       }));

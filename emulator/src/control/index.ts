@@ -63,7 +63,11 @@ export function createControlService(emu: Emulator) {
 
         const load = async (body: unknown, reply: FastifyReply) => {
           try {
-            await emu.reset(body === undefined || body === null ? undefined : parseWorld(body, emu.baseUrl));
+            await emu.reset(
+              body === undefined || body === null
+                ? undefined
+                : parseWorld(body, { emulator: emu.baseUrl, app: emu.appBaseUrl }),
+            );
           } catch (e) {
             if (e instanceof z.ZodError || e instanceof Error) return invalid(reply, e);
             throw e;

@@ -43,6 +43,8 @@ export interface Federation {
 /** The object every service module receives (CONTRACT.md). Stores are rebuilt by `reset`. */
 export interface Emulator {
   baseUrl: string;
+  /** The app's base URL; `{app}` in a world becomes it (redirect URIs follow the app's port). */
+  appBaseUrl: string;
   clock: Clock;
   faults: Faults;
   tokens: TokenService;

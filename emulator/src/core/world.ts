@@ -110,9 +110,12 @@ export type ApplicationInput = z.infer<typeof applicationSchema>;
 export type UamiInput = z.infer<typeof uamiSchema>;
 export type FicInput = z.infer<typeof ficSchema>;
 
-/** Parses a world (throws a readable zod error); `{emulator}` in any string becomes the base URL. */
-export function parseWorld(input: unknown, baseUrl: string): World {
-  const world = worldSchema.parse(substitute(input, baseUrl));
+/**
+ * Parses a world (throws a readable zod error); `{emulator}` in any string becomes the emulator's base URL
+ * and `{app}` the app's, so registered redirect URIs follow whatever port the app runs on.
+ */
+export function parseWorld(input: unknown, urls: { emulator: string; app: string }): World {
+  const world = worldSchema.parse(substitute(input, urls));
   const subs = world.tenants.flatMap((t) => t.subscriptions.map((s) => ({ ...s, tenantId: t.id })));
   for (const s of subs) {
     if (
@@ -128,11 +131,12 @@ export function readWorldFile(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8"));
 }
 
-function substitute(value: unknown, baseUrl: string): unknown {
-  if (typeof value === "string") return value.replaceAll("{emulator}", baseUrl);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, baseUrl));
+function substitute(value: unknown, urls: { emulator: string; app: string }): unknown {
+  if (typeof value === "string")
+    return value.replaceAll("{emulator}", urls.emulator).replaceAll("{app}", urls.app);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, urls));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, baseUrl)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, urls)]));
   }
   return value;
 }

@@ -16,7 +16,10 @@ declare module "vitest" {
   }
 }
 
-export const EMULATOR_TEST_URL = "https://localhost:8445";
+// TEST_PORT_OFFSET lets two checkouts run their suites side by side on one machine.
+const portOffset = Number(process.env.TEST_PORT_OFFSET ?? 0);
+export const EMULATOR_TEST_URL = `https://localhost:${8445 + portOffset}`;
+const APP_TEST_URL = `http://localhost:${3100 + portOffset}`;
 
 /**
  * One real PostgreSQL for the run, migrated once into a template database that every test file clones
@@ -38,7 +41,7 @@ export default async function setup(project: TestProject) {
   Object.assign(process.env, {
     DATABASE_URL: adminUrl,
     SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
-    APP_BASE_URL: "http://localhost:3100",
+    APP_BASE_URL: APP_TEST_URL,
     AZURE_CLOUD: "emulator",
     EMULATOR_URL: EMULATOR_TEST_URL,
     LOG_LEVEL: "silent",
@@ -47,6 +50,7 @@ export default async function setup(project: TestProject) {
     const { caFile } = await startEmulatorProcess({
       url: EMULATOR_TEST_URL,
       dataDir: path.join(dir, "emulator"),
+      appBaseUrl: APP_TEST_URL,
       env: { ...process.env },
     });
     Object.assign(process.env, {
