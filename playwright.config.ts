@@ -51,7 +51,8 @@ export default defineConfig({
   webServer: {
     command: "node_modules/.bin/tsx scripts/e2e-stack.ts",
     url: APP_URL,
-    timeout: 180_000,
+    // Generous: a cold `next build` on a busy 2-core machine can take minutes; this is start-up, not a test.
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
