@@ -7,5 +7,9 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
 
 /** A Prisma client over node-postgres. The app uses getDb(); scripts and tests call this directly. */
 export function createDb(connectionString: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max }),
+    // A burst of requests waits its turn for a pooled connection instead of failing after Prisma's 2 s.
+    transactionOptions: { maxWait: 10_000 },
+  });
 }
