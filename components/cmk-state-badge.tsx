@@ -12,9 +12,12 @@ const CMK: Record<CmkState, { tone: Tone; word: string }> = {
 };
 
 const JOB: Record<JobState, { tone: Tone; word: string }> = {
+  AWAITING_APPROVAL: { tone: "warning", word: "Awaiting approval" },
   QUEUED: { tone: "neutral", word: "Queued" },
   RUNNING: { tone: "info", word: "Running" },
   WAITING_ON_AZURE: { tone: "info", word: "Waiting on Azure" },
+  PAUSED: { tone: "warning", word: "Paused" },
+  CANCELLING: { tone: "info", word: "Cancelling" },
   SUCCEEDED: { tone: "success", word: "Succeeded" },
   FAILED: { tone: "danger", word: "Failed" },
   CANCELLED: { tone: "neutral", word: "Cancelled" },

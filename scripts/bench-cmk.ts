@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/create-db.ts";
 import { migrateDatabase } from "../lib/db/migrate.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
-import { enqueueApply } from "../lib/resources/enqueue-apply.ts";
+import { enqueueApply } from "../lib/operations/enqueue-apply.ts";
 import { startChild, stopChildren } from "./lib/children.ts";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { execFileSync } from "node:child_process";

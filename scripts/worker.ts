@@ -7,38 +7,35 @@
 import { createDb } from "../lib/db/create-db.ts";
 import { getEnv } from "../lib/env.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
-import { registerVerifyKeyWorker } from "../lib/jobs/handlers/verify-key.ts";
-import { registerApplyWorker, sweepUnsentJobs } from "../lib/jobs/handlers/register-apply-worker.ts";
+import { registerJobHandlers, sweepUnsentJobs } from "../lib/jobs/worker.ts";
+import { getLogger } from "../lib/log.ts";
+import { runKeyVerification } from "../lib/onboarding/run-key-verification.ts";
+import { runApplyJob } from "../lib/operations/run-apply-job.ts";
 
 const env = getEnv();
+const log = getLogger().child({ component: "worker" });
 const db = createDb(env.DATABASE_URL, 4);
 const boss = await startBoss(env.DATABASE_URL, "worker");
-await registerVerifyKeyWorker(boss, db);
-await registerApplyWorker(boss, db, {
-  concurrency: env.WORKER_CONCURRENCY,
-  writesPerSecond: env.ARM_WRITES_PER_SECOND,
-});
+const queues = await registerJobHandlers(
+  boss,
+  db,
+  {
+    verifyKey: (keyId) => runKeyVerification(db, { keyId }),
+    applyCmk: (jobId) => runApplyJob(db, jobId, { writesPerSecond: env.ARM_WRITES_PER_SECOND }),
+  },
+  { concurrency: env.WORKER_CONCURRENCY },
+);
 const sweep = setInterval(
-  () =>
-    void sweepUnsentJobs(db, boss).catch((e: unknown) =>
-      console.error(JSON.stringify({ level: "error", msg: "sweep failed", err: String(e) })),
-    ),
+  () => void sweepUnsentJobs(db, boss).catch((err: unknown) => log.error({ err }, "sweep failed")),
   15_000,
 );
-console.log(
-  JSON.stringify({
-    level: "info",
-    msg: "worker started",
-    queues: ["verify-key", "apply-cmk"],
-    concurrency: env.WORKER_CONCURRENCY,
-  }),
-);
+log.info({ queues, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(JSON.stringify({ level: "info", msg: "worker stopping", signal }));
+  log.info({ signal }, "worker stopping");
   clearInterval(sweep);
   await boss.stop({ graceful: true, timeout: 20_000 });
   await db.$disconnect();

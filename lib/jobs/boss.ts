@@ -1,4 +1,5 @@
 import { PgBoss } from "pg-boss";
+import { getLogger } from "@/lib/log";
 import { QUEUES } from "./queues";
 
 const globalForBoss = globalThis as unknown as { crosskeyBoss?: Promise<PgBoss> };
@@ -17,16 +18,8 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     ...(role === "worker" && { superviseIntervalSeconds: 5 }),
     schedule: false,
   });
-  boss.on("error", (error) =>
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "pg-boss error",
-        role,
-        err: error instanceof Error ? error.message : JSON.stringify(error),
-      }),
-    ),
-  );
+  const log = getLogger().child({ component: "pg-boss", role });
+  boss.on("error", (err) => log.error({ err }, "pg-boss error"));
   await boss.start();
   for (const [name, options] of Object.entries(QUEUES)) await boss.createQueue(name, options);
   return boss;

@@ -1,7 +1,11 @@
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
+import type { Db } from "@/lib/db/create-db";
 
-/** Every queue, its payload schema and its retry policy, in one place. */
+/**
+ * Every queue: its name, retry policy and payload schema, and the one function that sends to it. Handlers are
+ * registered in ./worker.ts; nothing else calls boss.send or boss.work.
+ */
 export const QUEUES = {
   "verify-key": { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   // A worker that dies mid-job stops heartbeating; pg-boss then hands the job out again and the new worker
@@ -15,9 +19,10 @@ export const QUEUES = {
   },
 } as const;
 
-export const applyCmkPayload = z.object({ jobId: z.uuid() });
-
 export type QueueName = keyof typeof QUEUES;
+
+export const applyCmkPayload = z.object({ jobId: z.uuid() });
+export type ApplyCmkPayload = z.infer<typeof applyCmkPayload>;
 
 export const verifyKeyPayload = z.object({ keyId: z.uuid(), attempt: z.number().int().min(0).default(0) });
 export type VerifyKeyPayload = z.infer<typeof verifyKeyPayload>;
@@ -33,8 +38,21 @@ export async function sendKeyVerification(
   payload: VerifyKeyPayload,
   delaySeconds = roleWaitDelaySeconds(payload.attempt),
 ): Promise<void> {
-  await boss.send("verify-key", payload, {
+  await boss.send("verify-key", verifyKeyPayload.parse(payload), {
     singletonKey: `verify:${payload.keyId}:${payload.attempt}`,
     startAfter: delaySeconds,
   });
+}
+
+/** Sends a job row's message (now, or after Retry-After) and notes the message on the row for the sweep. */
+export async function sendApplyMessage(
+  db: Db,
+  boss: PgBoss,
+  jobId: string,
+  startAfterSeconds?: number,
+): Promise<void> {
+  const bossJobId = await boss.send("apply-cmk", applyCmkPayload.parse({ jobId }), {
+    startAfter: startAfterSeconds,
+  });
+  if (bossJobId) await db.job.update({ where: { id: jobId }, data: { bossJobId } });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent, SYSTEM_ACTOR, type Actor } from "@/lib/audit/record-audit-event";
+import { keyTargetOf } from "@/lib/keys/key-target";
 import { verifyCustomerKey } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
 import { transitionOnboarding } from "./state-machine";
@@ -25,14 +26,7 @@ export async function runKeyVerification(
     tenantId: key.tenantId,
     spObjectId: key.onboarding.servicePrincipalObjectId,
     inPropagationWindow: inWindow,
-    key: {
-      uri: key.keyUri,
-      vaultUri: `https://${key.vaultHost}`,
-      vaultName: key.vaultHost.split(".")[0] ?? key.vaultHost,
-      vaultKind: key.vaultKind,
-      keyName: key.keyName,
-      keyVersion: key.keyVersion,
-    },
+    key: keyTargetOf(key),
   });
   await recordVerification(db, {
     key,

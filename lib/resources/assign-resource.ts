@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/create-db";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { AppError } from "@/lib/errors";
+import { getVerifiedKey } from "@/lib/keys/verified-key";
 
 /** Assigns a resource to a customer whose key is verified (or unassigns it while it still uses Microsoft's keys). */
 export async function assignResource(
@@ -11,11 +12,11 @@ export async function assignResource(
     const resource = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
     if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
     if (input.customerId) {
-      const key = await tx.customerKey.findFirst({
-        where: { customerId: input.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" },
-      });
-      if (!key)
-        throw new AppError("CONFLICT", "Only customers with a verified key can be assigned resources.");
+      await getVerifiedKey(
+        tx,
+        input.customerId,
+        "Only customers with a verified key can be assigned resources.",
+      );
     } else if (resource.cmkState !== "MICROSOFT_MANAGED" && resource.cmkState !== "FAILED") {
       throw new AppError(
         "CONFLICT",

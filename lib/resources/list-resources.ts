@@ -1,4 +1,6 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
+import { VERIFIED_KEY } from "@/lib/keys/verified-key";
 
 /** The inventory with each resource's customer, key and latest job, for the console. */
 export async function listResources(db: Db) {
@@ -12,7 +14,7 @@ export async function listResources(db: Db) {
       },
     }),
     db.customer.findMany({
-      where: { keys: { some: { status: "ACTIVE", verificationStatus: "VERIFIED" } } },
+      where: { keys: { some: VERIFIED_KEY } },
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),

@@ -2,6 +2,7 @@ import type { Tx } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { CmkState } from "@/lib/generated/prisma/enums";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import type { ObservedCmk } from "@/lib/cmk/types";
 import { AppError } from "@/lib/errors";
 
 /** Encryption state of an ISV resource. The only writer of IsvResource.cmkState. */
@@ -14,6 +15,31 @@ const TRANSITIONS: Record<CmkState, readonly CmkState[]> = {
   FAILED: ["PENDING", "APPLYING", "APPLIED", "DRIFTED", "MICROSOFT_MANAGED"],
   REVERTING: ["MICROSOFT_MANAGED", "FAILED"],
 };
+
+/**
+ * The state a resource enters the inventory with, from what ARM shows: a key Crosskey did not apply is DRIFTED
+ * (nothing here knows it was meant), anything else is taken as read.
+ */
+export function initialResourceState(observed: ObservedCmk): CmkState {
+  return observed.state === "APPLIED" ? "DRIFTED" : observed.state;
+}
+
+/** Adds a resource to the inventory in its initial state. Creating is not a transition; the caller audits it. */
+export async function createResource(
+  tx: Tx,
+  input: {
+    data: Omit<Prisma.IsvResourceUncheckedCreateInput, "cmkState" | "cmkStateChangedAt" | "observed">;
+    observed: ObservedCmk;
+  },
+) {
+  return tx.isvResource.create({
+    data: {
+      ...input.data,
+      cmkState: initialResourceState(input.observed),
+      observed: input.observed as unknown as Prisma.InputJsonValue,
+    },
+  });
+}
 
 export function canMoveResource(from: CmkState, to: CmkState): boolean {
   return from === to || TRANSITIONS[from].includes(to);

@@ -3,8 +3,9 @@ import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { getCmkModule } from "@/lib/cmk";
-import { discoverIsvResources, getResourceById } from "@/lib/cmk/discover-resources";
+import { discoverIsvResources, getResourceById } from "./discover-resources";
 import { getEnv } from "@/lib/env";
+import { createResource } from "./resource-state";
 
 type Discovered = Awaited<ReturnType<typeof discoverIsvResources>>[number];
 
@@ -55,7 +56,7 @@ async function upsertResource(db: Db, resource: Discovered): Promise<boolean> {
     });
     return false;
   }
-  await db.isvResource.create({
+  await createResource(db, {
     data: {
       armId: resource.armId,
       armIdKey: resource.armId.toLowerCase(),
@@ -64,15 +65,9 @@ async function upsertResource(db: Db, resource: Discovered): Promise<boolean> {
       subscriptionId: resource.subscriptionId,
       resourceGroup: resource.resourceGroup,
       region: resource.region,
-      cmkState:
-        observed.state === "MICROSOFT_MANAGED"
-          ? "MICROSOFT_MANAGED"
-          : observed.state === "APPLIED"
-            ? "DRIFTED"
-            : observed.state,
-      observed: observed as unknown as Prisma.InputJsonValue,
       lastReadAt: new Date(),
     },
+    observed,
   });
   return true;
 }

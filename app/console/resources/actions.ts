@@ -9,9 +9,9 @@ import { isAppError } from "@/lib/errors";
 import { getProducerBoss } from "@/lib/jobs/boss";
 import { loggerFor } from "@/lib/log";
 import { assignResource } from "@/lib/resources/assign-resource";
-import { enqueueApply } from "@/lib/resources/enqueue-apply";
-import { planApply, type ApplyPlan } from "@/lib/resources/plan-apply";
-import { recheckResource } from "@/lib/resources/recheck-resource";
+import { enqueueApply } from "@/lib/operations/enqueue-apply";
+import { planApply, type ApplyPlan } from "@/lib/operations/plan-apply";
+import { recheckResource } from "@/lib/operations/recheck-resource";
 import { addResourceById, syncInventory } from "@/lib/resources/sync-inventory";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 

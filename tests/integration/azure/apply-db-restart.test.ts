@@ -6,7 +6,7 @@ import { createDb, type Db } from "../../../lib/db/create-db";
 import { migrateDatabase } from "../../../lib/db/migrate";
 import { startBoss } from "../../../lib/jobs/boss";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
-import { enqueueApply } from "../../../lib/resources/enqueue-apply";
+import { enqueueApply } from "../../../lib/operations/enqueue-apply";
 import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/factories";
 import { startChild, stopChildren } from "../../../scripts/lib/children";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../../scripts/lib/embedded-postgres";

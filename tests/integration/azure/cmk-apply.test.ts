@@ -7,11 +7,11 @@ import {
   startArmWrite,
 } from "../../../lib/azure/arm";
 import { getCmkModule } from "../../../lib/cmk";
-import { discoverIsvResources, getResourceById } from "../../../lib/cmk/discover-resources";
+import { discoverIsvResources, getResourceById } from "../../../lib/resources/discover-resources";
 import { explainCmkError } from "../../../lib/cmk/explain-error";
 import { planCosmosAccountWithKey } from "../../../lib/cmk/provision-cosmos-account";
-import { readObserved } from "../../../lib/cmk/read-observed";
 import type { ArmWrite, CmkInput, CmkKeyRef } from "../../../lib/cmk/types";
+import { readBack } from "../../../lib/operations/read-back";
 import type { ResourceKind } from "../../../lib/generated/prisma/enums";
 import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
 
@@ -148,7 +148,7 @@ describe("[cmk] applying the customer's key to each resource type through the AR
 
     for (const step of cmk.plan(input)) await applyStep(step);
 
-    const observed = await readObserved(cmk, input.resource.id, key);
+    const observed = await readBack(cmk, input.resource.id, key);
     expect(observed).toMatchObject({ state: "APPLIED", keyVersion: key.verifiedVersion });
     // The federated client reaches the resource under each service's own property name (§4.1–4.4).
     const body = pick(await readResource(input.resource.id, cmk.apiVersion));
@@ -163,7 +163,7 @@ describe("[cmk] applying the customer's key to each resource type through the AR
       identity,
     });
     await applyStep(step);
-    const observed = await readObserved(getCmkModule("COSMOS_DB_ACCOUNT"), step.id, key);
+    const observed = await readBack(getCmkModule("COSMOS_DB_ACCOUNT"), step.id, key);
     expect(observed).toMatchObject({
       state: "APPLIED",
       keyUri: "https://kv-litware-apply.vault.azure.net/keys/cmk",
@@ -190,7 +190,7 @@ describe("[cmk] long-running writes resume from saved state", () => {
     while (!progress.done) progress = await resumeArmWrite(step!, progress.resumeState);
 
     expect(await writesSoFar()).toBe(before + 1);
-    expect(await readObserved(cmk, input.resource.id, key)).toMatchObject({
+    expect(await readBack(cmk, input.resource.id, key)).toMatchObject({
       state: "APPLIED",
       keyVersion: key.verifiedVersion,
     });
@@ -210,7 +210,7 @@ describe("[cmk] long-running writes resume from saved state", () => {
     const [step] = getCmkModule("STORAGE_ACCOUNT").plan(input);
     await applyStep(step!);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(await readObserved(getCmkModule("STORAGE_ACCOUNT"), input.resource.id, key)).toMatchObject({
+    expect(await readBack(getCmkModule("STORAGE_ACCOUNT"), input.resource.id, key)).toMatchObject({
       state: "APPLIED",
     });
   });
@@ -273,7 +273,7 @@ describe("[cmk] the customer removed the app's role before apply", () => {
     expect(explained.what).toMatch(/role on the key is missing or was removed/);
     expect(explained.todo).toMatch(/Key Vault Crypto Service Encryption User/);
     expect(explained.azureCode).toBe("KeyVaultAuthenticationFailure");
-    expect((await readObserved(getCmkModule("STORAGE_ACCOUNT"), input.resource.id)).state).toBe(
+    expect((await readBack(getCmkModule("STORAGE_ACCOUNT"), input.resource.id)).state).toBe(
       "MICROSOFT_MANAGED",
     );
   });

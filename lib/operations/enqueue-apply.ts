@@ -1,9 +1,15 @@
+import "server-only";
 import type { PgBoss } from "pg-boss";
 import type { Db } from "@/lib/db/create-db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
-import { AppError } from "@/lib/errors";
-import { setResourceState } from "./resource-state";
+import { createJob } from "@/lib/jobs/job-state";
+import { sendApplyMessage } from "@/lib/jobs/queues";
+import { setResourceState } from "@/lib/resources/resource-state";
+import { getApplyTarget } from "./plan-apply";
+
+/** One active job per resource: the job's `activeKey` while it runs. */
+export const resourceJobKey = (resourceId: string) => `resource:${resourceId}`;
 
 /**
  * Queues "apply the customer's key" for one resource. Idempotent: while a job for the resource is active,
@@ -15,30 +21,22 @@ export async function enqueueApply(
   boss: PgBoss,
   input: { resourceId: string; actor: Actor; reason?: string; requestId?: string },
 ) {
-  const activeKey = `resource:${input.resourceId}`;
+  const activeKey = resourceJobKey(input.resourceId);
   const existing = await db.job.findUnique({ where: { activeKey } });
   if (existing) return { job: existing, created: false };
   let job;
   try {
     job = await db.$transaction(async (tx) => {
-      const resource = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
-      if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
-      if (!resource.customerId)
-        throw new AppError("CONFLICT", `Assign ${resource.name} to a customer before applying a key.`);
-      const key = await tx.customerKey.findFirst({
-        where: { customerId: resource.customerId, status: "ACTIVE", verificationStatus: "VERIFIED" },
-        orderBy: { createdAt: "desc" },
-      });
-      if (!key) throw new AppError("CONFLICT", "This customer has no verified key yet.");
-      const created = await tx.job.create({
-        data: {
-          kind: "APPLY_CMK",
-          activeKey,
-          resourceId: resource.id,
-          customerKeyId: key.id,
-          requestedBy: input.actor.id ?? "unknown",
-          reason: input.reason,
-        },
+      const { resource, key } = await getApplyTarget(tx, input.resourceId);
+      const created = await createJob(tx, {
+        kind: "APPLY_CMK",
+        activeKey,
+        resourceId: resource.id,
+        customerKeyId: key.id,
+        customerId: resource.customerId ?? undefined,
+        actor: input.actor,
+        reason: input.reason,
+        requestId: input.requestId,
       });
       await setResourceState(tx, {
         resourceId: resource.id,
@@ -59,9 +57,4 @@ export async function enqueueApply(
   }
   await sendApplyMessage(db, boss, job.id);
   return { job, created: true };
-}
-
-export async function sendApplyMessage(db: Db, boss: PgBoss, jobId: string, startAfterSeconds?: number) {
-  const bossJobId = await boss.send("apply-cmk", { jobId }, { startAfter: startAfterSeconds });
-  if (bossJobId) await db.job.update({ where: { id: jobId }, data: { bossJobId } });
 }

@@ -1,22 +1,25 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
-import { describeArmError, readResource, resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
+import { describeArmError } from "@/lib/azure/arm";
 import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
-import { readObserved } from "@/lib/cmk/read-observed";
 import type { ArmWrite } from "@/lib/cmk/types";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { getCloud } from "@/lib/env";
-import { isvIdentity, toKeyRef } from "@/lib/resources/key-ref";
+import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
+import type { JobOutcome } from "@/lib/jobs/worker";
 import { setResourceState } from "@/lib/resources/resource-state";
-import { acquireArmWrite } from "../arm-write-budget";
-
-export type ApplyOutcome =
-  { kind: "succeeded" } | { kind: "failed" } | { kind: "retry"; afterSeconds: number } | { kind: "skipped" };
+import { executeSteps } from "./execute-steps";
+import { toKeyRef } from "./module-input";
+import { checkAndPlan } from "./plan-apply";
+import { readBack } from "./read-back";
 
 /** Attempts before a retryable failure (throttling, 5xx, another operation in progress) becomes final. */
 export const MAX_ATTEMPTS = 6;
+
+/** Only these states have work left for a worker; a paused, cancelled or unapproved job is left alone. */
+const RUNNABLE = new Set(["QUEUED", "RUNNING", "WAITING_ON_AZURE"]);
 
 class NotRetryable extends Error {
   constructor(
@@ -28,32 +31,28 @@ class NotRetryable extends Error {
 }
 
 /**
- * Applies a verified customer key to one resource: plan, each ARM write (long-running ones polled to the end,
- * their poller state saved so a restarted worker resumes instead of writing again), then read back and compare.
- * Every write first takes a token from the subscription's write budget.
+ * Applies a verified customer key to one resource, the pipeline end to end: plan (the same checkAndPlan the
+ * review screen shows, stored on the job the first time), execute the stored steps under the write budget,
+ * read back, and derive the resource's state. Called once per queue message; safe to call again.
  */
 export async function runApplyJob(
   db: Db,
   jobId: string,
   options: { writesPerSecond: number },
-): Promise<ApplyOutcome> {
+): Promise<JobOutcome> {
   const job = await db.job.findUnique({ where: { id: jobId }, include: { resource: true } });
-  if (!job || !job.resource || !job.customerKeyId || ["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.state))
-    return { kind: "skipped" };
+  if (!job || !job.resource || !job.customerKeyId || !RUNNABLE.has(job.state)) return { kind: "skipped" };
   const resource = job.resource;
   const key = await db.customerKey.findUniqueOrThrow({ where: { id: job.customerKeyId } });
   const cmk = getCmkModule(resource.kind);
-  const keyRef = toKeyRef(key);
 
   await db.$transaction(async (tx) => {
-    await tx.job.update({
-      where: { id: job.id },
-      data: {
-        state: "RUNNING",
-        attempts: { increment: 1 },
-        startedAt: job.startedAt ?? new Date(),
-        error: undefined,
-      },
+    await transitionJob(tx, {
+      jobId: job.id,
+      to: "RUNNING",
+      actor: SYSTEM_ACTOR,
+      data: { attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: undefined },
+      details: { attempt: job.attempts + 1 },
     });
     if (resource.cmkState !== "APPLYING") {
       await setResourceState(tx, {
@@ -69,64 +68,34 @@ export async function runApplyJob(
   try {
     let steps = (job.plan as { steps?: ArmWrite[] } | null)?.steps;
     if (!steps) {
-      const body = await readResource(resource.armId, cmk.apiVersion);
-      const input = {
-        resource: { id: resource.armId, location: resource.region, body },
-        key: keyRef,
-        identity: isvIdentity(),
-        cloudName: getCloud().name,
-      };
-      const problems = cmk.check(input);
-      if (problems.length)
-        throw new NotRetryable(problems[0]!.code, problems.map((p) => p.message).join(" "));
-      steps = cmk.plan(input);
-      await db.job.update({
-        where: { id: job.id },
-        data: { plan: { steps } as unknown as Prisma.InputJsonValue },
+      const planned = await checkAndPlan(resource, key);
+      const refused = planned.problems[0];
+      if (refused) throw new NotRetryable(refused.code, planned.problems.map((p) => p.message).join(" "));
+      steps = planned.steps;
+      await updateJobProgress(db, job.id, {
+        plan: { steps: planned.steps } as unknown as Prisma.InputJsonValue,
       });
     }
 
-    let resumeState = job.operationState;
-    for (let index = job.step; index < steps.length; index++) {
-      const step = steps[index]!;
-      const progress = { step: index + 1, of: steps.length, description: step.description };
-      let result;
-      if (resumeState) {
-        result = await resumeArmWrite(step, resumeState);
-      } else {
-        await db.job.update({ where: { id: job.id }, data: { progress } });
-        await acquireArmWrite(db, resource.subscriptionId, options.writesPerSecond);
-        result = await startArmWrite(step);
-      }
-      while (!result.done) {
-        await db.job.update({
-          where: { id: job.id },
-          data: {
-            state: "WAITING_ON_AZURE",
-            operationState: result.resumeState,
-            operationUrl: operationUrlOf(result.resumeState),
-            progress,
-          },
-        });
-        result = await resumeArmWrite(step, result.resumeState);
-      }
-      resumeState = null;
-      await db.job.update({
-        where: { id: job.id },
-        data: { step: index + 1, operationState: null, state: "RUNNING", progress },
-      });
-    }
+    await executeSteps(db, job, steps, {
+      subscriptionId: resource.subscriptionId,
+      writesPerSecond: options.writesPerSecond,
+    });
 
-    const observed = await readObserved(cmk, resource.armId, keyRef);
+    const keyRef = toKeyRef(key);
+    const observed = await readBack(cmk, resource.armId, keyRef);
     if (observed.state !== "APPLIED")
       throw new NotRetryable(
         observed.state,
         `Azure accepted the change but the resource reads back as ${observed.state.toLowerCase()}: ${observed.detail}`,
       );
     await db.$transaction(async (tx) => {
-      await tx.job.update({
-        where: { id: job.id },
-        data: { state: "SUCCEEDED", activeKey: null, finishedAt: new Date(), error: undefined },
+      await transitionJob(tx, {
+        jobId: job.id,
+        to: "SUCCEEDED",
+        actor: SYSTEM_ACTOR,
+        data: { error: undefined },
+        details: { writes: steps.length },
       });
       await setResourceState(tx, {
         resourceId: resource.id,
@@ -162,6 +131,7 @@ export async function runApplyJob(
   }
 }
 
+/** A retryable failure queues the job again (within MAX_ATTEMPTS); anything else fails job and resource. */
 async function recordFailure(
   db: Db,
   input: {
@@ -171,7 +141,7 @@ async function recordFailure(
     attempts: number;
     error: unknown;
   },
-): Promise<ApplyOutcome> {
+): Promise<JobOutcome> {
   const failure =
     input.error instanceof NotRetryable
       ? {
@@ -191,13 +161,25 @@ async function recordFailure(
   };
   if (failure.retryable && input.attempts < MAX_ATTEMPTS) {
     const afterSeconds = failure.retryAfterSeconds ?? Math.min(60, 2 ** input.attempts);
-    await db.job.update({ where: { id: input.jobId }, data: { state: "QUEUED", error } });
+    await db.$transaction((tx) =>
+      transitionJob(tx, {
+        jobId: input.jobId,
+        to: "QUEUED",
+        actor: SYSTEM_ACTOR,
+        data: { error },
+        details: { azureCode: failure.code, retryAfterSeconds: afterSeconds },
+        outcome: "failure",
+      }),
+    );
     return { kind: "retry", afterSeconds };
   }
   await db.$transaction(async (tx) => {
-    await tx.job.update({
-      where: { id: input.jobId },
-      data: { state: "FAILED", activeKey: null, finishedAt: new Date(), error },
+    await transitionJob(tx, {
+      jobId: input.jobId,
+      to: "FAILED",
+      actor: SYSTEM_ACTOR,
+      data: { error },
+      details: { azureCode: failure.code, attempts: input.attempts },
     });
     await setResourceState(tx, {
       resourceId: input.resourceId,
@@ -210,10 +192,4 @@ async function recordFailure(
     });
   });
   return { kind: "failed" };
-}
-
-/** The operation URL inside the SDK's serialised poller state, for operators to see; the state itself is what resumes. */
-function operationUrlOf(resumeState: string): string | undefined {
-  const match = /"(?:operationLocation|pollingUrl|resourceLocation)":"(https:[^"]+)"/.exec(resumeState);
-  return match?.[1]?.slice(0, 4096);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { ResourceKind } from "@/lib/generated/prisma/enums";
 import { getArmClient } from "@/lib/azure/arm";
 import { AppError } from "@/lib/errors";
-import { ARM_TYPES, getCmkModule } from "./index";
+import { ARM_TYPES, getCmkModule } from "@/lib/cmk";
 
 export interface DiscoveredResource {
   armId: string;

@@ -2,11 +2,11 @@ import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
-import { readObserved } from "@/lib/cmk/read-observed";
 import { getCmkModule } from "@/lib/cmk";
 import { AppError } from "@/lib/errors";
-import { toKeyRef } from "./key-ref";
-import { setResourceState } from "./resource-state";
+import { setResourceState } from "@/lib/resources/resource-state";
+import { toKeyRef } from "./module-input";
+import { readBack } from "./read-back";
 
 /** Reads the resource back from ARM and records what it really uses now (applied, drifted, revoked, Microsoft-managed). */
 export async function recheckResource(
@@ -21,7 +21,7 @@ export async function recheckResource(
   const cmk = getCmkModule(resource.kind);
   const expected =
     resource.appliedKey?.verificationStatus === "VERIFIED" ? toKeyRef(resource.appliedKey) : undefined;
-  const observed = await readObserved(cmk, resource.armId, expected);
+  const observed = await readBack(cmk, resource.armId, expected);
   return db.$transaction((tx) =>
     setResourceState(tx, {
       resourceId: resource.id,

@@ -1,0 +1,76 @@
+import "server-only";
+import type { PgBoss } from "pg-boss";
+import type { Db } from "@/lib/db/create-db";
+import { getLogger } from "@/lib/log";
+import {
+  applyCmkPayload,
+  sendApplyMessage,
+  sendKeyVerification,
+  verifyKeyPayload,
+  type QUEUES,
+} from "./queues";
+
+/** How one run of a job ended, as the worker acts on it. */
+export type JobOutcome =
+  { kind: "succeeded" } | { kind: "failed" } | { kind: "retry"; afterSeconds: number } | { kind: "skipped" };
+
+/**
+ * The work behind each queue. The worker process passes the domain functions in (scripts/worker.ts), so this
+ * folder stays below the pipeline it runs: lib/jobs never imports lib/operations or lib/onboarding.
+ */
+export interface JobHandlers {
+  /** One verification attempt of a key; `retry` while the customer's role assignment may still propagate. */
+  verifyKey(keyId: string): Promise<{ retry: boolean }>;
+  /** One run of an apply job (see lib/operations/run-apply-job.ts). */
+  applyCmk(jobId: string): Promise<JobOutcome>;
+}
+
+/** Registers every queue's handler, in one place. */
+export async function registerJobHandlers(
+  boss: PgBoss,
+  db: Db,
+  handlers: JobHandlers,
+  options: { concurrency: number },
+): Promise<(keyof typeof QUEUES)[]> {
+  const log = getLogger().child({ component: "worker" });
+  await boss.work("verify-key", { localConcurrency: 2 }, async ([message]) => {
+    if (!message) return;
+    const payload = verifyKeyPayload.parse(message.data);
+    // Re-verifies until it passes, fails for another reason, or the role-propagation window closes.
+    const { retry } = await handlers.verifyKey(payload.keyId);
+    if (retry) await sendKeyVerification(boss, { keyId: payload.keyId, attempt: payload.attempt + 1 });
+  });
+  await boss.work("apply-cmk", { localConcurrency: options.concurrency, batchSize: 1 }, async ([message]) => {
+    if (!message) return;
+    const { jobId } = applyCmkPayload.parse(message.data);
+    try {
+      const outcome = await handlers.applyCmk(jobId);
+      // A retryable Azure failure is sent again after Azure's Retry-After (or backoff).
+      if (outcome.kind === "retry") await sendApplyMessage(db, boss, jobId, outcome.afterSeconds);
+    } catch (error) {
+      // Unexpected (database gone, a bug): pg-boss retries the message; the job row resumes from its saved step.
+      log.error({ err: error, jobId, queue: "apply-cmk" }, "apply-cmk handler failed");
+      throw error;
+    }
+  });
+  return ["verify-key", "apply-cmk"];
+}
+
+/**
+ * Re-sends queue messages for job rows that have none (the process stopped between the commit and the send).
+ * Rows whose message exists are left alone; pg-boss redelivers those itself.
+ */
+export async function sweepUnsentJobs(db: Db, boss: PgBoss, olderThanSeconds = 30): Promise<number> {
+  const stale = await db.job.findMany({
+    where: {
+      kind: "APPLY_CMK",
+      state: "QUEUED",
+      bossJobId: null,
+      createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) },
+    },
+    select: { id: true },
+    take: 500,
+  });
+  for (const job of stale) await sendApplyMessage(db, boss, job.id);
+  return stale.length;
+}

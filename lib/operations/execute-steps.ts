@@ -1,0 +1,75 @@
+import "server-only";
+import type { Db } from "@/lib/db/create-db";
+import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
+import { resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
+import type { ArmWrite } from "@/lib/cmk/types";
+import { acquireArmWrite } from "@/lib/jobs/arm-write-budget";
+import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
+
+/**
+ * Sends a job's planned ARM writes in order, from the step it is on. Each write first takes a token from the
+ * subscription's write budget and is sent once; a long-running one is polled to the end, its poller state saved
+ * before every slice of polling so that a restarted worker resumes it (from `operationState`) instead of writing
+ * again. The job moves RUNNING → WAITING_ON_AZURE while Azure works and back to RUNNING when the step is done.
+ */
+export async function executeSteps(
+  db: Db,
+  job: { id: string; step: number; operationState: string | null },
+  steps: ArmWrite[],
+  budget: { subscriptionId: string; writesPerSecond: number },
+): Promise<void> {
+  let resumeState = job.operationState;
+  for (let index = job.step; index < steps.length; index++) {
+    const step = steps[index]!;
+    const progress = { step: index + 1, of: steps.length, description: step.description };
+    let result;
+    if (resumeState) {
+      result = await resumeArmWrite(step, resumeState);
+    } else {
+      await updateJobProgress(db, job.id, { progress });
+      await acquireArmWrite(db, budget.subscriptionId, budget.writesPerSecond);
+      result = await startArmWrite(step);
+    }
+    let waiting = false;
+    while (!result.done) {
+      const saved = {
+        operationState: result.resumeState,
+        operationUrl: operationUrlOf(result.resumeState),
+        progress,
+      };
+      if (waiting) await updateJobProgress(db, job.id, saved);
+      else {
+        await db.$transaction((tx) =>
+          transitionJob(tx, {
+            jobId: job.id,
+            to: "WAITING_ON_AZURE",
+            actor: SYSTEM_ACTOR,
+            data: saved,
+            details: { step: index + 1, of: steps.length },
+          }),
+        );
+        waiting = true;
+      }
+      result = await resumeArmWrite(step, result.resumeState);
+    }
+    resumeState = null;
+    const done = { step: index + 1, operationState: null, progress };
+    if (waiting)
+      await db.$transaction((tx) =>
+        transitionJob(tx, {
+          jobId: job.id,
+          to: "RUNNING",
+          actor: SYSTEM_ACTOR,
+          data: done,
+          details: { step: index + 1, of: steps.length },
+        }),
+      );
+    else await updateJobProgress(db, job.id, done);
+  }
+}
+
+/** The operation URL inside the SDK's serialised poller state, for operators to see; the state itself is what resumes. */
+function operationUrlOf(resumeState: string): string | undefined {
+  const match = /"(?:operationLocation|pollingUrl|resourceLocation)":"(https:[^"]+)"/.exec(resumeState);
+  return match?.[1]?.slice(0, 4096);
+}
