@@ -14,6 +14,24 @@ export default defineConfig([
       ],
     },
   },
+  {
+    // The fixture in tests/e2e/fixtures.ts scans every page a test leaves open with axe and at phone width.
+    files: ["tests/e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              importNames: ["test"],
+              message: "Import test from ./fixtures: it checks every page the test visits.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   globalIgnores([
     ".next/**",
     "out/**",

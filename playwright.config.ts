@@ -11,6 +11,7 @@ const browser = findBrowser();
 // Test code calls the emulator's APIs as the customer's script would; workers start after the stack is up.
 process.env.NODE_EXTRA_CA_CERTS = path.resolve(".cache/e2e-emulator/tls/ca.pem");
 process.env.E2E_EMULATOR_URL = EMULATOR_URL;
+process.env.E2E_APP_URL = APP_URL;
 process.env.E2E_STACK_FILE = path.resolve(".cache/e2e-stack.json");
 
 export default defineConfig({

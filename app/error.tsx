@@ -10,7 +10,7 @@ export default function ErrorPage({
   reset: () => void;
 }) {
   return (
-    <main className="mx-auto max-w-xl px-6 py-24 text-center">
+    <main id="main" className="mx-auto max-w-xl px-4 py-16 sm:px-6 sm:py-24 text-center">
       <h1 className="text-2xl font-bold text-slate-900">Something went wrong on our side</h1>
       <p className="mt-3 text-slate-600">
         Nothing you entered was lost. Try again; if it keeps happening, give support this reference:

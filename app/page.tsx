@@ -19,7 +19,7 @@ const phases = [
 export default function LandingPage() {
   const { ISV_NAME } = getEnv();
   return (
-    <main className="mx-auto max-w-5xl px-6 py-16">
+    <main id="main" className="mx-auto max-w-5xl px-4 py-12 sm:px-6 sm:py-16">
       <p className="text-sm font-semibold tracking-wide text-brand-600 uppercase">Crosskey for {ISV_NAME}</p>
       <h1 className="mt-3 text-4xl font-bold tracking-tight text-slate-900">
         Your customers hold the keys. You run the service.

@@ -13,18 +13,18 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-6 px-6 py-3">
-          <div className="flex items-center gap-8">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex flex-wrap items-center gap-x-8 gap-y-2">
             <Link href="/console" className="font-semibold text-slate-900">
-              Crosskey <span className="font-normal text-slate-500">· {getEnv().ISV_NAME}</span>
+              Crosskey <span className="font-normal text-slate-600">· {getEnv().ISV_NAME}</span>
             </Link>
             <nav aria-label="Console">
-              <ul className="flex gap-1">
+              <ul className="-mx-3 flex flex-wrap gap-1 sm:mx-0">
                 {NAV.map((item) => (
                   <li key={item.href}>
                     <Link
                       href={item.href}
-                      className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+                      className="block rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
                     >
                       {item.label}
                     </Link>
@@ -36,10 +36,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <form
             action="/auth/signout"
             method="post"
-            className="flex items-center gap-3 text-sm text-slate-600"
+            className="flex min-w-0 flex-wrap items-center gap-x-3 text-sm text-slate-600"
           >
-            <span>
-              {session.name} <span className="text-slate-400">({session.roles.join(", ")})</span>
+            <span className="min-w-0 break-words">
+              {session.name}
+              {session.roles.length > 0 && (
+                <span className="text-slate-600"> · {session.roles.join(", ")}</span>
+              )}
             </span>
             <button type="submit" className="rounded-md px-2 py-1 text-brand-700 hover:bg-slate-100">
               Sign out
@@ -47,7 +50,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </form>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+        {children}
+      </main>
     </div>
   );
 }

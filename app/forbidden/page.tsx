@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: "No access" };
 export default async function ForbiddenPage() {
   const session = await getOperatorSession();
   return (
-    <main className="mx-auto max-w-xl px-6 py-24">
+    <main id="main" className="mx-auto max-w-xl px-4 py-16 sm:px-6 sm:py-24">
       <h1 className="text-2xl font-bold text-slate-900">You do not have access to this</h1>
       <p className="mt-3 text-slate-700">
         {session ? (

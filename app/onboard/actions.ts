@@ -14,6 +14,7 @@ import { currentRequestId } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
+import type { VerificationResult } from "@/lib/keys/verify/types";
 import { loggerFor } from "@/lib/log";
 import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
@@ -105,13 +106,25 @@ const keyUriInput = z
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
 async function verifyNow(session: CustomerSession, keyId: string): Promise<ActionResult> {
-  const { retry } = await runKeyVerification(getDb(), {
+  const { result, retry } = await runKeyVerification(getDb(), {
     keyId,
     actor: { type: "CUSTOMER", id: session.upn },
   });
   if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
   revalidatePath("/onboard", "layout");
-  return { ok: true };
+  return { ok: true, message: describeOutcome(result) };
+}
+
+/** The sentence a screen reader announces after a verification; the page shows the details. */
+function describeOutcome(result: VerificationResult | null): string {
+  if (!result) return "The key could not be checked yet.";
+  if (result.outcome === "verified") return "Your key is verified: every check passed.";
+  if (result.outcome === "waiting_for_role")
+    return "Waiting for Azure to apply your role assignment; we keep checking on our own.";
+  const failed = result.hops.find((hop) => hop.status === "failed");
+  return failed
+    ? `Verification failed at "${failed.label}": ${failed.summary} The fix is shown under Verification.`
+    : "Verification failed. The details are shown under Verification.";
 }
 
 /** Step 4: strict parse, store, verify at once; a role still propagating is retried in the background. */

@@ -3,11 +3,12 @@ export interface Step {
   status: "done" | "current" | "upcoming" | "blocked";
 }
 
+// Each marker's text keeps at least 4.5:1 against its fill (WCAG 1.4.3); the status is also in words.
 const marker: Record<Step["status"], string> = {
-  done: "bg-emerald-600 text-white",
+  done: "bg-emerald-700 text-white",
   current: "bg-brand-600 text-white",
-  upcoming: "bg-white text-slate-500 ring-1 ring-slate-300",
-  blocked: "bg-red-600 text-white",
+  upcoming: "bg-white text-slate-600 ring-1 ring-slate-500",
+  blocked: "bg-red-700 text-white",
 };
 
 /** A horizontal progress indicator; the current step is announced to screen readers. */
@@ -21,7 +22,8 @@ export function Stepper({ steps }: { steps: Step[] }) {
           aria-current={step.status === "current" ? "step" : undefined}
         >
           <span
-            className={`flex h-7 w-7 items-center justify-center rounded-full text-xs font-semibold ${marker[step.status]}`}
+            aria-hidden
+            className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${marker[step.status]}`}
           >
             {step.status === "done" ? "✓" : step.status === "blocked" ? "!" : i + 1}
           </span>

@@ -10,7 +10,13 @@ export function Table({
   children: ReactNode;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg ring-1 ring-slate-200">
+    // Focusable and named, so a keyboard can scroll a table wider than a phone (WCAG 2.1.1, 1.4.10).
+    <div
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg ring-1 ring-slate-200"
+    >
       <table className="min-w-full divide-y divide-slate-200 bg-white text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, type Browser, type Page } from "@playwright/test";
+import { checkPage } from "./page-checks";
 
 export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
 
@@ -11,8 +12,9 @@ export function stackInfo(): { databaseUrl: string; emulatorUrl: string; appUrl:
   };
 }
 
+/** Checks the page (axe, 375 px) and saves it at 375 and 1280 px: call it on every page a test reaches. */
 export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+  await checkPage(page, name);
 }
 
 /** Picks an account on the emulator's Microsoft sign-in page. */

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { control, grantServiceRole, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
 import {
   createInvite,

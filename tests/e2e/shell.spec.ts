@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { shot } from "./helpers";
 
 test("[shell] landing page explains the product and links to the console", async ({ page }) => {
   const response = await page.goto("/");
@@ -10,7 +11,7 @@ test("[shell] landing page explains the product and links to the console", async
     "href",
     "/console",
   );
-  await page.screenshot({ path: "artifacts/screenshots/landing.png", fullPage: true });
+  await shot(page, "landing");
 });
 
 test("[shell] security headers are on every page", async ({ request }) => {

@@ -8,7 +8,7 @@ export function DiscoverButton() {
   const [result, setResult] = useState<ResourceActionResult | null>(null);
   const [pending, start] = useTransition();
   return (
-    <div className="flex items-center gap-3">
+    <div className="flex flex-wrap items-center gap-3">
       <p
         role="status"
         aria-live="polite"
@@ -33,7 +33,7 @@ export function AddResourceForm() {
   );
   return (
     <form action={action} className="flex flex-wrap items-end gap-2">
-      <label className="flex min-w-96 flex-1 flex-col text-sm text-slate-700">
+      <label className="flex min-w-0 flex-[1_1_20rem] flex-col text-sm text-slate-700">
         Add by resource ID
         <input
           name="armId"

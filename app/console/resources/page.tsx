@@ -39,7 +39,16 @@ export default async function ResourcesPage() {
       {canWrite && <AddResourceForm />}
       <Table
         caption="ISV resources and their encryption"
-        head={["Resource", "Region", "Customer", "Encryption", "Latest job", ""]}
+        head={[
+          "Resource",
+          "Region",
+          "Customer",
+          "Encryption",
+          "Latest job",
+          <span key="actions" className="sr-only">
+            Actions
+          </span>,
+        ]}
       >
         {resources.map((r) => {
           const job = r.jobs[0];
@@ -55,7 +64,7 @@ export default async function ResourcesPage() {
               </Td>
               <Td className="text-xs">{r.region}</Td>
               <Td className="text-sm">
-                {r.customer?.name ?? <span className="text-slate-400">unassigned</span>}
+                {r.customer?.name ?? <span className="text-slate-500">unassigned</span>}
               </Td>
               <Td>
                 <CmkStateBadge state={r.cmkState} />
@@ -82,7 +91,7 @@ export default async function ResourcesPage() {
                     )}
                   </div>
                 ) : (
-                  <span className="text-slate-400">—</span>
+                  <span className="text-slate-500">—</span>
                 )}
               </Td>
               <Td>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cache } from "react";
 import { Card } from "@/components/ui/card";
 import { Stepper } from "@/components/ui/stepper";
 import { getCustomerSession } from "@/lib/auth/session";
@@ -11,23 +12,37 @@ import { ConsentPanel } from "../_components/consent-panel";
 import { DonePanel } from "../_components/done-panel";
 import { KeyStep } from "../_components/key-step";
 import { LandingPanel } from "../_components/landing-panel";
-import { onboardingSteps } from "../_components/steps";
+import { onboardingSteps, stepTitle } from "../_components/steps";
 
-export const metadata: Metadata = { title: "Connect your encryption key", referrer: "no-referrer" };
+type Props = { params: Promise<{ token: string }>; searchParams: Promise<{ consent?: string }> };
 
-export default async function OnboardingPage(props: {
-  params: Promise<{ token: string }>;
-  searchParams: Promise<{ consent?: string }>;
-}) {
+// The title and the page read the same view; cache() makes that one database read per request.
+const loadView = cache(async (token: string) => getCustomerView(getDb(), token, await getCustomerSession()));
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const { token } = await props.params;
+  let title: string;
+  try {
+    const view = await loadView(token);
+    const keyStatus = view.signedIn ? view.key?.status : undefined;
+    title = stepTitle(view.state, view.signedIn, keyStatus);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    title = "Invite link not usable";
+  }
+  return { title, referrer: "no-referrer" };
+}
+
+export default async function OnboardingPage(props: Props) {
   const [{ token }, { consent }] = await Promise.all([props.params, props.searchParams]);
   const { ISV_NAME } = getEnv();
   let view;
   try {
-    view = await getCustomerView(getDb(), token, await getCustomerSession());
+    view = await loadView(token);
   } catch (error) {
     if (!isAppError(error)) throw error;
     return (
-      <main className="mx-auto max-w-xl px-6 py-24">
+      <main id="main" className="mx-auto max-w-xl px-4 py-16 sm:px-6 sm:py-24">
         <h1 className="text-2xl font-bold text-slate-900">
           {error.code === "INVITE_UNUSABLE"
             ? "This invite link no longer works"
@@ -40,30 +55,27 @@ export default async function OnboardingPage(props: {
 
   const keyStatus = view.signedIn ? view.key?.status : undefined;
   return (
-    <main className="mx-auto max-w-4xl px-6 py-10">
-      <header className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <p className="text-sm font-semibold text-brand-600">{ISV_NAME} · customer-managed keys</p>
-          <h1 className="mt-1 text-3xl font-bold tracking-tight text-slate-900">
-            Connect your encryption key
-          </h1>
+    <main id="main" className="mx-auto max-w-4xl px-4 py-8 sm:px-6 sm:py-10">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <h1 className="text-3xl font-bold tracking-tight text-slate-900">Connect your encryption key</h1>
           <p className="mt-2 text-slate-600">
             For <strong>{view.customerName}</strong>. {ISV_NAME} will encrypt your data with a key that stays
             in your own Azure tenant.
           </p>
         </div>
         {view.signedIn && (
-          <form action={signOutCustomer} className="text-right text-sm text-slate-600">
-            <p>
+          <form action={signOutCustomer} className="min-w-0 text-sm text-slate-600">
+            <p className="break-all">
               Signed in as <strong>{view.session.upn}</strong>
             </p>
-            <p className="font-mono text-xs">tenant {view.session.tenantId}</p>
+            <p className="font-mono text-xs break-all">tenant {view.session.tenantId}</p>
             <button type="submit" className="mt-1 text-brand-700 underline">
               Sign out
             </button>
           </form>
         )}
-      </header>
+      </div>
 
       <nav className="mt-6" aria-label="Onboarding progress">
         <Stepper steps={onboardingSteps(view.state, view.signedIn, keyStatus)} />

@@ -22,7 +22,7 @@ export function CompatibilityTable({ verdicts }: { verdicts: ServiceVerdict[] })
             data-service={v.service}
             data-verdict={v.verdict}
           >
-            <div className="w-64 shrink-0">
+            <div className="shrink-0 sm:w-64">
               <p className="text-sm font-medium text-slate-900">{v.label}</p>
               <StatusBadge tone={LOOK[v.verdict].tone}>{LOOK[v.verdict].word}</StatusBadge>
             </div>

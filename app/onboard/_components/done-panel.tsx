@@ -1,12 +1,16 @@
 import { Card } from "@/components/ui/card";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
+import { KEY_SUBMITTED_FLAG } from "./key-form";
 import { KeyStatus } from "./key-status";
 
 /** The page the customer can come back to: what is verified and what happens next. */
 export function DonePanel({ view, isvName }: { view: SignedInView; isvName: string }) {
   return (
     <>
-      <Card title={view.state === "KEY_UNREACHABLE" ? "We cannot reach your key" : "Your key is verified"}>
+      <Card
+        title={view.state === "KEY_UNREACHABLE" ? "We cannot reach your key" : "Your key is verified"}
+        focusTitle={{ flag: KEY_SUBMITTED_FLAG }}
+      >
         {view.state === "KEY_UNREACHABLE" ? (
           <p className="text-sm text-red-800">
             Our last check could not use your key. Until it is reachable again, services encrypted with it may

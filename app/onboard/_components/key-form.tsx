@@ -2,20 +2,31 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
+import { raiseFocusFlag } from "@/components/ui/focus-heading";
 import { submitKey, type ActionResult } from "../actions";
+
+/** Raised on submit: when the key turns out verified this form is gone, and the verified heading takes focus. */
+export const KEY_SUBMITTED_FLAG = "crosskey.key-submitted";
 
 /** Step 4: paste the key URI. The server parses it strictly and says exactly what is wrong. */
 export function KeyForm({ current }: { current?: string }) {
   const [result, action, pending] = useActionState<ActionResult | null, FormData>(submitKey, null);
   return (
-    <form action={action} className="space-y-2" noValidate>
+    <form
+      action={action}
+      onSubmit={() => raiseFocusFlag(KEY_SUBMITTED_FLAG)}
+      className="space-y-2"
+      noValidate
+    >
       <label htmlFor="keyUri" className="block text-sm font-medium text-slate-900">
         Key identifier (URI)
       </label>
       <p id="keyUri-help" className="text-sm text-slate-600">
         From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script
         printed. For example{" "}
-        <code className="font-mono text-xs">https://contoso-cmk.vault.azure.net/keys/fabrikam-cmk</code>
+        <code className="font-mono text-xs break-all">
+          https://contoso-cmk.vault.azure.net/keys/fabrikam-cmk
+        </code>
       </p>
       <div className="flex flex-wrap gap-2">
         <input
@@ -29,14 +40,19 @@ export function KeyForm({ current }: { current?: string }) {
           autoComplete="off"
           aria-describedby="keyUri-help keyUri-result"
           aria-invalid={result?.ok === false}
-          className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
+          className="min-w-0 flex-[1_1_16rem] rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
         />
         <Button type="submit" disabled={pending}>
           {pending ? "Verifying…" : "Submit and verify"}
         </Button>
       </div>
-      <p id="keyUri-result" role="status" aria-live="polite" className="text-sm text-red-700">
-        {result?.ok === false ? result.error : null}
+      <p
+        id="keyUri-result"
+        role="status"
+        aria-live="polite"
+        className={`text-sm ${result?.ok === false ? "text-red-700" : "text-slate-700"}`}
+      >
+        {result ? (result.ok ? result.message : result.error) : null}
       </p>
     </form>
   );

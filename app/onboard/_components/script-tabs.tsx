@@ -5,7 +5,9 @@ import { CUSTOMER_CLOUDS, type CloudName } from "@/lib/azure/clouds";
 import { azureCliScript } from "@/lib/keys/scripts/azure-cli";
 import { powerShellScript } from "@/lib/keys/scripts/powershell";
 import { portalSteps } from "@/lib/keys/scripts/portal";
+import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
+import { Tabs } from "@/components/ui/tabs";
 
 export interface ScriptDefaults {
   tenantId: string;
@@ -33,79 +35,72 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
     tab === "Azure CLI" ? azureCliScript(values) : tab === "PowerShell" ? powerShellScript(values) : null;
 
   return (
-    <div>
-      <div className="flex flex-wrap items-end gap-4 text-sm">
-        <div role="tablist" aria-label="Script format" className="flex gap-1 rounded-md bg-slate-100 p-1">
-          {TABS.map((t) => (
-            <button
-              key={t}
-              role="tab"
-              type="button"
-              aria-selected={tab === t}
-              onClick={() => setTab(t)}
-              className={`rounded px-3 py-1.5 ${tab === t ? "bg-white font-medium shadow-sm" : "text-slate-600"}`}
-            >
-              {t}
-            </button>
-          ))}
-        </div>
-        <Select
-          label="Key store"
-          value={kind}
-          onChange={(v) => setKind(v as typeof kind)}
-          options={[
-            ["VAULT", "Key Vault"],
-            ["MANAGED_HSM", "Managed HSM"],
-          ]}
-        />
-        <Select
-          label="Grant access to"
-          value={scope}
-          onChange={(v) => setScope(v as typeof scope)}
-          options={[
-            ["key", "this key only"],
-            ["vault", "all keys in the vault"],
-          ]}
-        />
-        <Select
-          label="Your cloud"
-          value={cloudName}
-          onChange={(v) => setCloudName(v as CloudName)}
-          options={CUSTOMER_CLOUDS.map((c) => [c.name, c.displayName])}
-        />
-      </div>
-      <div role="tabpanel" aria-label={tab} className="mt-3">
-        {script ? (
-          <div className="relative">
-            <div className="absolute top-2 right-2">
-              <CopyButton text={script} label="Copy script" />
-            </div>
-            <pre
-              data-testid="customer-script"
-              className="max-h-96 overflow-auto rounded-md bg-slate-900 p-4 pr-28 font-mono text-xs leading-relaxed text-slate-100"
-            >
-              {script}
-            </pre>
+    <Tabs
+      id="script"
+      label="Script format"
+      tabs={TABS}
+      selected={tab}
+      onSelect={setTab}
+      beside={
+        <>
+          <Select
+            label="Key store"
+            value={kind}
+            onChange={(v) => setKind(v as typeof kind)}
+            options={[
+              ["VAULT", "Key Vault"],
+              ["MANAGED_HSM", "Managed HSM"],
+            ]}
+          />
+          <Select
+            label="Grant access to"
+            value={scope}
+            onChange={(v) => setScope(v as typeof scope)}
+            options={[
+              ["key", "this key only"],
+              ["vault", "all keys in the vault"],
+            ]}
+          />
+          <Select
+            label="Your cloud"
+            value={cloudName}
+            onChange={(v) => setCloudName(v as CloudName)}
+            options={CUSTOMER_CLOUDS.map((c) => [c.name, c.displayName])}
+          />
+        </>
+      }
+    >
+      {script ? (
+        <div className="relative">
+          <div className="absolute top-2 right-2">
+            <CopyButton text={script} label="Copy script" />
           </div>
-        ) : (
-          <ol className="list-decimal space-y-3 pl-5 text-sm text-slate-700">
-            {portalSteps(values).map((step) => (
-              <li key={step.title}>
-                <p className="font-medium text-slate-900">{step.title}</p>
-                <p>{step.detail}</p>
-                {step.values?.map((v) => (
-                  <p key={v.label} className="mt-1 flex items-center gap-2">
-                    <span className="text-slate-500">{v.label}:</span>{" "}
-                    <code className="font-mono text-xs">{v.value}</code>
-                    <CopyButton text={v.value} />
-                  </p>
-                ))}
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </div>
+          <CodeBlock
+            label={`${tab} script`}
+            testId="customer-script"
+            className="max-h-96 rounded-md p-4 pt-12 leading-relaxed sm:pt-4 sm:pr-28"
+          >
+            {script}
+          </CodeBlock>
+        </div>
+      ) : (
+        <ol className="list-decimal space-y-3 pl-5 text-sm text-slate-700">
+          {portalSteps(values).map((step) => (
+            <li key={step.title}>
+              <p className="font-medium text-slate-900">{step.title}</p>
+              <p>{step.detail}</p>
+              {step.values?.map((v) => (
+                <p key={v.label} className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1">
+                  <span className="text-slate-600">{v.label}:</span>{" "}
+                  <code className="min-w-0 font-mono text-xs break-all">{v.value}</code>
+                  <CopyButton text={v.value} />
+                </p>
+              ))}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Tabs>
   );
 }
 

@@ -2,6 +2,14 @@ import type { Step } from "@/components/ui/stepper";
 import type { OnboardingState } from "@/lib/generated/prisma/enums";
 
 const ORDER = ["Sign in", "Grant consent", "Create your key", "Verify the key", "Done"] as const;
+// What the browser tab and a screen reader's page list call each step.
+const TITLES = [
+  "Sign in",
+  "Grant admin consent",
+  "Create your key",
+  "Verify your key",
+  "Key verified",
+] as const;
 
 /** Where each onboarding state puts the customer in the five visible steps. */
 function currentIndex(state: OnboardingState, signedIn: boolean, keyStatus?: string): number {
@@ -35,4 +43,11 @@ export function onboardingSteps(state: OnboardingState, signedIn: boolean, keySt
             : "current"
           : "upcoming",
   }));
+}
+
+/** The page title for where the customer is: each step has its own, so the tab and history tell them apart. */
+export function stepTitle(state: OnboardingState, signedIn: boolean, keyStatus?: string): string {
+  if (state === "REVOKED") return "Onboarding closed";
+  if (state === "KEY_UNREACHABLE") return "Key unreachable";
+  return `${TITLES[currentIndex(state, signedIn, keyStatus)]} · Connect your encryption key`;
 }

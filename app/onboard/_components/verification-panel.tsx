@@ -3,6 +3,7 @@ import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import type { HopStatus, VerificationResult } from "@/lib/keys/verify/types";
 import { ActionButton } from "./action-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { verifyAgain } from "../actions";
 
@@ -39,7 +40,7 @@ export function VerificationPanel({
         <>
           <span className="font-mono text-xs break-all">{keyUri}</span>
           {result && (
-            <span className="block text-xs text-slate-500">
+            <span className="block text-xs text-slate-600">
               Last checked {new Date(result.checkedAt).toUTCString()}
             </span>
           )}
@@ -72,20 +73,20 @@ export function VerificationPanel({
             data-hop={hop.id}
             data-status={hop.status}
           >
-            <div className="w-44 shrink-0">
+            <div className="shrink-0 sm:w-44">
               <StatusBadge tone={TONE[hop.status]}>{WORD[hop.status]}</StatusBadge>
               <p className="mt-1 text-sm font-medium text-slate-900">{hop.label}</p>
             </div>
             <div className="min-w-0 flex-1 text-sm text-slate-700">
               <p>{hop.summary}</p>
               {hop.azureCode && (
-                <p className="mt-1 font-mono text-xs text-slate-500">Azure: {hop.azureCode}</p>
+                <p className="mt-1 font-mono text-xs break-all text-slate-600">Azure: {hop.azureCode}</p>
               )}
               {hop.fix && (
-                <div className="mt-2 flex items-start gap-2">
-                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+                <div className="mt-2 flex flex-wrap items-start gap-2">
+                  <CodeBlock label={`Fix for ${hop.label}`} className="min-w-0 flex-[1_1_14rem] p-2">
                     {hop.fix}
-                  </pre>
+                  </CodeBlock>
                   <CopyButton text={hop.fix} label="Copy fix" />
                 </div>
               )}

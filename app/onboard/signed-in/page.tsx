@@ -85,7 +85,7 @@ function CompleteSignIn() {
 
 function Message({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
-    <main className="mx-auto max-w-xl px-6 py-24" aria-live="polite">
+    <main id="main" className="mx-auto max-w-xl px-4 py-16 sm:px-6 sm:py-24" aria-live="polite">
       <h1 className="text-2xl font-bold text-slate-900">{title}</h1>
       {children && <p className="mt-3 text-slate-700">{children}</p>}
     </main>

@@ -20,12 +20,13 @@ export function InviteForm() {
     return (
       <Card
         title={result.message}
+        focusTitle
         description="Send this link to the customer's administrator. It is shown only now."
       >
-        <div className="flex items-start gap-2">
+        <div className="flex flex-wrap items-start gap-2">
           <code
             data-testid="invite-url"
-            className="min-w-0 flex-1 rounded bg-slate-100 p-2 font-mono text-xs break-all"
+            className="min-w-0 flex-[1_1_14rem] rounded bg-slate-100 p-2 font-mono text-xs break-all"
           >
             {result.inviteUrl}
           </code>
@@ -41,19 +42,12 @@ export function InviteForm() {
     );
   }
   return (
-    <form action={action} className="space-y-5 rounded-lg bg-white p-6 ring-1 ring-slate-200">
+    <form action={action} className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:p-6">
       <Field id="customerName" label="Customer name" error={errors.customerName?.[0]}>
-        <input
-          id="customerName"
-          name="customerName"
-          required
-          maxLength={200}
-          className={input}
-          aria-invalid={!!errors.customerName}
-        />
+        {(field) => <input {...field} name="customerName" required maxLength={200} className={input} />}
       </Field>
       <Field id="contactEmail" label="Administrator's email (optional)" error={errors.contactEmail?.[0]}>
-        <input id="contactEmail" name="contactEmail" type="email" maxLength={320} className={input} />
+        {(field) => <input {...field} name="contactEmail" type="email" maxLength={320} className={input} />}
       </Field>
       <Field
         id="pinnedTenant"
@@ -61,11 +55,13 @@ export function InviteForm() {
         hint="A tenant ID or a verified domain such as contoso.com. The customer must then sign in to that tenant."
         error={errors.pinnedTenant?.[0]}
       >
-        <input id="pinnedTenant" name="pinnedTenant" maxLength={253} className={input} spellCheck={false} />
+        {(field) => (
+          <input {...field} name="pinnedTenant" maxLength={253} className={input} spellCheck={false} />
+        )}
       </Field>
-      <fieldset>
+      <fieldset aria-describedby="services-hint">
         <legend className="text-sm font-medium text-slate-900">Services that will use the key</legend>
-        <p className="text-sm text-slate-600">
+        <p id="services-hint" className="text-sm text-slate-600">
           The customer sees whether their key fits each one before anything is configured.
         </p>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
@@ -77,7 +73,7 @@ export function InviteForm() {
           ))}
         </div>
       </fieldset>
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create invite"}
         </Button>
@@ -92,6 +88,7 @@ export function InviteForm() {
 const input =
   "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm aria-invalid:border-red-500";
 
+/** A labelled field whose input is told (aria-describedby, aria-invalid) about its hint and its error. */
 function Field({
   id,
   label,
@@ -103,16 +100,25 @@ function Field({
   label: string;
   hint?: string;
   error?: string;
-  children: React.ReactNode;
+  children: (field: { id: string; "aria-describedby"?: string; "aria-invalid": boolean }) => React.ReactNode;
 }) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ");
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-900">
         {label}
       </label>
-      {hint && <p className="text-sm text-slate-600">{hint}</p>}
-      {children}
-      {error && <p className="mt-1 text-sm text-red-700">{error}</p>}
+      {hint && (
+        <p id={`${id}-hint`} className="text-sm text-slate-600">
+          {hint}
+        </p>
+      )}
+      {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": !!error })}
+      {error && (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

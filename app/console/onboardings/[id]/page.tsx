@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { OnboardingStateBadge } from "@/components/onboarding-state-badge";
 import { Card } from "@/components/ui/card";
 import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
@@ -8,12 +9,23 @@ import { getOnboardingDetail } from "@/lib/onboarding/list-onboardings";
 import { InviteActions } from "./invite-actions";
 import { Timeline } from "./timeline";
 
-export const metadata: Metadata = { title: "Onboarding" };
+type Props = { params: Promise<{ id: string }> };
 
-export default async function OnboardingDetailPage(props: { params: Promise<{ id: string }> }) {
+// The title and the page read the same onboarding; cache() makes that one database read per request.
+const loadDetail = cache(async (id: string) =>
+  /^[0-9a-f-]{36}$/i.test(id) ? await getOnboardingDetail(getDb(), id) : null,
+);
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  await requireOperatorPage();
+  const detail = await loadDetail((await props.params).id);
+  return { title: detail ? `${detail.onboarding.customer.name} · Onboarding` : "Onboarding not found" };
+}
+
+export default async function OnboardingDetailPage(props: Props) {
   const session = await requireOperatorPage();
   const { id } = await props.params;
-  const detail = /^[0-9a-f-]{36}$/i.test(id) ? await getOnboardingDetail(getDb(), id) : null;
+  const detail = await loadDetail(id);
   if (!detail) notFound();
   const { onboarding, timeline } = detail;
   const invite = onboarding.invite;
@@ -27,11 +39,11 @@ export default async function OnboardingDetailPage(props: { params: Promise<{ id
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Tenant">
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
+          <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
             <dt className="text-slate-500">Tenant ID</dt>
-            <dd className="font-mono text-xs">{onboarding.tenantId ?? "not signed in yet"}</dd>
+            <dd className="font-mono text-xs break-all">{onboarding.tenantId ?? "not signed in yet"}</dd>
             <dt className="text-slate-500">Signed in as</dt>
-            <dd>{onboarding.signedInUserUpn ?? "—"}</dd>
+            <dd className="break-all">{onboarding.signedInUserUpn ?? "—"}</dd>
             <dt className="text-slate-500">Consent</dt>
             <dd>
               {onboarding.consentedAt
@@ -39,7 +51,7 @@ export default async function OnboardingDetailPage(props: { params: Promise<{ id
                 : "not yet"}
             </dd>
             <dt className="text-slate-500">Service principal</dt>
-            <dd className="font-mono text-xs">{onboarding.servicePrincipalObjectId ?? "—"}</dd>
+            <dd className="font-mono text-xs break-all">{onboarding.servicePrincipalObjectId ?? "—"}</dd>
           </dl>
         </Card>
         <Card
@@ -50,13 +62,13 @@ export default async function OnboardingDetailPage(props: { params: Promise<{ id
             )
           }
         >
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
+          <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
             <dt className="text-slate-500">Status</dt>
             <dd data-testid="invite-status">{inviteState}</dd>
             <dt className="text-slate-500">Expires</dt>
             <dd>{invite.expiresAt.toISOString().slice(0, 10)}</dd>
             <dt className="text-slate-500">Pinned to</dt>
-            <dd>{invite.pinnedTenant ?? "any tenant"}</dd>
+            <dd className="break-all">{invite.pinnedTenant ?? "any tenant"}</dd>
             <dt className="text-slate-500">Services</dt>
             <dd>{invite.services.map((s) => s.toLowerCase().replaceAll("_", " ")).join(", ") || "—"}</dd>
           </dl>

@@ -30,7 +30,7 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
             aria-hidden
           />
           <p className="text-sm font-medium text-slate-900">{ACTIONS[e.action] ?? e.action}</p>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs wrap-anywhere text-slate-600">
             {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)} UTC · {e.actorType.toLowerCase()}{" "}
             {e.actorId ?? ""}
             {e.outcome !== "success" ? ` · ${e.outcome}` : ""}
