@@ -120,7 +120,7 @@ function describeOutcome(result: VerificationResult | null): string {
   if (!result) return "The key could not be checked yet.";
   if (result.outcome === "verified") return "Your key is verified: every check passed.";
   if (result.outcome === "waiting_for_role")
-    return "Waiting for Azure to apply your role assignment; we keep checking on our own.";
+    return "Not verified yet: Azure is still applying your role assignment. We keep checking on our own.";
   const failed = result.hops.find((hop) => hop.status === "failed");
   return failed
     ? `Verification failed at "${failed.label}": ${failed.summary} The fix is shown under Verification.`

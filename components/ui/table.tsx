@@ -15,7 +15,7 @@ export function Table({
       role="region"
       aria-label={caption}
       tabIndex={0}
-      className="overflow-x-auto rounded-lg ring-1 ring-slate-200"
+      className="relative overflow-x-auto rounded-lg ring-1 ring-slate-200"
     >
       <table className="min-w-full divide-y divide-slate-200 bg-white text-sm">
         <caption className="sr-only">{caption}</caption>

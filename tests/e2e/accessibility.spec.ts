@@ -84,15 +84,29 @@ test("[a11y] keyboard only: a customer goes from the invite link to a verified k
 test("[a11y] at 375 px no page is wider than the screen", async ({ browser }) => {
   const operator = await operatorPage(browser);
   await operator.setViewportSize(PHONE);
-  for (const path of ["/", "/no-such-page", "/console", "/console/invites/new", "/console/resources"]) {
+  // shot() checks the width at 375 px (and axe) and saves both sizes of every page.
+  const pages = {
+    "page-landing": "/",
+    "page-not-found": "/no-such-page",
+    "page-signin-failed": "/signin-failed?reason=The%20account%20was%20not%20picked.",
+    "page-session-ended": "/onboard/session-ended",
+    "page-consent-rejected": "/onboard/consent-rejected",
+    "page-signed-in-elsewhere": "/onboard/signed-in",
+    "page-console-onboardings": "/console",
+    "page-console-invite": "/console/invites/new",
+    "page-console-resources": "/console/resources",
+  };
+  for (const [name, path] of Object.entries(pages)) {
     await operator.goto(path);
-    await expectFitsViewport(operator);
+    await expect(operator.getByRole("heading", { level: 1 })).toBeVisible();
+    await shot(operator, name);
   }
   const inviteUrl = await createInvite(operator, "Contoso Phone E2E — a customer with a rather long name");
   await expectFitsViewport(operator);
   await operator.getByRole("link", { name: "Open the onboarding" }).click();
   await expect(operator.getByRole("heading", { level: 1 })).toContainText("Contoso Phone E2E");
-  await expectFitsViewport(operator);
+  await expect(operator).toHaveTitle(/^Contoso Phone E2E .* · Onboarding/);
+  await shot(operator, "page-console-onboarding-detail");
 
   const upn = "admin@contoso.onmicrosoft.com";
   const page = await (await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE })).newPage();
