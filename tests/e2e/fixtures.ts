@@ -20,6 +20,7 @@ export const test = base.extend<{ scanOpenPages: void }>({
         .flatMap((c) => c.pages())
         .filter((p) => !p.isClosed() && isAppPage(p));
       for (const page of pages) {
+        testInfo.setTimeout(testInfo.timeout + 10_000);
         await expectNoAxeViolations(page);
         const original = page.viewportSize();
         await page.setViewportSize(PHONE);

@@ -4,13 +4,14 @@
  */
 import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 // axe's tags for every WCAG A and AA success criterion up to 2.2 (https://github.com/dequelabs/axe-core/blob/develop/doc/API.md#axe-core-tags).
 const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 720 };
 const SCREENSHOTS = "artifacts/screenshots";
+const CHECK_BUDGET_MS = 15_000;
 
 /** Crosskey's own pages; the emulator's sign-in and consent pages stand in for Microsoft's and are not ours. */
 export function isAppPage(page: Page): boolean {
@@ -40,6 +41,8 @@ export async function expectFitsViewport(page: Page) {
  * (1280 px). The viewport is put back afterwards, so a test can go on from where it called this.
  */
 export async function checkPage(page: Page, name: string) {
+  // A scan and two full-page screenshots are work the test did not have before: each adds to its budget.
+  test.info().setTimeout(test.info().timeout + CHECK_BUDGET_MS);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   const ours = isAppPage(page);
