@@ -34,6 +34,18 @@ export function Table({
   );
 }
 
-export function Td({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <td className={`px-4 py-2.5 align-top text-slate-800 ${className}`}>{children}</td>;
+export function Td({
+  children,
+  className = "",
+  colSpan,
+}: {
+  children: ReactNode;
+  className?: string;
+  colSpan?: number;
+}) {
+  return (
+    <td colSpan={colSpan} className={`px-4 py-2.5 align-top text-slate-800 ${className}`}>
+      {children}
+    </td>
+  );
 }

@@ -9,6 +9,12 @@ export function DiscoverButton() {
   const [pending, start] = useTransition();
   return (
     <div className="flex flex-wrap items-center gap-3">
+      <Button
+        disabled={pending}
+        onClick={() => start(async () => setResult(await discoverResourcesAction()))}
+      >
+        {pending ? "Reading Azure…" : "Discover from Azure"}
+      </Button>
       <p
         role="status"
         aria-live="polite"
@@ -16,12 +22,6 @@ export function DiscoverButton() {
       >
         {result ? (result.ok ? result.message : result.error) : null}
       </p>
-      <Button
-        disabled={pending}
-        onClick={() => start(async () => setResult(await discoverResourcesAction()))}
-      >
-        {pending ? "Reading Azure…" : "Discover from Azure"}
-      </Button>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { ActionButton } from "./action-button";
+import { CONSENT_CHECKED_FLAG } from "./steps";
 import { beginAdminConsent, checkConsentAgain } from "../actions";
 
 const CONSENT_MESSAGES: Record<string, { title: string; body: string }> = {
@@ -75,6 +76,7 @@ export function ConsentPanel({
           label="Someone else granted it — check again"
           pendingLabel="Checking…"
           variant="secondary"
+          focusFlag={CONSENT_CHECKED_FLAG}
         />
       </div>
     </Card>

@@ -1,6 +1,6 @@
 import { Card } from "@/components/ui/card";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
-import { KEY_SUBMITTED_FLAG } from "./key-form";
+import { KEY_SUBMITTED_FLAG } from "./steps";
 import { KeyStatus } from "./key-status";
 
 /** The page the customer can come back to: what is verified and what happens next. */

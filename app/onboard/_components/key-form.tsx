@@ -4,9 +4,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { raiseFocusFlag } from "@/components/ui/focus-heading";
 import { submitKey, type ActionResult } from "../actions";
-
-/** Raised on submit: when the key turns out verified this form is gone, and the verified heading takes focus. */
-export const KEY_SUBMITTED_FLAG = "crosskey.key-submitted";
+import { KEY_SUBMITTED_FLAG } from "./steps";
 
 /** Step 4: paste the key URI. The server parses it strictly and says exactly what is wrong. */
 export function KeyForm({ current }: { current?: string }) {

@@ -6,6 +6,7 @@ import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { KeyForm } from "./key-form";
 import { KeyStatus } from "./key-status";
 import { ScriptTabs } from "./script-tabs";
+import { CONSENT_CHECKED_FLAG } from "./steps";
 
 /** Steps 3 and 4: the customer's scripts, the key URI, and the live verification. */
 export function KeyStep({ view }: { view: SignedInView }) {
@@ -16,6 +17,7 @@ export function KeyStep({ view }: { view: SignedInView }) {
     <>
       <Card
         title="Create your key and allow us to use it"
+        focusTitle={{ flag: CONSENT_CHECKED_FLAG }}
         description="Run one of these in your tenant. They are filled with your values and grant the least access that works: read, wrap and unwrap on one key."
       >
         {cloud.name === "emulator" && (

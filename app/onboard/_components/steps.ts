@@ -1,6 +1,11 @@
 import type { Step } from "@/components/ui/stepper";
 import type { OnboardingState } from "@/lib/generated/prisma/enums";
 
+/** Raised when the customer asks us to look for consent again: if it is there, the key step's heading takes focus. */
+export const CONSENT_CHECKED_FLAG = "crosskey.consent-checked";
+/** Raised when a key is submitted or verified again: when it turns out verified, that heading takes focus. */
+export const KEY_SUBMITTED_FLAG = "crosskey.key-submitted";
+
 const ORDER = ["Sign in", "Grant consent", "Create your key", "Verify the key", "Done"] as const;
 // What the browser tab and a screen reader's page list call each step.
 const TITLES = [

@@ -2,6 +2,7 @@ import { Card } from "@/components/ui/card";
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import type { HopStatus, VerificationResult } from "@/lib/keys/verify/types";
 import { ActionButton } from "./action-button";
+import { KEY_SUBMITTED_FLAG } from "./steps";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -53,6 +54,7 @@ export function VerificationPanel({
             label="Verify again"
             pendingLabel="Verifying…"
             variant="secondary"
+            focusFlag={KEY_SUBMITTED_FLAG}
           />
         )
       }
