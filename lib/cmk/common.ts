@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import type { CmkIdentity, CmkInput, CmkKeyRef, CmkProblem, ObservedCmk } from "./types";
 
-/** Keys every CMK service accepts (AZURE_CONTRACTS §5.5): RSA only, sizes per service. */
+/** Keys every CMK service accepts (docs/azure-contracts.md §5.5): RSA only, sizes per service. */
 export function keyTypeProblems(key: CmkKeyRef, label: string, sizes: number[]): CmkProblem[] {
   if (!key.keyType.startsWith("RSA"))
     return [
@@ -26,7 +26,7 @@ const UAMI_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The ISV identity must be a UAMI resource ID and the multi-tenant app's client ID (seed 001). */
+/** The ISV identity must be a UAMI resource ID and the multi-tenant app's client ID (docs/azure-contracts.md §1). */
 export function identityProblems(identity: CmkIdentity): CmkProblem[] {
   const problems: CmkProblem[] = [];
   if (!UAMI_ID.test(identity.uamiResourceId))
@@ -129,7 +129,7 @@ export function props(body: unknown): Record<string, unknown> {
   return typeof p === "object" && p !== null ? (p as Record<string, unknown>) : {};
 }
 
-// AZURE_CONTRACTS §3.2: terminal = Succeeded|Failed|Canceled; absent means Succeeded; anything else runs.
+// docs/azure-contracts.md §4.1: terminal = Succeeded|Failed|Canceled; absent means Succeeded; anything else runs.
 const TERMINAL = /^(Succeeded|Failed|Canceled)$/i;
 export const isRunning = (body: unknown) => {
   const state = props(body).provisioningState;

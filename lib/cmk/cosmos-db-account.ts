@@ -55,7 +55,7 @@ function accountProblems(body: unknown): CmkProblem[] {
   return problems;
 }
 
-/** Azure Cosmos DB (AZURE_CONTRACTS §4.2, seed 002): versionless keyVaultKeyUri + defaultIdentity naming the federated client. */
+/** Azure Cosmos DB (docs/azure-contracts.md §5.2): versionless keyVaultKeyUri + defaultIdentity naming the federated client. */
 export const cosmosDbAccountModule: CmkModule = {
   kind: "COSMOS_DB_ACCOUNT",
   apiVersion: API,

@@ -33,7 +33,7 @@ const KEPT_TYPES = new Set([
   "ConfidentialVmEncryptedWithCustomerKey",
 ]);
 
-/** Disk encryption sets (AZURE_CONTRACTS §4.3, seed 004): versioned activeKey.keyUrl + federatedClientId. */
+/** Disk encryption sets (docs/azure-contracts.md §5.3): versioned activeKey.keyUrl + federatedClientId. */
 export const diskEncryptionSetModule: CmkModule = {
   kind: "DISK_ENCRYPTION_SET",
   apiVersion: API,

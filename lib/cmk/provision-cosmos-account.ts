@@ -1,9 +1,9 @@
 import { versionlessUri } from "./common";
-import { cosmosDefaultIdentity } from "./cosmos-db-account";
+import { cosmosDbAccountModule, cosmosDefaultIdentity } from "./cosmos-db-account";
 import type { ArmWrite, CmkIdentity, CmkKeyRef } from "./types";
 
 /**
- * A new Cosmos DB account encrypted with the customer's key from its first byte (seed 002, the documented
+ * A new Cosmos DB account encrypted with the customer's key from its first byte (docs/azure-contracts.md §5.2, the documented
  * cross-tenant path): identity, versionless keyVaultKeyUri and the federated defaultIdentity in the create call.
  */
 export function planCosmosAccountWithKey(input: {
@@ -15,7 +15,7 @@ export function planCosmosAccountWithKey(input: {
   return {
     method: "PUT",
     id: input.id,
-    apiVersion: "2025-10-15",
+    apiVersion: cosmosDbAccountModule.apiVersion,
     description: `Create the Cosmos DB account encrypted with the customer's key ${input.key.keyName} from the start.`,
     body: {
       location: input.location,

@@ -31,7 +31,7 @@ export const sqlServerKeyName = (key: { vaultName: string; keyName: string }, ve
   `${key.vaultName}_${key.keyName}_${version}`;
 
 /**
- * Azure SQL TDE (AZURE_CONTRACTS §4.4, seed 000), in the order the seed requires: the server's identity and
+ * Azure SQL TDE (docs/azure-contracts.md §5.4), in the order Azure requires: the server's identity and
  * federated client first, then the server key, then the encryption protector that uses it.
  */
 export const sqlServerModule: CmkModule = {

@@ -38,7 +38,7 @@ const SERVICES = {
   file: { enabled: true, keyType: "Account" },
 };
 
-/** Azure Storage (AZURE_CONTRACTS §4.1, seed 003): PATCH identity + encryption with federatedIdentityClientId. */
+/** Azure Storage (docs/azure-contracts.md §5.1): PATCH identity + encryption with federatedIdentityClientId. */
 export const storageAccountModule: CmkModule = {
   kind: "STORAGE_ACCOUNT",
   apiVersion: API,

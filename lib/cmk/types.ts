@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ResourceKind } from "@/lib/generated/prisma/enums";
 
 /** The verified customer key, as the resource modules use it. */
@@ -23,27 +24,39 @@ export interface CmkIdentity {
 }
 
 /** One ARM write, exactly as it will be sent. `description` is one sentence for the operator. */
-export interface ArmWrite {
-  method: "PUT" | "PATCH";
-  id: string;
-  apiVersion: string;
-  body: Record<string, unknown>;
-  description: string;
-}
+export const armWriteSchema = z.object({
+  method: z.enum(["PUT", "PATCH"]),
+  id: z.string(),
+  apiVersion: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  description: z.string(),
+});
+export type ArmWrite = z.infer<typeof armWriteSchema>;
 
 export interface CmkProblem {
   code: string;
   message: string;
 }
 
-/** What a resource really uses, derived from what ARM returns. */
-export interface ObservedCmk {
-  state: "MICROSOFT_MANAGED" | "APPLIED" | "PENDING" | "DRIFTED" | "FAILED";
-  keyUri: string | null;
-  keyVersion: string | null;
-  detail: string;
-  azureStatus?: string;
-}
+/** What a resource really uses, derived from what ARM returns (stored as IsvResource.observed). */
+export const observedCmkSchema = z.object({
+  state: z.enum(["MICROSOFT_MANAGED", "APPLIED", "PENDING", "DRIFTED", "FAILED"]),
+  keyUri: z.string().nullable(),
+  keyVersion: z.string().nullable(),
+  detail: z.string(),
+  azureStatus: z.string().optional(),
+});
+export type ObservedCmk = z.infer<typeof observedCmkSchema>;
+
+/** Why an operation on a resource failed: Azure's code and words, and ours (stored as Job.error and lastError). */
+export const cmkFailureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  what: z.string(),
+  todo: z.string(),
+  at: z.iso.datetime(),
+});
+export type CmkFailure = z.infer<typeof cmkFailureSchema>;
 
 export interface CmkInput {
   resource: { id: string; location: string; body: unknown };

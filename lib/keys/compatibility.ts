@@ -22,7 +22,7 @@ export interface KeyFactsForCompatibility {
   purgeProtected?: boolean | null;
 }
 
-/** One service's key rules (AZURE_CONTRACTS §4, §5.5), with what each URI form means for rotation. */
+/** One service's key rules (docs/azure-contracts.md §5), with what each URI form means for rotation. */
 export interface ServiceKeyRule {
   label: string;
   sizes: readonly number[];

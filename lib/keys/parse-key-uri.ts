@@ -42,7 +42,7 @@ export type KeyUriParseResult = { ok: true; key: ParsedKeyUri } | { ok: false; p
 
 const MAX_LENGTH = 2048;
 const COPY_HINT = "Open the key in your vault, select its current version and copy “Key Identifier”.";
-// Key Vault naming (AZURE_CONTRACTS §5.1): key names 1–127 of [0-9a-zA-Z-]; versions 32 hex characters.
+// Key Vault naming (docs/azure-contracts.md §6.1): key names 1–127 of [0-9a-zA-Z-]; versions 32 hex characters.
 const KEY_NAME_CHAR = /[0-9a-zA-Z-]/;
 const VERSION = /^[0-9a-f]{32}$/i;
 
@@ -162,7 +162,7 @@ function locateHost(host: string, cloud: CloudProfile): HostFound | { problem: K
   );
 }
 
-// Vault and managed HSM names (AZURE_CONTRACTS §5.1): 3–24 of [0-9a-z-], letter first, letter or digit
+// Vault and managed HSM names (docs/azure-contracts.md §6.1): 3–24 of [0-9a-z-], letter first, letter or digit
 // last, no "--". The host is already lower-case and limited to [a-z0-9.-] here.
 function vaultNameProblem(name: string): string | null {
   if (name.length < 3 || name.length > 24) return `it has ${name.length} characters; names have 3 to 24`;

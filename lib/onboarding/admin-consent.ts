@@ -181,7 +181,7 @@ export async function confirmConsent(
   };
 }
 
-/** AZURE_CONTRACTS §1.1–1.2: how Entra reports each way admin consent can fail. */
+/** docs/azure-contracts.md §2.1: how Entra reports each way admin consent can fail. */
 export function classifyConsentError(error: string, description = "", subcode = ""): ConsentFailureReason {
   const code = /AADSTS(\d+)/.exec(description)?.[1];
   // The AADSTS number is the precise signal; `error` alone is access_denied for several causes.

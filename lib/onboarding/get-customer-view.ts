@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
-import type { VerificationResult } from "@/lib/keys/verify/types";
+import { verificationColumn } from "./key-columns";
 import { openInvite } from "./open-invite";
 
 /**
@@ -39,7 +39,7 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
       keyName: key.keyName,
       keyVersion: key.keyVersion,
       status: key.verificationStatus,
-      verification: key.verification as unknown as VerificationResult | null,
+      verification: verificationColumn.read(key.verification),
       createdAt: key.createdAt,
       keyType: key.keyType,
       keySize: key.keySize,

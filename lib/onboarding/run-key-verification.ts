@@ -1,10 +1,10 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent, SYSTEM_ACTOR, type Actor } from "@/lib/audit/record-audit-event";
 import { keyTargetOf } from "@/lib/keys/key-target";
 import { verifyCustomerKey } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
+import { verificationColumn } from "./key-columns";
 import { transitionOnboarding } from "./state-machine";
 
 /** How long a 403 after the customer's role assignment is treated as Azure still applying it. */
@@ -59,7 +59,7 @@ async function recordVerification(
             : result.outcome === "waiting_for_role"
               ? "WAITING_FOR_ROLE"
               : "FAILED",
-        verification: result as unknown as Prisma.InputJsonValue,
+        verification: verificationColumn.write(result),
         lastVerifiedAt: new Date(result.checkedAt),
         ...(facts && {
           verifiedVersion: facts.version,

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
 import { resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
 import type { ArmWrite } from "@/lib/cmk/types";
 import { acquireArmWrite } from "@/lib/jobs/arm-write-budget";
+import { jobProgressColumn } from "@/lib/jobs/job-columns";
 import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
 
 /**
@@ -21,7 +22,11 @@ export async function executeSteps(
   let resumeState = job.operationState;
   for (let index = job.step; index < steps.length; index++) {
     const step = steps[index]!;
-    const progress = { step: index + 1, of: steps.length, description: step.description };
+    const progress = jobProgressColumn.write({
+      step: index + 1,
+      of: steps.length,
+      description: step.description,
+    });
     let result;
     if (resumeState) {
       result = await resumeArmWrite(step, resumeState);

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
 import { getCmkModule } from "@/lib/cmk";
 import { AppError } from "@/lib/errors";
+import { observedColumn } from "@/lib/resources/resource-columns";
 import { setResourceState } from "@/lib/resources/resource-state";
 import { toKeyRef } from "./module-input";
 import { readBack } from "./read-back";
@@ -30,7 +30,7 @@ export async function recheckResource(
       action: "cmk.rechecked",
       outcome: observed.state === "FAILED" || observed.state === "DRIFTED" ? "failure" : "success",
       data: {
-        observed: observed as unknown as Prisma.InputJsonValue,
+        observed: observedColumn.write(observed),
         lastReadAt: new Date(),
         ...(observed.state === "APPLIED" && { appliedKeyVersion: observed.keyVersion }),
       },

@@ -1,14 +1,15 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
-import { describeArmError } from "@/lib/azure/arm";
+import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
-import type { ArmWrite } from "@/lib/cmk/types";
+import type { CmkFailure } from "@/lib/cmk/types";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { jobErrorColumn, jobPlanColumn } from "@/lib/jobs/job-columns";
 import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
 import type { JobOutcome } from "@/lib/jobs/worker";
+import { observedColumn, resourceErrorColumn } from "@/lib/resources/resource-columns";
 import { setResourceState } from "@/lib/resources/resource-state";
 import { executeSteps } from "./execute-steps";
 import { toKeyRef } from "./module-input";
@@ -66,14 +67,14 @@ export async function runApplyJob(
   });
 
   try {
-    let steps = (job.plan as { steps?: ArmWrite[] } | null)?.steps;
+    let steps = jobPlanColumn.read(job.plan)?.steps;
     if (!steps) {
       const planned = await checkAndPlan(resource, key);
       const refused = planned.problems[0];
       if (refused) throw new NotRetryable(refused.code, planned.problems.map((p) => p.message).join(" "));
       steps = planned.steps;
       await updateJobProgress(db, job.id, {
-        plan: { steps: planned.steps } as unknown as Prisma.InputJsonValue,
+        plan: jobPlanColumn.write({ steps: planned.steps }),
       });
     }
 
@@ -105,7 +106,7 @@ export async function runApplyJob(
         data: {
           appliedKeyId: key.id,
           appliedKeyVersion: observed.keyVersion,
-          observed: observed as unknown as Prisma.InputJsonValue,
+          observed: observedColumn.write(observed),
           lastReadAt: new Date(),
           lastError: undefined,
         },
@@ -150,9 +151,9 @@ async function recordFailure(
           retryable: false,
           retryAfterSeconds: undefined,
         }
-      : describeArmError(input.error);
+      : describeAzureError(input.error);
   const explained = explainCmkError({ code: failure.code, message: failure.message }, input.kind);
-  const error = {
+  const error: CmkFailure = {
     code: failure.code,
     message: failure.message,
     what: explained.what,
@@ -166,7 +167,7 @@ async function recordFailure(
         jobId: input.jobId,
         to: "QUEUED",
         actor: SYSTEM_ACTOR,
-        data: { error },
+        data: { error: jobErrorColumn.write(error) },
         details: { azureCode: failure.code, retryAfterSeconds: afterSeconds },
         outcome: "failure",
       }),
@@ -178,7 +179,7 @@ async function recordFailure(
       jobId: input.jobId,
       to: "FAILED",
       actor: SYSTEM_ACTOR,
-      data: { error },
+      data: { error: jobErrorColumn.write(error) },
       details: { azureCode: failure.code, attempts: input.attempts },
     });
     await setResourceState(tx, {
@@ -187,7 +188,7 @@ async function recordFailure(
       actor: SYSTEM_ACTOR,
       action: "cmk.apply_failed",
       outcome: "failure",
-      data: { lastError: error },
+      data: { lastError: resourceErrorColumn.write(error) },
       details: { jobId: input.jobId, azureCode: failure.code, attempts: input.attempts },
     });
   });

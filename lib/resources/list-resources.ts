@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
+import { jobErrorColumn, jobProgressColumn } from "@/lib/jobs/job-columns";
 import { VERIFIED_KEY } from "@/lib/keys/verified-key";
 
 /** The inventory with each resource's customer, key and latest job, for the console. */
@@ -19,5 +20,15 @@ export async function listResources(db: Db) {
       orderBy: { name: "asc" },
     }),
   ]);
-  return { resources, verifiedCustomers: customers };
+  return {
+    resources: resources.map(({ jobs, ...resource }) => ({
+      ...resource,
+      jobs: jobs.map((job) => ({
+        ...job,
+        progress: jobProgressColumn.read(job.progress),
+        error: jobErrorColumn.read(job.error),
+      })),
+    })),
+    verifiedCustomers: customers,
+  };
 }

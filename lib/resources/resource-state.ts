@@ -4,6 +4,7 @@ import type { CmkState } from "@/lib/generated/prisma/enums";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import type { ObservedCmk } from "@/lib/cmk/types";
 import { AppError } from "@/lib/errors";
+import { observedColumn } from "./resource-columns";
 
 /** Encryption state of an ISV resource. The only writer of IsvResource.cmkState. */
 const TRANSITIONS: Record<CmkState, readonly CmkState[]> = {
@@ -36,7 +37,7 @@ export async function createResource(
     data: {
       ...input.data,
       cmkState: initialResourceState(input.observed),
-      observed: input.observed as unknown as Prisma.InputJsonValue,
+      observed: observedColumn.write(input.observed),
     },
   });
 }

@@ -1,10 +1,10 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { getCmkModule } from "@/lib/cmk";
 import { discoverIsvResources, getResourceById } from "./discover-resources";
 import { getEnv } from "@/lib/env";
+import { observedColumn } from "./resource-columns";
 import { createResource } from "./resource-state";
 
 type Discovered = Awaited<ReturnType<typeof discoverIsvResources>>[number];
@@ -50,7 +50,7 @@ async function upsertResource(db: Db, resource: Discovered): Promise<boolean> {
       where: { id: existing.id },
       data: {
         region: resource.region,
-        observed: observed as unknown as Prisma.InputJsonValue,
+        observed: observedColumn.write(observed),
         lastReadAt: new Date(),
       },
     });

@@ -52,8 +52,8 @@ export default async function ResourcesPage() {
       >
         {resources.map((r) => {
           const job = r.jobs[0];
-          const progress = job?.progress as { step?: number; of?: number; description?: string } | null;
-          const error = job?.error as { what?: string; todo?: string; code?: string } | null;
+          const progress = job?.progress;
+          const error = job?.error;
           return (
             <tr key={r.id} data-resource={r.name} data-state={r.cmkState}>
               <Td>

@@ -2,7 +2,7 @@ import { ArmError } from "./errors.js";
 
 /**
  * Pinned api-versions per resource type (lower-case keys). The newest first. Operation-status URLs accept the
- * versions of their namespace. Sources: AZURE_CONTRACTS §4; @azure/arm-resources 8 sends 2025-04-01.
+ * versions of their namespace. Sources: docs/azure-contracts.md §4.4; @azure/arm-resources 8 sends 2025-04-01.
  */
 const RESOURCES = ["2025-04-01", "2024-11-01", "2024-03-01", "2022-09-01", "2021-04-01"];
 export const API_VERSIONS: Record<string, string[]> = {

@@ -1,4 +1,4 @@
-/** ARM error envelope (AZURE_CONTRACTS §3.3): {"error":{"code","message","target?","details?"}}. */
+/** ARM error envelope (docs/azure-contracts.md §4.2): {"error":{"code","message","target?","details?"}}. */
 export interface ArmErrorBody {
   code: string;
   message: string;

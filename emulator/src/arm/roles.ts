@@ -1,4 +1,4 @@
-/** Built-in role definitions (AZURE_CONTRACTS §6.1 and the Azure built-in roles reference). */
+/** Built-in role definitions (docs/azure-contracts.md §7 and the Azure built-in roles reference). */
 export interface RoleDefinition {
   id: string;
   roleName: string;

@@ -9,7 +9,7 @@ import type { World } from "./world.js";
 export interface Settings {
   /** Seconds before a new role assignment takes effect (Azure RBAC propagation). */
   rolePropagationSeconds: number;
-  /** ARM write token bucket (AZURE_CONTRACTS §3.4): refill per second and bucket size. */
+  /** ARM write token bucket (docs/azure-contracts.md §4.3): refill per second and bucket size. */
   armWritesPerSecond: number;
   armWriteBurst: number;
   /** How long ARM long-running operations run, in emulator seconds. */

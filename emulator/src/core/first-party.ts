@@ -1,6 +1,6 @@
 /**
  * Microsoft first-party applications that exist (with a service principal) in every tenant. `tokenVersion`
- * is the access-token version Entra issues for the resource (AZURE_CONTRACTS §1.6): ARM, Key Vault, Managed
+ * is the access-token version Entra issues for the resource (docs/azure-contracts.md §2.4): ARM, Key Vault, Managed
  * HSM and Graph accept v1 tokens; the token-exchange audience gets v2 tokens.
  */
 export interface FirstPartyApp {

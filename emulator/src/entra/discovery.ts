@@ -3,7 +3,7 @@ import type { Emulator } from "../core/context.js";
 import { AadError, toErrorBody } from "./errors.js";
 import { resolveTenantSegment, v1Issuer, v2Issuer } from "./tenant.js";
 
-/** OIDC discovery documents (AZURE_CONTRACTS §1.3), JWKS and MSAL's instance discovery (§1.4). */
+/** OIDC discovery documents (docs/azure-contracts.md §2.2), JWKS and MSAL's instance discovery. */
 export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): void {
   const cached = (reply: FastifyReply) =>
     reply.header("cache-control", "max-age=86400, private").header("access-control-allow-origin", "*");

@@ -2,8 +2,8 @@ import type { FastifyReply } from "fastify";
 import { entraTimestamp, newId } from "../core/ids.js";
 
 /**
- * An Entra (AADSTS) failure. The token endpoint turns it into the OAuth2 error envelope of AZURE_CONTRACTS
- * §1.2; browser endpoints turn it into an error page or a redirect with `error`/`error_description`.
+ * An Entra (AADSTS) failure. The token endpoint turns it into the OAuth2 error envelope of
+ * docs/azure-contracts.md §2.3; browser endpoints turn it into an error page or a redirect with `error`/`error_description`.
  */
 export class AadError extends Error {
   constructor(

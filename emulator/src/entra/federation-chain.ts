@@ -9,7 +9,7 @@ import type { EntraState } from "./state.js";
 import { resolveTenantSegment } from "./tenant.js";
 
 /**
- * The chain an Azure service runs for a cross-tenant CMK (AZURE_CONTRACTS §0 step 3), through the same
+ * The chain an Azure service runs for a cross-tenant CMK (docs/azure-contracts.md §1), through the same
  * code as the HTTP endpoints: MI token for api://AzureADTokenExchange → client_credentials in the key's tenant.
  */
 export function createFederation(emu: Emulator, state: EntraState): Federation {

@@ -12,7 +12,7 @@ const audienceMatches = (fic: FederatedIdentityCredential, aud: string): boolean
   fic.audiences.some((a) => a === aud || (a === TOKEN_EXCHANGE_AUDIENCE && aud === TOKEN_EXCHANGE_APP_ID));
 
 /**
- * Workload identity federation (AZURE_CONTRACTS §1.5, §1.7): the assertion must match one federated
+ * Workload identity federation (docs/azure-contracts.md §2.3, §2.5): the assertion must match one federated
  * credential of the app exactly (issuer, subject, audience), be inside its validity window per the
  * emulator clock, and carry a valid signature from its issuer (this emulator).
  */

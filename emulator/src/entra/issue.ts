@@ -26,7 +26,7 @@ const DEFAULT_DELEGATED: Record<string, string> = {
     "Application.ReadWrite.All AuditLog.Read.All Directory.AccessAsUser.All Group.ReadWrite.All User.ReadWrite.All",
 };
 
-/** An access token with the claims of AZURE_CONTRACTS §1.6, v1 or v2 as the resource dictates. */
+/** An access token with the claims of docs/azure-contracts.md §2.4, v1 or v2 as the resource dictates. */
 export async function issueAccessToken(
   emu: Emulator,
   subject: TokenSubject,

@@ -19,7 +19,7 @@ export function resolveApp(
   return app;
 }
 
-/** Application objects (AZURE_CONTRACTS §2.3). */
+/** Application objects (docs/azure-contracts.md §3.2). */
 export const applicationRoutes: GraphRoute[] = [
   {
     method: "GET",

@@ -1,6 +1,6 @@
 import { newId } from "../core/ids.js";
 
-/** A Graph failure; rendered once, in the Graph error envelope of AZURE_CONTRACTS §2.6. */
+/** A Graph failure; rendered once, in the Graph error envelope of docs/azure-contracts.md §3.5. */
 export class GraphError extends Error {
   constructor(
     readonly status: number,

@@ -55,7 +55,7 @@ function update(app: Application, fic: FederatedIdentityCredential, body: FicBod
 const entity = (r: GraphRequest, app: Application) =>
   `${r.context}applications('${app.id}')/federatedIdentityCredentials`;
 
-/** Federated identity credentials of an application (AZURE_CONTRACTS §2.4). */
+/** Federated identity credentials of an application (docs/azure-contracts.md §3.3). */
 export const federatedCredentialRoutes: GraphRoute[] = [
   {
     method: "GET",

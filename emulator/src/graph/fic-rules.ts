@@ -15,7 +15,7 @@ export const ficBodySchema = z.object({
 export type FicBody = z.infer<typeof ficBodySchema>;
 
 /**
- * Graph's rules for federated identity credentials (AZURE_CONTRACTS §1.7): name 3–120 URL-friendly
+ * Graph's rules for federated identity credentials (docs/azure-contracts.md §2.5): name 3–120 URL-friendly
  * characters starting alphanumeric; issuer without surrounding whitespace; exactly one audience ≤ 600;
  * description ≤ 600. Wrong-but-well-formed values are accepted: they only fail at token exchange.
  */

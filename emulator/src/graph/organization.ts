@@ -3,7 +3,7 @@ import { notFound } from "./errors.js";
 import { organizationJson } from "./serialize.js";
 import type { GraphRoute } from "./types.js";
 
-/** The caller's own tenant, and basic information about any tenant (AZURE_CONTRACTS §2.5). */
+/** The caller's own tenant, and basic information about any tenant (docs/azure-contracts.md §3.4). */
 export const organizationRoutes: GraphRoute[] = [
   {
     method: "GET",

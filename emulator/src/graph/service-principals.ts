@@ -18,7 +18,7 @@ function byAppId(r: GraphRequest, appId: string): ServicePrincipal {
   return sp;
 }
 
-/** Service principals of the caller's tenant (AZURE_CONTRACTS §2.1–2.2). */
+/** Service principals of the caller's tenant (docs/azure-contracts.md §3.1). */
 export const servicePrincipalRoutes: GraphRoute[] = [
   {
     method: "GET",

@@ -13,7 +13,7 @@ const fail = (reply: FastifyReply, status: number, message: string) =>
   reply.code(status).send({ statusCode: status, message, correlationId: newId() });
 
 /**
- * The managed identity endpoint in the App Service form (AZURE_CONTRACTS §1.8): `X-IDENTITY-HEADER` must
+ * The managed identity endpoint in the App Service form (docs/azure-contracts.md §2.6): `X-IDENTITY-HEADER` must
  * match, one of client_id / principal_id (object_id) / mi_res_id picks a user-assigned identity attached to
  * this "app" (world.managedIdentityEndpoint.identities); the response carries numbers as strings.
  */

@@ -8,7 +8,7 @@ import { lookupResource } from "../entra/scopes.js";
 export const MI_TOKEN_SECONDS = 86_399;
 
 /**
- * A token for a user-assigned identity (AZURE_CONTRACTS §1.7): issued by the identity's tenant, `xms_mirid`
+ * A token for a user-assigned identity (docs/azure-contracts.md §2.5): issued by the identity's tenant, `xms_mirid`
  * naming the identity; v1 or v2 by resource, `aud` = the resource as asked (v1) or its app id (v2).
  */
 export async function issueManagedIdentityToken(

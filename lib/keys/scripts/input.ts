@@ -24,7 +24,7 @@ export const scriptInputSchema = z.object({
     .max(256)
     .refine((s) => !/[\p{C}\p{Zl}\p{Zp}]/u.test(s), "the app name has a line break or invisible character"),
   servicePrincipalObjectId: guid("the service principal object ID"),
-  // AZURE_CONTRACTS §5.1: vault and managed HSM names are 3–24 of [0-9a-zA-Z-], letter first, no "--".
+  // docs/azure-contracts.md §6.1: vault and managed HSM names are 3–24 of [0-9a-zA-Z-], letter first, no "--".
   vaultName: z
     .string()
     .regex(

@@ -1,4 +1,4 @@
-/** Built-in roles the customer's scripts assign (AZURE_CONTRACTS §6.1). IDs are the same in every cloud. */
+/** Built-in roles the customer's scripts assign (docs/azure-contracts.md §7). IDs are the same in every cloud. */
 export const ROLES = {
   /** Read, wrap and unwrap keys: all the ISV's app needs, and all it gets. */
   serviceEncryptionUser: {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** One hop of the path from Crosskey to the customer's key, in the order they are checked. */
 export const HOPS = [
   { id: "token", label: "Sign-in to your tenant" },
@@ -42,6 +44,34 @@ export interface VerificationResult {
   facts?: KeyFacts;
   checkedAt: string;
 }
+
+const hopResultSchema = z.object({
+  id: z.enum(HOPS.map((h) => h.id) as [HopId, ...HopId[]]),
+  label: z.string(),
+  status: z.enum(["passed", "warning", "failed", "waiting", "skipped"]),
+  summary: z.string(),
+  fix: z.string().optional(),
+  azureCode: z.string().optional(),
+}) satisfies z.ZodType<HopResult>;
+
+/** A verification result as stored in CustomerKey.verification. */
+export const verificationResultSchema = z.object({
+  outcome: z.enum(["verified", "waiting_for_role", "failed"]),
+  hops: z.array(hopResultSchema),
+  facts: z
+    .object({
+      keyType: z.string(),
+      keySize: z.number().optional(),
+      enabled: z.boolean(),
+      notBefore: z.string().nullable(),
+      expiresAt: z.string().nullable(),
+      recoveryLevel: z.string().nullable(),
+      version: z.string(),
+      keyOps: z.array(z.string()),
+    })
+    .optional(),
+  checkedAt: z.string(),
+}) satisfies z.ZodType<VerificationResult>;
 
 /** The parts of a parsed key URI verification needs. */
 export interface KeyTarget {

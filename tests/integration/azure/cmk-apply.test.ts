@@ -1,11 +1,6 @@
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  describeArmError,
-  getArmClient,
-  readResource,
-  resumeArmWrite,
-  startArmWrite,
-} from "../../../lib/azure/arm";
+import { getArmClient, readResource, resumeArmWrite, startArmWrite } from "../../../lib/azure/arm";
+import { describeAzureError } from "../../../lib/azure/azure-error";
 import { getCmkModule } from "../../../lib/cmk";
 import { discoverIsvResources, getResourceById } from "../../../lib/resources/discover-resources";
 import { explainCmkError } from "../../../lib/cmk/explain-error";
@@ -155,7 +150,7 @@ describe("[cmk] applying the customer's key to each resource type through the AR
     expect(JSON.stringify(body)).toContain(APP);
   });
 
-  it("provisions a new Cosmos DB account with the key from the start (seed 002)", async () => {
+  it("provisions a new Cosmos DB account with the key from the start (docs/azure-contracts.md §5.2)", async () => {
     const step = planCosmosAccountWithKey({
       id: `${RG}/Microsoft.DocumentDB/databaseAccounts/cosmos-litware-new`,
       location: "westeurope",
@@ -232,7 +227,7 @@ describe("[cmk] long-running writes resume from saved state", () => {
       () => null,
       (e: unknown) => e,
     );
-    const failure = describeArmError(error);
+    const failure = describeAzureError(error);
     expect(failure).toMatchObject({ code: "KeyVaultAccessForbidden", retryable: false });
     expect(explainCmkError(failure, "DISK_ENCRYPTION_SET").todo).toMatch(/role assignment on their key/);
   });
@@ -265,7 +260,7 @@ describe("[cmk] the customer removed the app's role before apply", () => {
       () => null,
       (e: unknown) => e,
     );
-    const failure = describeArmError(error);
+    const failure = describeAzureError(error);
     expect(failure).toMatchObject({ code: "KeyVaultAuthenticationFailure", status: 400, retryable: false });
     // One refused request: the SDK does not retry a 400.
     expect(await writesSoFar()).toBe(before + 1);

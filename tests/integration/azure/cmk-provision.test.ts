@@ -9,7 +9,7 @@ const UAMI = `${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cm
 const APP = "22222222-2222-4222-8222-222222222222";
 const ADMIN = "admin@contoso.onmicrosoft.com";
 
-describe("[cmk] provisioning a new Cosmos DB account with the customer's key from the start (seed 002)", () => {
+describe("[cmk] provisioning a new Cosmos DB account with the customer's key from the start (docs/azure-contracts.md §5.2)", () => {
   it("creates the account through the ARM adapter, follows the operation to the end, and reads back applied", async () => {
     const emulatorUrl = inject("emulatorUrl");
     const spObjectId = await installApp(emulatorUrl, TENANTS.contoso.id, ADMIN, APP);

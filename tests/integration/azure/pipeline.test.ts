@@ -1,8 +1,8 @@
 import type { PgBoss } from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { CMK_MODULES } from "../../../lib/cmk";
-import type { ArmWrite } from "../../../lib/cmk/types";
 import { startBoss } from "../../../lib/jobs/boss";
+import { jobPlanColumn } from "../../../lib/jobs/job-columns";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
 import { planApply } from "../../../lib/operations/plan-apply";
@@ -74,7 +74,7 @@ async function reviewThenApply(name: string) {
   const ran = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
   return {
     reviewed: reviewed.steps,
-    stored: (ran.plan as { steps?: ArmWrite[] } | null)?.steps,
+    stored: jobPlanColumn.read(ran.plan)?.steps,
     progress: ran.progress,
     writes: (await writesSoFar()) - before,
   };

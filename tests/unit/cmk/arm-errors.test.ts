@@ -1,6 +1,6 @@
 import { createHttpHeaders, RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { describeArmError } from "../../../lib/azure/arm";
+import { describeAzureError } from "../../../lib/azure/azure-error";
 import { AppError } from "../../../lib/errors";
 
 /** A RestError as the ARM SDK throws it: status, Azure's code, and the response headers. */
@@ -10,7 +10,7 @@ function armError(statusCode: number, code: string, headers: Record<string, stri
   });
 }
 
-describe("[arm] describeArmError: whether trying again can help", () => {
+describe("[arm] describeAzureError: whether trying again can help", () => {
   it.each([
     [429, "SubscriptionRequestsThrottled"],
     [500, "InternalServerError"],
@@ -18,7 +18,7 @@ describe("[arm] describeArmError: whether trying again can help", () => {
     [409, "AnotherOperationInProgress"],
     [409, "Conflict"],
   ])("%i %s is retryable", (status, code) => {
-    expect(describeArmError(armError(status, code))).toMatchObject({ code, status, retryable: true });
+    expect(describeAzureError(armError(status, code))).toMatchObject({ code, status, retryable: true });
   });
 
   it.each([
@@ -31,11 +31,13 @@ describe("[arm] describeArmError: whether trying again can help", () => {
     [404, "ResourceNotFound"],
     [409, "RoleAssignmentExists"],
   ])("%i %s is final", (status, code) => {
-    expect(describeArmError(armError(status, code))).toMatchObject({ code, status, retryable: false });
+    expect(describeAzureError(armError(status, code))).toMatchObject({ code, status, retryable: false });
   });
 
   it("keeps Retry-After (seconds) and only the first line of the message", () => {
-    expect(describeArmError(armError(429, "SubscriptionRequestsThrottled", { "retry-after": "7" }))).toEqual({
+    expect(
+      describeAzureError(armError(429, "SubscriptionRequestsThrottled", { "retry-after": "7" })),
+    ).toEqual({
       code: "SubscriptionRequestsThrottled",
       status: 429,
       message: "SubscriptionRequestsThrottled: the message",
@@ -48,21 +50,21 @@ describe("[arm] describeArmError: whether trying again can help", () => {
     const failed = new Error(
       "The long-running operation has failed. KeyVaultAccessForbidden. Unable to access key vault.",
     );
-    expect(describeArmError(failed)).toEqual({
+    expect(describeAzureError(failed)).toEqual({
       code: "KeyVaultAccessForbidden",
       message: "Unable to access key vault.",
       retryable: false,
     });
     expect(
-      describeArmError(new Error("The long-running operation has failed. InternalServerError. Oops.")),
+      describeAzureError(new Error("The long-running operation has failed. InternalServerError. Oops.")),
     ).toMatchObject({
       retryable: true,
     });
-    expect(describeArmError(new Error("The long-running operation has failed"))).toMatchObject({
+    expect(describeAzureError(new Error("The long-running operation has failed"))).toMatchObject({
       code: "OperationFailed",
       retryable: false,
     });
-    expect(describeArmError(new Error("Operation was canceled"))).toMatchObject({
+    expect(describeAzureError(new Error("Operation was canceled"))).toMatchObject({
       code: "Canceled",
       retryable: false,
     });
@@ -70,7 +72,7 @@ describe("[arm] describeArmError: whether trying again can help", () => {
 
   it("network failures are retryable; our own errors carry Azure's code and are final", () => {
     expect(
-      describeArmError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
+      describeAzureError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
     ).toMatchObject({
       code: "ECONNRESET",
       retryable: true,
@@ -78,7 +80,7 @@ describe("[arm] describeArmError: whether trying again can help", () => {
     const unreadable = new AppError("AZURE", "Azure returned a body Crosskey cannot read.", {
       azureCode: "UnexpectedResponse",
     });
-    expect(describeArmError(unreadable)).toMatchObject({
+    expect(describeAzureError(unreadable)).toMatchObject({
       code: "UnexpectedResponse",
       status: 502,
       retryable: false,

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { API_VERSIONS } from "../../../lib/azure/arm";
 import { CMK_MODULES, getCmkModule } from "../../../lib/cmk";
 import { planCosmosAccountWithKey } from "../../../lib/cmk/provision-cosmos-account";
 import type { ResourceKind } from "../../../lib/generated/prisma/enums";
 import { APP, IDS, input, OTHER_UAMI, UAMI, V2 } from "./fixtures";
 
 const KINDS = Object.keys(CMK_MODULES) as ResourceKind[];
+
+/** The api-versions the modules pin (docs/azure-contracts.md); changing one is a decision, so it shows here. */
+const API_VERSIONS: Record<ResourceKind, string> = {
+  STORAGE_ACCOUNT: "2025-06-01",
+  COSMOS_DB_ACCOUNT: "2025-10-15",
+  DISK_ENCRYPTION_SET: "2025-01-02",
+  SQL_SERVER: "2023-08-01",
+};
 
 describe("[cmk] plan bodies: the exact property paths per type", () => {
   it.each(KINDS)(

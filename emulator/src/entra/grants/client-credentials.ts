@@ -6,7 +6,7 @@ import { requireTenant } from "../tenant.js";
 import type { GrantContext, GrantResult } from "./types.js";
 
 /**
- * client_credentials (AZURE_CONTRACTS §1.5). The app must have a service principal in the tenant
+ * client_credentials (docs/azure-contracts.md §2.3). The app must have a service principal in the tenant
  * (AADSTS700016 until consent), authenticate with a secret or a federated assertion, and ask for
  * exactly one `{resource}/.default`.
  */

@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { armWriteSchema, cmkFailureSchema } from "@/lib/cmk/types";
+import { jsonColumn } from "@/lib/db/json-column";
+
+/** Job.plan: the exact ARM writes the job executes, stored on its first run (or when it is requested). */
+export const jobPlanColumn = jsonColumn("job's plan", z.object({ steps: z.array(armWriteSchema) }));
+
+/** Job.progress: the step the job is on, for the console. */
+export const jobProgressColumn = jsonColumn(
+  "job's progress",
+  z.object({ step: z.number().int().min(1), of: z.number().int().min(1), description: z.string() }),
+);
+
+/** Job.error: the last failure, final or about to be retried. */
+export const jobErrorColumn = jsonColumn("job's error", cmkFailureSchema);
