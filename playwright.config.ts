@@ -50,7 +50,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node_modules/.bin/tsx scripts/e2e-stack.ts",
+    command: "node_modules/.bin/tsx --conditions=react-server scripts/e2e-stack.ts",
     url: APP_URL,
     // Generous: a cold `next build` on a busy 2-core machine can take minutes; this is start-up, not a test.
     timeout: 600_000,

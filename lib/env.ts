@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { CLOUD_NAMES, getCloudProfile, type CloudProfile } from "./azure/clouds";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { computeAuditHash, GENESIS_HASH } from "./audit-chain";
 

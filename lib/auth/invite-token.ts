@@ -1,3 +1,4 @@
+import "server-only";
 import crypto from "node:crypto";
 
 /** 256 bits of randomness, URL-safe. Shown once in the invite link; only its hash is stored. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import type { CmkIdentity, CmkInput, CmkKeyRef, CmkProblem, ObservedCmk } from "./types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { versionlessUri } from "./common";
 import { cosmosDbAccountModule, cosmosDefaultIdentity } from "./cosmos-db-account";
 import type { ArmWrite, CmkIdentity, CmkKeyRef } from "./types";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * True when the database itself was unreachable (restarting, failing over, connection dropped), as opposed
  * to a query that failed. Jobs treat this as "try again later", never as the job's own failure.

@@ -1,3 +1,4 @@
+import "server-only";
 import { PgBoss } from "pg-boss";
 import { getLogger } from "@/lib/log";
 import { QUEUES } from "./queues";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { armWriteSchema, cmkFailureSchema } from "@/lib/cmk/types";
 import { jsonColumn } from "@/lib/db/json-column";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
 import type { Db } from "@/lib/db/create-db";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { CustomerKey } from "@/lib/generated/prisma/client";
 import type { KeyTarget } from "./verify/types";
 

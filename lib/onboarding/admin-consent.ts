@@ -1,3 +1,4 @@
+import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db/create-db";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
 import { verificationColumn } from "./key-columns";

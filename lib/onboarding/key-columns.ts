@@ -1,3 +1,4 @@
+import "server-only";
 import { jsonColumn } from "@/lib/db/json-column";
 import { verificationResultSchema } from "@/lib/keys/verify/types";
 

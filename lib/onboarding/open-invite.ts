@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { hashToken, isWellFormedInviteToken } from "@/lib/auth/invite-token";
 import { AppError } from "@/lib/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Tx } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { OnboardingState } from "@/lib/generated/prisma/enums";

@@ -1,3 +1,4 @@
+import "server-only";
 import { cmkFailureSchema, observedCmkSchema } from "@/lib/cmk/types";
 import { jsonColumn } from "@/lib/db/json-column";
 

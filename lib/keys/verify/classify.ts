@@ -1,3 +1,4 @@
+import "server-only";
 import type { AzureFailure } from "@/lib/azure/azure-error";
 import { grantRoleCommand } from "./fixes";
 import type { HopId, HopResult, KeyTarget } from "./types";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { KeyTarget } from "./types";
 
 /** The Azure CLI commands that repair each failure, with the customer's own values filled in. */

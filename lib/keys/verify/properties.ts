@@ -1,3 +1,4 @@
+import "server-only";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
 import {
   enableKeyCommand,

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 /** One hop of the path from Crosskey to the customer's key, in the order they are checked. */
