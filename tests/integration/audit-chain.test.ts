@@ -32,11 +32,16 @@ const operator = { type: "OPERATOR" as const, id: "ops@fabrikamcloud.onmicrosoft
 /** Runs the real `npm run audit:verify` script against the test database. */
 function runAuditVerify() {
   const root = path.resolve(import.meta.dirname, "../..");
-  const run = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/audit-verify.ts"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.url },
-    encoding: "utf8",
-  });
+  // As `npm run audit:verify` runs it: lib/ modules are "server-only", empty under the react-server condition.
+  const run = spawnSync(
+    path.join(root, "node_modules/.bin/tsx"),
+    ["--conditions=react-server", "scripts/audit-verify.ts"],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: t.url },
+      encoding: "utf8",
+    },
+  );
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
