@@ -68,6 +68,29 @@ export const envSchema = z
     ARM_WRITES_PER_SECOND: z.coerce.number().positive().max(1000).default(8),
     /** Jobs one worker process runs at once. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    // --- Key health and notifications (docs/key-health.md)
+    /** How often every verified customer key is checked. */
+    KEY_HEALTH_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** While a problem lasts, a reminder this often; 0 sends none. */
+    HEALTH_REMINDER_HOURS: z.coerce.number().min(0).max(720).default(24),
+    /** Mail server for email notifications, e.g. smtps://user:pass@smtp.example.com:465; unset disables email. */
+    SMTP_URL: z
+      .string()
+      .refine((v) => URL.canParse(v) && /^smtps?:$/.test(new URL(v).protocol), {
+        message: "must be an smtp:// or smtps:// URL",
+      })
+      .optional(),
+    NOTIFY_FROM: z.string().min(3).max(320).default("Crosskey <crosskey@fabrikamcloud.example>"),
+    /** Hosts whose webhooks may use plain http (a local receiver); every other webhook must be https. */
+    WEBHOOK_ALLOW_HTTP_HOSTS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .default([]),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SIGNIN_APP_CLIENT_SECRET) {

@@ -54,6 +54,9 @@ try {
             `  Local Azure       ${config.EMULATOR_URL}  (a self-signed certificate: accept it once in the browser)`,
           ]
         : []),
+      ...(backends.mailSink
+        ? [`  Sent email        ${backends.mailSink.pageUrl}  (the local mail sink)`]
+        : []),
       ...demo.lines.map((l) => `  ${l}`),
       "",
       "  Ctrl-C stops everything.",

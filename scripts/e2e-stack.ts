@@ -38,6 +38,7 @@ await fs.writeFile(
     emulatorUrl: config.EMULATOR_URL,
     appUrl: config.APP_BASE_URL,
     caFile: backends.caFile,
+    mailSinkUrl: backends.mailSink?.pageUrl,
   }),
 );
 startWorker(backends.env);

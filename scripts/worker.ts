@@ -11,6 +11,9 @@ import { registerJobHandlers, sweepUnsentJobs } from "../lib/jobs/worker.ts";
 import { getLogger } from "../lib/log.ts";
 import { runKeyVerification } from "../lib/onboarding/run-key-verification.ts";
 import { runApplyJob } from "../lib/operations/run-apply-job.ts";
+import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
+import { deliverNotification, findStrandedDeliveries } from "../lib/notifications/deliver-notification.ts";
+import { sendDeliveries } from "../lib/jobs/queues.ts";
 
 const env = getEnv();
 const log = getLogger().child({ component: "worker" });
@@ -22,8 +25,19 @@ const queues = await registerJobHandlers(
   {
     verifyKey: (keyId) => runKeyVerification(db, { keyId }),
     applyCmk: (jobId) => runApplyJob(db, jobId, { writesPerSecond: env.ARM_WRITES_PER_SECOND }),
+    sweepKeyHealth: async () => {
+      const swept = await sweepKeyHealth(db, boss);
+      await sendDeliveries(boss, await findStrandedDeliveries(db));
+      return swept;
+    },
+    checkKeyHealth: (payload) => runTenantHealthCheck(db, boss, payload),
+    deliverNotification: (deliveryId) => deliverNotification(db, deliveryId),
   },
-  { concurrency: env.WORKER_CONCURRENCY },
+  {
+    concurrency: env.WORKER_CONCURRENCY,
+    healthIntervalMinutes: env.KEY_HEALTH_INTERVAL_MINUTES,
+    healthConcurrency: Math.max(2, Math.ceil(env.WORKER_CONCURRENCY / 2)),
+  },
 );
 const sweep = setInterval(
   () => void sweepUnsentJobs(db, boss).catch((err: unknown) => log.error({ err }, "sweep failed")),

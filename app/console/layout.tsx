@@ -6,6 +6,8 @@ const NAV = [
   { href: "/console", label: "Onboardings" },
   { href: "/console/invites/new", label: "Invite a customer" },
   { href: "/console/resources", label: "Resources" },
+  { href: "/console/health", label: "Key health" },
+  { href: "/console/notifications", label: "Notifications" },
 ];
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {

@@ -48,6 +48,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     tokens: new TokenService(options.dataDir, clock),
     directory: new DirectoryStore(() => clock.now()),
     settings: { ...DEFAULT_SETTINGS },
+    tokenCounts: new Map<string, number>(),
   } as Partial<Emulator> as Emulator;
   const arm = createArmService(emu);
   const keyVault = createKeyVaultService(emu);
@@ -72,6 +73,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     logger: options.logger ?? false,
     trustProxy: false,
   });
+  // The port (and so the base URL the world refers to) is known only once listening; until the world is loaded,
+  // every request gets 503, so nobody sees a half-built world (keys are still being generated).
+  let loaded = false;
+  app.addHook("onRequest", async (_req, reply) => {
+    if (!loaded) return reply.code(503).header("retry-after", "1").send({ status: "starting" });
+  });
   for (const service of [
     entra,
     createMsiService(emu),
@@ -89,6 +96,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   emu.baseUrl = `https://localhost:${port}`;
   try {
     await emu.reset(parseWorld(rawWorld, { emulator: emu.baseUrl, app: emu.appBaseUrl }));
+    loaded = true;
   } catch (e) {
     await app.close();
     throw e;

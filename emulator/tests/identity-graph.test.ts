@@ -92,6 +92,25 @@ describe("service principals", () => {
       code: "Authorization_RequestDenied",
     });
   });
+
+  it("lets a customer admin delete it (204): the app then gets no token in that tenant (AADSTS700016)", async () => {
+    const admin = asUser(CONTOSO, "admin@contoso.onmicrosoft.com");
+    const created = await admin.api("/servicePrincipals").post({ appId: CMK_APP });
+    const dev = asUser("c0000000-0000-4000-8000-00000000c002", "dev@woodgrovebank.onmicrosoft.com");
+    expect(await failure(dev.api(`/servicePrincipals/${created.id}`).delete())).toMatchObject({
+      status: 403,
+    });
+    await admin.api(`/servicePrincipals/${created.id}`).delete();
+    expect(await failure(admin.api(`/servicePrincipals/${created.id}`).get())).toMatchObject({ status: 404 });
+    const exchange = await emulator.emu.federation.acquireForUami({
+      uamiResourceId:
+        "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/crosskey-isv/providers/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk",
+      federatedClientId: CMK_APP,
+      tenantId: CONTOSO,
+      resource: "https://vault.azure.net",
+    });
+    expect(exchange).toMatchObject({ ok: false, aadsts: 700016 });
+  });
 });
 
 describe("federated identity credentials", () => {

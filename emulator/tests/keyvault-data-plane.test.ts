@@ -99,6 +99,29 @@ describe("[keyvault] data plane through @azure/keyvault-keys", () => {
     em.emu.settings.rolePropagationSeconds = 0;
   });
 
+  it("soft-deletes a key (gone for every caller, with its purge date) and recovers it with every version", async () => {
+    const kc = keyClient();
+    const key = await kc.createRsaKey("to-delete", { keySize: 2048 });
+    await kc.rotateKey("to-delete");
+    const deleted = await (await kc.beginDeleteKey("to-delete")).pollUntilDone();
+    expect(deleted.properties.recoveryId).toBe(`${VAULT_URL}/deletedkeys/to-delete`);
+    expect(deleted.properties.scheduledPurgeDate!.getTime() - deleted.properties.deletedOn!.getTime()).toBe(
+      90 * 86_400_000,
+    );
+    await expect(kc.getKey("to-delete")).rejects.toMatchObject({ statusCode: 404, code: "KeyNotFound" });
+    await (await kc.beginRecoverDeletedKey("to-delete")).pollUntilDone();
+    const versions: string[] = [];
+    for await (const v of kc.listPropertiesOfKeyVersions("to-delete")) versions.push(v.version ?? "");
+    expect(versions).toContain(key.properties.version);
+    expect(versions).toHaveLength(2);
+  });
+
+  it("the ISV app's service role cannot delete a key (keys/delete is not in it)", async () => {
+    await keyClient().createRsaKey("keep-me", { keySize: 2048 });
+    const r = await call(em.url, "DELETE", kvPath("/keys/keep-me"), await appVaultToken());
+    expect(r.status).toBe(403);
+  });
+
   it("rejects a token from another tenant (the ISV's own) with AKV10032", async () => {
     const wrong = new KeyClient(
       VAULT_URL,

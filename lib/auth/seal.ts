@@ -37,3 +37,17 @@ export async function unseal<T extends JWTPayload>(
     return null;
   }
 }
+
+/** A secret kept at rest (a webhook signing secret): sealed like a cookie value, but without an expiry. */
+export async function sealSecret(secret: string, purpose: string, value: string): Promise<string> {
+  return new EncryptJWT({ v: value })
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+    .setIssuedAt()
+    .encrypt(keyFor(secret, `secret:${purpose}`));
+}
+
+export async function unsealSecret(secret: string, purpose: string, sealed: string): Promise<string> {
+  const { payload } = await jwtDecrypt(sealed, keyFor(secret, `secret:${purpose}`));
+  if (typeof payload.v !== "string") throw new Error("sealed secret has no value");
+  return payload.v;
+}

@@ -51,3 +51,11 @@ export function getCustomerTenantCredential(tenantId: string): TokenCredential {
   }
   return credential;
 }
+
+/**
+ * Forgets a tenant's credential and its cached tokens. Called when Key Vault refuses a cached token, so the
+ * next attempt proves again that consent and the service principal still exist.
+ */
+export function evictCustomerTenantCredential(tenantId: string): void {
+  customerCredentials.delete(tenantId);
+}

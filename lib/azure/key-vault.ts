@@ -72,7 +72,7 @@ export async function remoteWrapUnwrap(
 ): Promise<Buffer> {
   const cloud = getCloud();
   const client = keyVaultHttpClient(cloud);
-  const token = await getCustomerTenantCredential(tenantId).getToken(scope);
+  const token = await getCustomerTenantCredential(tenantId).getToken(scope, { enableCae: true });
   if (!token) throw new AppError("AZURE", "No token for Key Vault");
   const call = async (operation: "wrapkey" | "unwrapkey", value: Buffer) => {
     const response = await client.sendRequest(

@@ -17,7 +17,8 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     supervise: role === "worker",
     // Finds jobs whose worker stopped heartbeating within seconds rather than a minute.
     ...(role === "worker" && { superviseIntervalSeconds: 5 }),
-    schedule: false,
+    // Workers keep the cron schedules (the key-health sweep); the web app only sends.
+    schedule: role === "worker",
   });
   const log = getLogger().child({ component: "pg-boss", role });
   boss.on("error", (err) => log.error({ err }, "pg-boss error"));

@@ -18,7 +18,43 @@ export const QUEUES = {
     heartbeatSeconds: 10,
     expireInSeconds: 1800,
   },
+  // Health: one sweep per interval fans out one check per tenant; `exclusive` keeps at most one check of a
+  // tenant's keys queued or running, however many workers and "check now" clicks there are.
+  "key-health-sweep": { policy: "exclusive", retryLimit: 1, expireInSeconds: 900 },
+  "check-key-health": { policy: "exclusive", retryLimit: 2, retryDelay: 30, expireInSeconds: 300 },
+  // A failing endpoint is retried with exponential backoff (10 s, 20 s, 40 s, …) in its own job: it never
+  // holds up the monitor. The attempt count lives on the delivery row (lib/notifications).
+  "deliver-notification": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
 } as const;
+
+export const healthCheckPayload = z.object({
+  tenantId: z.uuid(),
+  /** Only this key of the tenant ("check now"); otherwise every watched key of the tenant. */
+  keyId: z.uuid().optional(),
+  freshToken: z.boolean().optional(),
+});
+export type HealthCheckPayload = z.infer<typeof healthCheckPayload>;
+export const deliveryPayload = z.object({ deliveryId: z.uuid() });
+
+/**
+ * One health check of a tenant's keys; null when one is already queued or running for that tenant (the queue
+ * is exclusive per tenant, so a key is never checked twice at once).
+ */
+export function sendKeyHealthCheck(boss: PgBoss, payload: HealthCheckPayload): Promise<string | null> {
+  return boss.send("check-key-health", payload, { singletonKey: payload.tenantId });
+}
+
+/** Queues the deliveries a committed notification created. */
+export async function sendDeliveries(boss: PgBoss, deliveryIds: string[]): Promise<void> {
+  for (const deliveryId of deliveryIds)
+    await boss.send("deliver-notification", { deliveryId }, { singletonKey: deliveryId });
+}
+
+/** A cron expression for "every N minutes" (whole hours past 59 minutes). */
+export function everyMinutesCron(minutes: number): string {
+  if (minutes < 60) return `*/${minutes} * * * *`;
+  return `0 */${Math.max(1, Math.round(minutes / 60))} * * *`;
+}
 
 export type QueueName = keyof typeof QUEUES;
 

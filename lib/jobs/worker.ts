@@ -4,9 +4,13 @@ import type { Db } from "@/lib/db/create-db";
 import { getLogger } from "@/lib/log";
 import {
   applyCmkPayload,
+  deliveryPayload,
+  everyMinutesCron,
+  healthCheckPayload,
   sendApplyMessage,
   sendKeyVerification,
   verifyKeyPayload,
+  type HealthCheckPayload,
   type QUEUES,
 } from "./queues";
 
@@ -23,6 +27,12 @@ export interface JobHandlers {
   verifyKey(keyId: string): Promise<{ retry: boolean }>;
   /** One run of an apply job (see lib/operations/run-apply-job.ts). */
   applyCmk(jobId: string): Promise<JobOutcome>;
+  /** Queues one health check per tenant with watched keys (lib/key-health/monitor.ts). */
+  sweepKeyHealth(): Promise<unknown>;
+  /** Checks a tenant's watched keys (or one of them). */
+  checkKeyHealth(payload: HealthCheckPayload): Promise<unknown>;
+  /** One delivery attempt of a notification; `retry` hands it back to pg-boss's backoff. */
+  deliverNotification(deliveryId: string): Promise<"delivered" | "retry" | "failed" | "skipped">;
 }
 
 /** Registers every queue's handler, in one place. */
@@ -30,7 +40,7 @@ export async function registerJobHandlers(
   boss: PgBoss,
   db: Db,
   handlers: JobHandlers,
-  options: { concurrency: number },
+  options: { concurrency: number; healthIntervalMinutes: number; healthConcurrency: number },
 ): Promise<(keyof typeof QUEUES)[]> {
   const log = getLogger().child({ component: "worker" });
   await boss.work("verify-key", { localConcurrency: 2 }, async ([message]) => {
@@ -53,7 +63,21 @@ export async function registerJobHandlers(
       throw error;
     }
   });
-  return ["verify-key", "apply-cmk"];
+  // The sweep is a pg-boss schedule kept in PostgreSQL: however many workers run, each interval fires once.
+  await boss.schedule("key-health-sweep", everyMinutesCron(options.healthIntervalMinutes));
+  await boss.work("key-health-sweep", async ([message]) => {
+    if (message) log.info({ sweep: await handlers.sweepKeyHealth() }, "key health sweep queued checks");
+  });
+  await boss.work("check-key-health", { localConcurrency: options.healthConcurrency }, async ([message]) => {
+    if (message) await handlers.checkKeyHealth(healthCheckPayload.parse(message.data));
+  });
+  await boss.work("deliver-notification", { localConcurrency: 4 }, async ([message]) => {
+    if (!message) return;
+    const outcome = await handlers.deliverNotification(deliveryPayload.parse(message.data).deliveryId);
+    // Throwing hands the message back to pg-boss, which retries it after its exponential backoff.
+    if (outcome === "retry") throw new Error("delivery failed; retrying with backoff");
+  });
+  return ["verify-key", "apply-cmk", "key-health-sweep", "check-key-health", "deliver-notification"];
 }
 
 /**

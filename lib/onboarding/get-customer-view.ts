@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
 import { verificationColumn } from "./key-columns";
+import { findingsSchema } from "@/lib/key-health/findings";
 import { openInvite } from "./open-invite";
 
 /**
@@ -26,6 +27,18 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
     where: { onboardingId: onboarding.id, tenantId: session.tid, status: "ACTIVE" },
     orderBy: { createdAt: "desc" },
   });
+  // The key's health timeline (newest 30 checks), shown to the customer as to the ISV.
+  const timeline = key
+    ? (
+        await db.keyHealthCheck.findMany({
+          where: { keyId: key.id, customerId: key.customerId },
+          orderBy: { checkedAt: "desc" },
+          take: 30,
+          select: { checkedAt: true, health: true },
+        })
+      ).reverse()
+    : [];
+  const findings = findingsSchema.safeParse(key?.healthFindings ?? []);
   return {
     ...base,
     signedIn: true as const,
@@ -47,6 +60,10 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
       keyEnabled: key.keyEnabled,
       expiresAt: key.expiresAt,
       recoveryLevel: key.recoveryLevel,
+      health: key.health,
+      healthCheckedAt: key.healthCheckedAt,
+      findings: findings.success ? findings.data : [],
+      timeline,
     },
   };
 }

@@ -36,6 +36,6 @@ export async function startEmulatorProcess(options: {
     if (Date.now() > deadline) throw new Error(`the emulator did not write ${caFile} within 20 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  await waitForHttp(new URL("/_emulator/health", options.url).toString(), 20_000, caFile);
+  await waitForHttp(new URL("/_emulator/health", options.url).toString(), 120_000, caFile);
   return { child, caFile };
 }

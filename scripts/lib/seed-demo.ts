@@ -62,6 +62,17 @@ export async function seedDemo(
           token: woodgrove,
         });
       }
+      // The ISV's operations mailbox hears about key health; in the demo its mail lands in the local sink.
+      if (env.SMTP_URL) {
+        await db.notificationChannel.create({
+          data: {
+            kind: "EMAIL",
+            name: "Fabrikam operations",
+            target: "cloud-ops@fabrikamcloud.example",
+            createdBy: "demo seed",
+          },
+        });
+      }
       await fs.mkdir(DATA_DIR, { recursive: true });
       await fs.writeFile(INVITES_FILE, JSON.stringify(invites, null, 2), { mode: 0o600 });
     }

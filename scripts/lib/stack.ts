@@ -8,6 +8,7 @@ import { localSecret } from "./local-secrets.ts";
 import { isBuildFresh } from "./next-build.ts";
 import { runToCompletion, startChild, stopChildren, waitForHttp } from "./children.ts";
 import { EMULATOR_MAIN, startEmulatorProcess } from "./emulator-process.ts";
+import { startMailSink } from "./mail-sink.ts";
 
 export interface StackOptions {
   /** `demo`: persistent data in .data; `e2e`: throw-away data in `dataDir`, fixed test ports. */
@@ -92,7 +93,15 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
       say(`emulator ready at ${config.EMULATOR_URL}`);
     }
   }
-  return { database, env, caFile };
+  // Email goes to a local sink unless a real mail server is configured.
+  let mailSink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+  if (!config.SMTP_URL) {
+    const offset = options.mode === "e2e" ? 1 + Number(process.env.TEST_PORT_OFFSET ?? 0) : 0;
+    mailSink = await startMailSink({ smtpPort: 2525 + offset, httpPort: 8025 + offset });
+    env.SMTP_URL = mailSink.smtpUrl;
+    say(`mail sink ready: ${mailSink.pageUrl} shows every email sent`);
+  }
+  return { database, env, caFile, mailSink };
 }
 
 /** The background worker, as its own process (as in production). */

@@ -4,11 +4,17 @@ import { checkPage } from "./page-checks";
 
 export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
 
-export function stackInfo(): { databaseUrl: string; emulatorUrl: string; appUrl: string } {
+export function stackInfo(): {
+  databaseUrl: string;
+  emulatorUrl: string;
+  appUrl: string;
+  mailSinkUrl?: string;
+} {
   return JSON.parse(fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8")) as {
     databaseUrl: string;
     emulatorUrl: string;
     appUrl: string;
+    mailSinkUrl?: string;
   };
 }
 

@@ -12,6 +12,7 @@ import { assignResource } from "@/lib/resources/assign-resource";
 import { enqueueApply } from "@/lib/operations/enqueue-apply";
 import { planApply, type ApplyPlan } from "@/lib/operations/plan-apply";
 import { recheckResource } from "@/lib/operations/recheck-resource";
+import { requestKeyHealthCheck } from "@/lib/key-health/request-check";
 import { addResourceById, syncInventory } from "@/lib/resources/sync-inventory";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 
@@ -132,14 +133,20 @@ export async function applyAction(resourceId: string, reason: string): Promise<R
 export async function recheckAction(resourceId: string): Promise<ResourceActionResult> {
   return run(async () => {
     const session = await requireOperator(WRITE_ROLES);
-    const resource = await recheckResource(getDb(), {
-      resourceId: id.parse(resourceId),
-      actor: operatorActor(session),
-      requestId: await currentRequestId(),
-    });
+    const actor = operatorActor(session);
+    const requestId = await currentRequestId();
+    const resource = await recheckResource(getDb(), { resourceId: id.parse(resourceId), actor, requestId });
+    // The read-back says which key the resource uses; whether that key still works is the health check's job.
+    const keyCheck = resource.appliedKeyId
+      ? await requestKeyHealthCheck(getDb(), await getProducerBoss(getEnv().DATABASE_URL), {
+          keyId: resource.appliedKeyId,
+          actor,
+          requestId,
+        }).catch(() => null)
+      : null;
     return {
       ok: true,
-      message: `Read back from Azure: ${resource.cmkState.toLowerCase().replace("_", " ")}.`,
+      message: `Read back from Azure: ${resource.cmkState.toLowerCase().replace("_", " ")}.${keyCheck ? " The key itself is being checked now: see Key health." : ""}`,
     };
   });
 }

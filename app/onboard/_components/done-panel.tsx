@@ -1,3 +1,5 @@
+import { KeyHealthBadge } from "@/components/key-health-badge";
+import { KeyHealthTimeline } from "@/components/key-health-timeline";
 import { Card } from "@/components/ui/card";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { KEY_SUBMITTED_FLAG } from "./steps";
@@ -14,7 +16,7 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
         {view.state === "KEY_UNREACHABLE" ? (
           <p className="text-sm text-red-800">
             Our last check could not use your key. Until it is reachable again, services encrypted with it may
-            stop working. See the verification below for the exact reason and fix.
+            stop working. See your key&apos;s health below for the exact reason and fix.
           </p>
         ) : (
           <div className="space-y-2 text-sm text-slate-700">
@@ -29,6 +31,36 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
           </div>
         )}
       </Card>
+      {view.key && view.key.health !== "UNKNOWN" && (
+        <Card
+          title={
+            <span className="flex items-center gap-2">
+              Your key&apos;s health <KeyHealthBadge health={view.key.health} />
+            </span>
+          }
+          description={
+            view.key.healthCheckedAt
+              ? `${isvName} checks your key regularly, the way Azure services use it. Last check: ${view.key.healthCheckedAt.toISOString().replace("T", " ").slice(0, 16)} UTC.`
+              : undefined
+          }
+        >
+          {view.key.findings.length > 0 && (
+            <ul className="mb-4 space-y-2 text-sm">
+              {view.key.findings.map((f) => (
+                <li key={f.code} className="rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
+                  <p className="text-slate-900">{f.summary}</p>
+                  {f.fix && (
+                    <p className="mt-1 text-slate-700">
+                      Fix: <code className="break-all">{f.fix}</code>
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          <KeyHealthTimeline points={view.key.timeline} />
+        </Card>
+      )}
       <KeyStatus view={view} />
     </>
   );

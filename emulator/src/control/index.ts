@@ -59,7 +59,13 @@ export function createControlService(emu: Emulator) {
           now: emu.clock.now().toISOString(),
         }));
         s.get("/_emulator/state", async () => dumpState(emu));
-        s.get("/_emulator/stats", async () => ({ arm: emu.arm.throttle.counts }));
+        s.get("/_emulator/stats", async () => ({
+          arm: emu.arm.throttle.counts,
+          entra: {
+            tokens: [...emu.tokenCounts.values()].reduce((a, b) => a + b, 0),
+            tokensByTenant: Object.fromEntries(emu.tokenCounts),
+          },
+        }));
 
         const load = async (body: unknown, reply: FastifyReply) => {
           try {

@@ -53,6 +53,8 @@ export interface Emulator {
   keyVault: KeyVaultStore;
   federation: Federation;
   settings: Settings;
+  /** Tokens issued per tenant path segment since start (the control API's stats; benchmarks count them). */
+  tokenCounts: Map<string, number>;
   /** The world the emulator was last reset to. */
   world: World;
   /** Rebuild every store from the world (the current one when omitted) and clear faults and clock offset. */

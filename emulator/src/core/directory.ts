@@ -187,6 +187,14 @@ export class DirectoryStore {
     return sp;
   }
 
+  /** Deletes an app's service principal from a tenant (Graph DELETE): its consent goes with it. */
+  deleteServicePrincipal(tenantId: string, id: string): boolean {
+    for (const [k, sp] of this.servicePrincipals) {
+      if (lc(sp.tenantId) === lc(tenantId) && lc(sp.id) === lc(id)) return this.servicePrincipals.delete(k);
+    }
+    return false;
+  }
+
   getUamiByClientId(clientId: string): UserAssignedIdentity | undefined {
     return this.uamis.find((u) => lc(u.clientId) === lc(clientId));
   }

@@ -45,6 +45,8 @@ export function registerTokenRoutes(app: FastifyInstance, emu: Emulator, state: 
       const creds = readClientCredentials(body, req.headers.authorization);
       const result = await grant({ emu, state, seg, body, creds, origin });
       if (result.corsOrigin) cors(reply, result.corsOrigin);
+      const tenantKey = req.params.tenant.toLowerCase();
+      emu.tokenCounts.set(tenantKey, (emu.tokenCounts.get(tenantKey) ?? 0) + 1);
       return reply
         .header("cache-control", "no-store, no-cache")
         .header("pragma", "no-cache")

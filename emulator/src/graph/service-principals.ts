@@ -73,6 +73,17 @@ export const servicePrincipalRoutes: GraphRoute[] = [
     },
   },
   {
+    // Graph "Delete servicePrincipal": 204; the app loses every consent in this tenant.
+    method: "DELETE",
+    pattern: new RegExp(`^/servicePrincipals/${GUID}$`),
+    operation: "servicePrincipals.delete",
+    handle(r, [id = ""]) {
+      requireSpCreate(r.caller);
+      if (!r.emu.directory.deleteServicePrincipal(r.caller.tenantId, id)) throw notFound(id);
+      return { status: 204, body: undefined };
+    },
+  },
+  {
     method: "POST",
     pattern: /^\/servicePrincipals$/,
     operation: "servicePrincipals.create",

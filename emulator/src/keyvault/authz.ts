@@ -21,6 +21,8 @@ export const KEY_OPS = {
   create: { action: "keys/create/action", permission: "create" },
   update: { action: "keys/update/action", permission: "update" },
   rotate: { action: "keys/rotate/action", permission: "rotate" },
+  delete: { action: "keys/delete", permission: "delete" },
+  recover: { action: "keys/recover/action", permission: "recover" },
   wrapKey: { action: "keys/wrap/action", permission: "wrapKey" },
   unwrapKey: { action: "keys/unwrap/action", permission: "unwrapKey" },
   encrypt: { action: "keys/encrypt/action", permission: "encrypt" },

@@ -17,10 +17,37 @@ const NODE_CURVE: Record<Curve, string> = {
 
 /** Real key material: RSA via node:crypto (software and "HSM" keys alike), EC on the NIST curves. */
 export async function generateKeyMaterial(kty: Kty, size: number | undefined, crv: Curve | undefined) {
+  const poolSize = Number(process.env.EMULATOR_KEY_MATERIAL_POOL ?? 0);
+  if (poolSize > 0) return pooled(`${kty}:${size ?? ""}:${crv ?? ""}`, poolSize, () => fresh(kty, size, crv));
+  return fresh(kty, size, crv);
+}
+
+function fresh(kty: Kty, size: number | undefined, crv: Curve | undefined) {
   if (kty.startsWith("RSA")) {
     return generate("rsa", { modulusLength: size ?? 2048, publicExponent: 0x10001 });
   }
   return generate("ec", { namedCurve: NODE_CURVE[crv ?? "P-256"] });
+}
+
+// Benchmarks with tens of thousands of keys set EMULATOR_KEY_MATERIAL_POOL: keys then share a few real key
+// pairs (round robin) instead of spending minutes generating RSA material. Never set it for tests of the crypto.
+const pools = new Map<
+  string,
+  { pairs: Promise<{ publicKey: KeyObject; privateKey: KeyObject }>[]; next: number }
+>();
+function pooled(
+  shape: string,
+  size: number,
+  make: () => Promise<{ publicKey: KeyObject; privateKey: KeyObject }>,
+) {
+  const pool = pools.get(shape) ?? { pairs: [], next: 0 };
+  pools.set(shape, pool);
+  if (pool.pairs.length < size) {
+    const pair = make();
+    pool.pairs.push(pair);
+    return pair;
+  }
+  return pool.pairs[pool.next++ % size]!;
 }
 
 /** Public JWK members as Key Vault returns them (base64url n/e or crv/x/y). */

@@ -5,7 +5,7 @@ import type { Emulator } from "../core/context.js";
 import { applyFault, takeFault, tolerantJsonParser } from "../arm/fault-response.js";
 import { authenticateKv } from "./auth.js";
 import { checkAccess, checkFirewall, type KeyOp } from "./authz.js";
-import { badParameter, KvError } from "./errors.js";
+import { badParameter, keyNotFound, KvError } from "./errors.js";
 import {
   cryptoOperation,
   cryptoSchema,
@@ -17,7 +17,7 @@ import {
   requireKey,
   updateKeySchema,
 } from "./keys.js";
-import type { KeyVaultStore } from "./store.js";
+import type { KeyVaultStore, KeyVersion } from "./store.js";
 import { VAULT_HOST, vaultView, type VaultView } from "./vault.js";
 
 const API_VERSIONS = ["7.5", "7.6", "2025-07-01"];
@@ -48,8 +48,33 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 function route(c: Ctx): Handler | undefined {
   const { store, vault, method, parts } = c;
   const [root, name = "", seg = "", action = ""] = parts;
-  if (root?.toLowerCase() !== "keys") return undefined;
   const now = () => c.emu.clock.nowSeconds();
+  // Recover a soft-deleted key: POST /deletedkeys/{name}/recover (Key Vault REST "Recover Deleted Key").
+  if (root?.toLowerCase() === "deletedkeys" && method === "POST" && seg.toLowerCase() === "recover") {
+    return {
+      op: "recover",
+      name,
+      run: () => {
+        const v = store.recoverKey(vault.host, name);
+        if (!v) throw keyNotFound(name);
+        return keyBundle(vault, v);
+      },
+    };
+  }
+  // GET /deletedkeys/{name} (what the SDK's delete poller reads). Which data action Key Vault checks for it is
+  // not documented per operation; the emulator asks for keys/read (a guess, COVERAGE.md).
+  if (root?.toLowerCase() === "deletedkeys" && method === "GET" && name && !seg) {
+    return {
+      op: "get",
+      name,
+      run: () => {
+        const gone = store.getDeletedKey(vault.host, name);
+        if (!gone) throw keyNotFound(name);
+        return deletedBundle(vault, gone);
+      },
+    };
+  }
+  if (root?.toLowerCase() !== "keys") return undefined;
   if (!name)
     return method === "GET"
       ? {
@@ -114,6 +139,18 @@ function route(c: Ctx): Handler | undefined {
   if (action) return undefined;
   if (method === "GET")
     return { op: "get", name, run: () => keyBundle(vault, requireKey(store, vault, name, seg || undefined)) };
+  if (method === "DELETE" && !seg) {
+    // Soft delete (Key Vault REST "Delete Key"): every version goes to the deleted-keys bin with its dates.
+    return {
+      op: "delete",
+      name,
+      run: () => {
+        const gone = store.deleteKey(vault.host, name);
+        if (!gone) throw keyNotFound(name);
+        return deletedBundle(vault, gone);
+      },
+    };
+  }
   if (method === "PATCH") {
     return {
       op: "update",
@@ -131,6 +168,17 @@ function route(c: Ctx): Handler | undefined {
     };
   }
   return undefined;
+}
+
+/** A DeletedKeyBundle: the key as it was, where to recover it from, and when it will be purged. */
+function deletedBundle(vault: VaultView, gone: { latest: KeyVersion; deletedAt: number }) {
+  const days = vault.softDelete ? vault.retentionDays : 0;
+  return {
+    ...keyBundle(vault, gone.latest),
+    recoveryId: `https://${vault.host}/deletedkeys/${gone.latest.name}`,
+    deletedDate: gone.deletedAt,
+    scheduledPurgeDate: gone.deletedAt + days * 86_400,
+  };
 }
 
 async function handle(

@@ -41,12 +41,15 @@ const DEFAULT_OPS: Record<string, string[]> = {
 /** Keys and their versions, per vault host (lower-case). Authorization lives in the routes/authz layer. */
 export class KeyVaultStore {
   private readonly vaults = new Map<string, Map<string, KeyVersion[]>>();
+  /** Soft-deleted keys per vault host: recoverable until purged (emulator-clock seconds). */
+  private readonly deleted = new Map<string, Map<string, { versions: KeyVersion[]; deletedAt: number }>>();
 
   constructor(private readonly nowSeconds: () => number) {}
 
   /** Clears every key, then creates the world's pre-existing keys (vault given by name or full host). */
   async reset(worldKeys: WorldKey[] = []): Promise<void> {
     this.vaults.clear();
+    this.deleted.clear();
     for (const k of worldKeys) {
       const host = k.vault.includes(".") ? k.vault : `${k.vault}.vault.azure.net`;
       await this.createKey(host, k.name, {
@@ -103,6 +106,38 @@ export class KeyVaultStore {
 
   listKeys(host: string): KeyVersion[] {
     return [...(this.vaults.get(host.toLowerCase())?.values() ?? [])].flatMap((v) => v.slice(-1));
+  }
+
+  /** Soft-deletes every version of a key (a vault with soft delete keeps it recoverable). */
+  deleteKey(host: string, name: string): { latest: KeyVersion; deletedAt: number } | undefined {
+    const h = host.toLowerCase();
+    const versions = this.versionsOf(host, name);
+    const latest = versions?.[versions.length - 1];
+    if (!versions || !latest) return undefined;
+    this.vaults.get(h)!.delete(name.toLowerCase());
+    const bin = this.deleted.get(h) ?? new Map<string, { versions: KeyVersion[]; deletedAt: number }>();
+    this.deleted.set(h, bin);
+    const deletedAt = this.nowSeconds();
+    bin.set(name.toLowerCase(), { versions, deletedAt });
+    return { latest, deletedAt };
+  }
+
+  getDeletedKey(host: string, name: string): { latest: KeyVersion; deletedAt: number } | undefined {
+    const entry = this.deleted.get(host.toLowerCase())?.get(name.toLowerCase());
+    const latest = entry?.versions[entry.versions.length - 1];
+    return entry && latest ? { latest, deletedAt: entry.deletedAt } : undefined;
+  }
+
+  /** Brings a soft-deleted key back with all its versions. */
+  recoverKey(host: string, name: string): KeyVersion | undefined {
+    const h = host.toLowerCase();
+    const entry = this.deleted.get(h)?.get(name.toLowerCase());
+    if (!entry) return undefined;
+    this.deleted.get(h)!.delete(name.toLowerCase());
+    const vault = this.vaults.get(h) ?? new Map<string, KeyVersion[]>();
+    this.vaults.set(h, vault);
+    vault.set(name.toLowerCase(), entry.versions);
+    return entry.versions[entry.versions.length - 1];
   }
 
   updateKey(

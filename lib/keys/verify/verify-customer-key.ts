@@ -47,7 +47,9 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
 
   const scope = key.vaultKind === "MANAGED_HSM" ? getCloud().scopes.managedHsm : getCloud().scopes.keyVault;
   try {
-    await getCustomerTenantCredential(input.tenantId).getToken(scope);
+    // CAE-capable, as the Key Vault client asks: @azure/identity caches CAE and non-CAE tokens apart, and one
+    // token per tenant serves every later call.
+    await getCustomerTenantCredential(input.tenantId).getToken(scope, { enableCae: true });
     results.push(pass("token", `${isvName}'s app signed in to your tenant as its service principal.`));
   } catch (error) {
     const failure = describeAzureError(error);

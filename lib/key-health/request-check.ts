@@ -1,0 +1,37 @@
+import "server-only";
+import type { PgBoss } from "pg-boss";
+import type { Db } from "@/lib/db/create-db";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { AppError } from "@/lib/errors";
+import { sendKeyHealthCheck } from "@/lib/jobs/queues";
+
+/**
+ * An operator's "check now": the same check the monitor runs, with a fresh token (so a removed consent shows
+ * at once), queued for the workers. Refused while one is already queued or running for the key.
+ */
+export async function requestKeyHealthCheck(
+  db: Db,
+  boss: PgBoss,
+  input: { keyId: string; actor: Actor; requestId?: string },
+): Promise<"queued" | "already_running"> {
+  const key = await db.customerKey.findFirst({
+    where: { id: input.keyId, status: "ACTIVE", lastVerifiedAt: { not: null } },
+    select: { id: true, tenantId: true, customerId: true, onboardingId: true },
+  });
+  if (!key)
+    throw new AppError("NOT_FOUND", "This key is not watched: it is not the customer's verified key.");
+  const queued = await sendKeyHealthCheck(boss, { tenantId: key.tenantId, keyId: key.id, freshToken: true });
+  await db.$transaction((tx) =>
+    recordAuditEvent(tx, {
+      actor: input.actor,
+      action: "key.health_check_requested",
+      targetType: "customer_key",
+      targetId: key.id,
+      customerId: key.customerId,
+      onboardingId: key.onboardingId,
+      details: { queued: queued !== null },
+      requestId: input.requestId,
+    }),
+  );
+  return queued ? "queued" : "already_running";
+}
