@@ -23,7 +23,7 @@ test("[health] the operator sees a disabled key go red and green again; the cust
   const operator = await operatorPage(browser);
   // The ISV's operations mailbox, added by an Admin on the Notifications page.
   await operator.goto("/console/notifications");
-  await operator.getByLabel("Name").fill("Ops mailbox");
+  await operator.getByLabel("Name", { exact: true }).fill("Ops mailbox");
   await operator.getByLabel("Email address or https URL").fill("cloud-ops@fabrikamcloud.example");
   await operator.getByRole("button", { name: "Add channel" }).click();
   await expect(operator.getByRole("status").filter({ hasText: "Added Ops mailbox." })).toBeVisible();
