@@ -27,7 +27,7 @@ test("[health] the operator sees a disabled key go red and green again; the cust
   await operator.getByLabel("Email address or https URL").fill("cloud-ops@fabrikamcloud.example");
   await operator.getByRole("button", { name: "Add channel" }).click();
   await expect(operator.getByRole("status").filter({ hasText: "Added Ops mailbox." })).toBeVisible();
-  await operator.getByRole("button", { name: "Send a test event to Ops mailbox" }).click();
+  await operator.getByRole("button", { name: "Send test event to Ops mailbox" }).click();
   await expect(operator.getByRole("status").filter({ hasText: "Test event queued" })).toBeVisible();
   await operator.reload();
   await expect(operator.getByRole("cell", { name: /Test notification for Ops mailbox/ })).toBeVisible();

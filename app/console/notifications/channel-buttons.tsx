@@ -22,7 +22,7 @@ export function ChannelButtons({
         <Button
           variant="secondary"
           disabled={pending}
-          aria-label={`Send a test event to ${name}`}
+          aria-label={`Send test event to ${name}`}
           onClick={() => start(async () => setResult(await sendTestEventAction(channelId)))}
         >
           Send test event
