@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
 import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, shot, stackInfo } from "./helpers";
 
