@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { CLOUD_NAMES, getCloudProfile, type CloudProfile } from "./azure/clouds";
+import { poolSchema } from "./identity/encryption-identities";
 
 /**
  * Typed configuration. Every variable is documented in .env.example; defaults describe the offline demo
@@ -30,6 +31,8 @@ export const envSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     // --- The app
     APP_BASE_URL: httpUrl.default("http://localhost:3000"),
+    /** PKCS #8 PEM of the P-256 key that signs evidence packs; derived from SESSION_SECRET when unset. */
+    EVIDENCE_SIGNING_KEY: z.string().min(1).optional(),
     SESSION_SECRET: z
       .string()
       .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
@@ -57,6 +60,19 @@ export const envSchema = z
       ),
     CMK_UAMI_CLIENT_ID: guid.default("44444444-4444-4444-8444-444444444444"),
     CMK_UAMI_PRINCIPAL_ID: guid.default("55555555-5555-4555-8555-555555555555"),
+    /** More encryption identities (an identity pool), as JSON: see lib/identity/encryption-identities.ts. */
+    CMK_UAMI_POOL: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be a JSON array" });
+          return z.NEVER;
+        }
+      })
+      .pipe(poolSchema)
+      .default([]),
     APP_UAMI_CLIENT_ID: guid.default("66666666-6666-4666-8666-666666666666"),
     /** Region of the ISV's resources: Storage and disk encryption sets need the customer's vault there too. */
     ISV_PRIMARY_REGION: z

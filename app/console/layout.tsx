@@ -8,6 +8,8 @@ const NAV = [
   { href: "/console/resources", label: "Resources" },
   { href: "/console/health", label: "Key health" },
   { href: "/console/notifications", label: "Notifications" },
+  { href: "/console/audit", label: "Audit log" },
+  { href: "/console/setup", label: "Identity set-up" },
 ];
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {

@@ -75,3 +75,34 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainReport> {
     return { checked, streams: heads.size, unchained, ...(firstBreak ? { firstBreak } : {}) };
   }
 }
+
+/**
+ * Checks one stream alone, in chain order (for an evidence pack): its events, its head (the last number
+ * and hash, which the pack quotes) and where it first breaks.
+ */
+export async function verifyAuditStream(db: Db, stream: string) {
+  let head = { seq: 0, hash: GENESIS_HASH };
+  let checked = 0;
+  for (;;) {
+    const rows = await db.auditEvent.findMany({
+      where: { stream, streamSeq: { gt: head.seq } },
+      orderBy: { streamSeq: "asc" },
+      take: BATCH,
+    });
+    for (const row of rows) {
+      const at = { id: row.id, stream, streamSeq: row.streamSeq };
+      const reason =
+        row.streamSeq !== head.seq + 1
+          ? `is number ${row.streamSeq} in its stream, but the event before it is number ${head.seq}`
+          : row.prevHash !== head.hash
+            ? "does not carry the hash of the event before it in its stream"
+            : row.hash !== computeAuditHash(row.prevHash, { ...row, stream, streamSeq: row.streamSeq! })
+              ? "has a hash that does not match its content (the event was altered)"
+              : undefined;
+      if (reason) return { checked, head: checked ? head : null, firstBreak: { ...at, reason } };
+      head = { seq: row.streamSeq!, hash: row.hash! };
+      checked += 1;
+    }
+    if (rows.length < BATCH) return { checked, head: checked ? head : null, firstBreak: undefined };
+  }
+}

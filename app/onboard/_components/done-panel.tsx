@@ -1,7 +1,9 @@
+import { EvidencePackButton } from "@/components/evidence-pack-button";
 import { KeyHealthBadge } from "@/components/key-health-badge";
 import { KeyHealthTimeline } from "@/components/key-health-timeline";
 import { Card } from "@/components/ui/card";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
+import { generateMyEvidencePackAction } from "../evidence-actions";
 import { KEY_SUBMITTED_FLAG } from "./steps";
 import { KeyStatus } from "./key-status";
 
@@ -62,6 +64,12 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
         </Card>
       )}
       <KeyStatus view={view} />
+      <Card
+        title="Evidence for your auditors"
+        description={`Who consented and when, your key and its versions, every check of it, the ${isvName} resources that use it, and every change, with the hash that seals ${isvName}'s audit log. A PDF to read and a JSON signed by ${isvName}, verifiable with the public key at /.well-known/jwks.json.`}
+      >
+        <EvidencePackButton generate={generateMyEvidencePackAction} basePath="/onboard/evidence" />
+      </Card>
     </>
   );
 }

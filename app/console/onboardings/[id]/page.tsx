@@ -2,10 +2,14 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { OnboardingStateBadge } from "@/components/onboarding-state-badge";
+import { EvidenceLinks, EvidencePackButton } from "@/components/evidence-pack-button";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
+import { findEvidencePacks } from "@/lib/evidence/create-evidence-pack";
 import { getOnboardingDetail } from "@/lib/onboarding/list-onboardings";
+import { generateEvidencePackAction } from "../../evidence/actions";
 import { InviteActions } from "./invite-actions";
 import { Timeline } from "./timeline";
 
@@ -28,6 +32,7 @@ export default async function OnboardingDetailPage(props: Props) {
   const detail = await loadDetail(id);
   if (!detail) notFound();
   const { onboarding, timeline } = detail;
+  const packs = await findEvidencePacks(getDb(), onboarding.customerId);
   const invite = onboarding.invite;
   const now = new Date();
   const inviteState = invite.revokedAt ? "Revoked" : invite.expiresAt <= now ? "Expired" : "Active";
@@ -86,6 +91,32 @@ export default async function OnboardingDetailPage(props: Props) {
                   {k.status.toLowerCase()} · {k.verificationStatus.toLowerCase().replaceAll("_", " ")}
                   {k.keyType ? ` · ${k.keyType} ${k.keySize ?? ""}` : ""}
                 </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card
+        title="Evidence pack"
+        description="Everything this customer's auditors ask for, as a PDF and a signed JSON. The customer can download it from their own page too."
+        actions={
+          <ButtonLink variant="ghost" href={`/console/audit?customer=${onboarding.customerId}`}>
+            Audit log
+          </ButtonLink>
+        }
+      >
+        <EvidencePackButton
+          generate={generateEvidencePackAction.bind(null, onboarding.customerId)}
+          basePath="/console/evidence"
+        />
+        {packs.length > 0 && (
+          <ul className="mt-4 space-y-2 border-t border-slate-100 pt-3 text-sm">
+            {packs.map((p) => (
+              <li key={p.id} className="flex flex-wrap items-baseline gap-x-3">
+                <span className="text-slate-600">
+                  {p.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC by {p.createdBy}
+                </span>
+                <EvidenceLinks basePath="/console/evidence" packId={p.id} />
               </li>
             ))}
           </ul>

@@ -1,0 +1,122 @@
+import "server-only";
+import type { Db } from "@/lib/db/create-db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { isAppError } from "@/lib/errors";
+import { evaluatePhase1, type Phase1Expectations } from "./evaluate-phase1";
+import { gatherPhase1Facts, getPhase1Expectations } from "./gather-phase1-facts";
+import type { Phase1Report } from "./phase1-types";
+
+/**
+ * Audit actions recorded when Phase 1 breaks or recovers. They are the hook for notifications: the key
+ * health notifier (email, webhooks) sends one message per event with these actions.
+ */
+export const PHASE1_TRANSITION_ACTIONS = {
+  broken: "isv_identity.broken",
+  restored: "isv_identity.restored",
+} as const;
+
+// Two-key advisory lock space, as the audit chain uses; "ph1 " → one Phase 1 result written at a time.
+const PHASE1_LOCK_CLASS = 0x70683120;
+
+/**
+ * Checks Phase 1 through Graph and ARM and stores the result on the app's IsvIdentity row. A change between
+ * broken and working is audited (and so notified); a check an operator asked for is audited too.
+ */
+export async function runPhase1Check(
+  db: Db,
+  options: { actor: Actor; requestId?: string; scheduled?: boolean },
+): Promise<Phase1Report> {
+  const x = getPhase1Expectations();
+  let report: Phase1Report;
+  try {
+    report = evaluatePhase1(x, await gatherPhase1Facts(x));
+  } catch (error) {
+    // A token, network or permission failure is itself a Phase 1 finding, stored and shown like the others.
+    report = isAppError(error)
+      ? unreachableReport(error.message, error.azureCode)
+      : unreachableReport(error instanceof Error ? error.message : String(error));
+  }
+  await savePhase1Report(db, x, report, options);
+  return report;
+}
+
+/** The stored result of the last check, or null before the first. */
+export async function getLastPhase1Report(db: Db): Promise<Phase1Report | null> {
+  const row = await db.isvIdentity.findUnique({ where: { appClientId: getPhase1Expectations().cmkAppId } });
+  return (row?.lastCheck as Phase1Report | null | undefined) ?? null;
+}
+
+async function savePhase1Report(
+  db: Db,
+  x: Phase1Expectations,
+  report: Phase1Report,
+  options: { actor: Actor; requestId?: string; scheduled?: boolean },
+) {
+  const primary = x.identities[0]!;
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${PHASE1_LOCK_CLASS}::int4, 0)) AS locked`;
+    const previous = await tx.isvIdentity.findUnique({ where: { appClientId: x.cmkAppId } });
+    const data = {
+      tenantId: x.tenantId,
+      uamiResourceId: primary.resourceId,
+      uamiClientId: primary.clientId,
+      uamiPrincipalId: primary.principalId,
+      ficName: report.identities[0]?.credential ?? null,
+      lastCheckedAt: new Date(report.checkedAt),
+      lastCheck: report as unknown as Prisma.InputJsonValue,
+    };
+    await tx.isvIdentity.upsert({
+      where: { appClientId: x.cmkAppId },
+      create: { appClientId: x.cmkAppId, ...data },
+      update: data,
+    });
+    const wasBroken = (previous?.lastCheck as Phase1Report | null | undefined)?.status === "error";
+    const isBroken = report.status === "error";
+    const failing = report.findings
+      .filter((f) => f.status === "error")
+      .map((f) => ({ id: f.id, title: f.title }));
+    if (wasBroken !== isBroken && (previous || isBroken)) {
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: isBroken ? PHASE1_TRANSITION_ACTIONS.broken : PHASE1_TRANSITION_ACTIONS.restored,
+        targetType: "isv_identity",
+        targetId: x.cmkAppId,
+        outcome: isBroken ? "failure" : "success",
+        details: { failing },
+        requestId: options.requestId,
+      });
+    } else if (!options.scheduled) {
+      await recordAuditEvent(tx, {
+        actor: options.actor,
+        action: "isv_identity.checked",
+        targetType: "isv_identity",
+        targetId: x.cmkAppId,
+        details: { status: report.status, failing },
+        requestId: options.requestId,
+      });
+    }
+  });
+}
+
+function unreachableReport(message: string, azureCode?: string): Phase1Report {
+  return {
+    checkedAt: new Date().toISOString(),
+    status: "error",
+    findings: [
+      {
+        id: "check.unreachable",
+        area: "cmk-app",
+        status: "error",
+        title: "Crosskey could not read its identity set-up",
+        detail: `${message}${azureCode ? ` (${azureCode})` : ""}`,
+        fix: "Give the app's managed identity Application.Read.All in Microsoft Graph (and Application.ReadWrite.OwnedBy, as an owner of the CMK app, for repairs), and Reader or more on the subscriptions.",
+        command:
+          'az rest --method POST --url https://graph.microsoft.com/v1.0/servicePrincipals/<app identity principal ID>/appRoleAssignments --body \'{"principalId":"<app identity principal ID>","resourceId":"<Microsoft Graph service principal ID>","appRoleId":"9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"}\'',
+      },
+    ],
+    capacity: { used: 0, limit: 20 },
+    credentials: [],
+    identities: [],
+  };
+}
