@@ -14,6 +14,8 @@ import { runApplyJob } from "../lib/operations/run-apply-job.ts";
 import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
 import { deliverNotification, findStrandedDeliveries } from "../lib/notifications/deliver-notification.ts";
 import { sendDeliveries } from "../lib/jobs/queues.ts";
+import { SYSTEM_ACTOR } from "../lib/audit/record-audit-event.ts";
+import { runPhase1Check } from "../lib/identity/run-phase1-check.ts";
 
 const env = getEnv();
 const log = getLogger().child({ component: "worker" });
@@ -32,6 +34,9 @@ const queues = await registerJobHandlers(
     },
     checkKeyHealth: (payload) => runTenantHealthCheck(db, boss, payload),
     deliverNotification: (deliveryId) => deliverNotification(db, deliveryId),
+    checkIsvIdentity: async () => {
+      await runPhase1Check(db, { actor: SYSTEM_ACTOR, scheduled: true });
+    },
   },
   {
     concurrency: env.WORKER_CONCURRENCY,

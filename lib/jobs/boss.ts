@@ -17,7 +17,7 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
     supervise: role === "worker",
     // Finds jobs whose worker stopped heartbeating within seconds rather than a minute.
     ...(role === "worker" && { superviseIntervalSeconds: 5 }),
-    // Workers keep the cron schedules (the key-health sweep); the web app only sends.
+    // Workers keep the cron schedules (the key-health sweep, the Phase 1 check); the web app only sends.
     schedule: role === "worker",
   });
   const log = getLogger().child({ component: "pg-boss", role });

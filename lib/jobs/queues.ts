@@ -25,7 +25,12 @@ export const QUEUES = {
   // A failing endpoint is retried with exponential backoff (10 s, 20 s, 40 s, …) in its own job: it never
   // holds up the monitor. The attempt count lives on the delivery row (lib/notifications).
   "deliver-notification": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  // Phase 1 health (lib/identity): on a cron schedule and a minute after a worker starts; one run at a time.
+  "check-isv-identity": { retryLimit: 1, retryDelay: 60, expireInSeconds: 300 },
 } as const;
+
+/** When the worker checks Phase 1 (cron, UTC). */
+export const ISV_IDENTITY_CHECK_CRON = "*/15 * * * *";
 
 export const healthCheckPayload = z.object({
   tenantId: z.uuid(),

@@ -7,6 +7,7 @@ import {
   deliveryPayload,
   everyMinutesCron,
   healthCheckPayload,
+  ISV_IDENTITY_CHECK_CRON,
   sendApplyMessage,
   sendKeyVerification,
   verifyKeyPayload,
@@ -33,6 +34,8 @@ export interface JobHandlers {
   checkKeyHealth(payload: HealthCheckPayload): Promise<unknown>;
   /** One delivery attempt of a notification; `retry` hands it back to pg-boss's backoff. */
   deliverNotification(deliveryId: string): Promise<"delivered" | "retry" | "failed" | "skipped">;
+  /** One check of the ISV's identity set-up (see lib/identity/run-phase1-check.ts). */
+  checkIsvIdentity(): Promise<void>;
 }
 
 /** Registers every queue's handler, in one place. */
@@ -77,7 +80,24 @@ export async function registerJobHandlers(
     // Throwing hands the message back to pg-boss, which retries it after its exponential backoff.
     if (outcome === "retry") throw new Error("delivery failed; retrying with backoff");
   });
-  return ["verify-key", "apply-cmk", "key-health-sweep", "check-key-health", "deliver-notification"];
+  await boss.work("check-isv-identity", { localConcurrency: 1 }, async () => {
+    await handlers.checkIsvIdentity();
+  });
+  await boss.schedule("check-isv-identity", ISV_IDENTITY_CHECK_CRON, {}, { tz: "UTC" });
+  // A check right away, so the console shows the set-up soon after start; one for all workers starting together.
+  await boss.send(
+    "check-isv-identity",
+    {},
+    { singletonKey: "check-isv-identity:start", singletonSeconds: 60 },
+  );
+  return [
+    "verify-key",
+    "apply-cmk",
+    "key-health-sweep",
+    "check-key-health",
+    "deliver-notification",
+    "check-isv-identity",
+  ];
 }
 
 /**

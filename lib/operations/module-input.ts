@@ -4,6 +4,7 @@ import type { CmkIdentity, CmkInput, CmkKeyRef } from "@/lib/cmk/types";
 import { keyTargetOf } from "@/lib/keys/key-target";
 import { getCloud, getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { getEncryptionIdentities, pickEncryptionIdentity } from "@/lib/identity/encryption-identities";
 
 /** The verified customer key as the resource modules take it. */
 export function toKeyRef(key: CustomerKey): CmkKeyRef {
@@ -21,10 +22,14 @@ export function toKeyRef(key: CustomerKey): CmkKeyRef {
   };
 }
 
-/** The ISV's encryption identity: the UAMI set on resources and the multi-tenant app it federates into. */
-export function isvIdentity(): CmkIdentity {
+/**
+ * The ISV's encryption identity for a resource in `region`: the UAMI set on it (the pool member serving that
+ * region, lib/identity/encryption-identities.ts) and the multi-tenant app it federates into.
+ */
+export function isvIdentity(region: string): CmkIdentity {
   const env = getEnv();
-  return { uamiResourceId: env.CMK_UAMI_RESOURCE_ID, federatedClientId: env.CMK_APP_CLIENT_ID };
+  const identity = pickEncryptionIdentity(getEncryptionIdentities(env), region);
+  return { uamiResourceId: identity.resourceId, federatedClientId: env.CMK_APP_CLIENT_ID };
 }
 
 /** What a resource module's check() and plan() take: the resource as ARM shows it now, the key, the identity. */
@@ -36,7 +41,7 @@ export function buildModuleInput(
   return {
     resource: { id: resource.armId, location: resource.region, body },
     key: toKeyRef(key),
-    identity: isvIdentity(),
+    identity: isvIdentity(resource.region),
     cloudName: getCloud().name,
   };
 }
