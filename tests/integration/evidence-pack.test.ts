@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractText, getDocumentProxy } from "unpdf";
 import { recordAuditEvent } from "../../lib/audit/record-audit-event";
-import { createEvidencePack, getEvidencePack } from "../../lib/evidence/create-evidence-pack";
+import {
+  createEvidencePack,
+  getEvidencePack,
+  getSessionCustomerId,
+} from "../../lib/evidence/create-evidence-pack";
 import { renderEvidencePdf } from "../../lib/evidence/render-evidence-pdf";
 import { getEvidenceJwks, verifyDetached } from "../../lib/evidence/sign-evidence";
 import { transitionOnboarding } from "../../lib/onboarding/state-machine";
@@ -164,6 +168,27 @@ describe("[evidence] the evidence pack", () => {
     ]) {
       expect(flat.replace(/\s+/g, "")).toContain(fact.replace(/\s+/g, ""));
     }
+  });
+
+  it("reaches a customer's session only for that customer's own packs", async () => {
+    const mine = await seedCustomerWithHistory("Woodgrove Mine");
+    const other = await seedCustomerWithHistory("Woodgrove Other");
+    const { id } = await createEvidencePack(t.db, { customerId: other.customer.id, actor: SUPPORT });
+    const session = {
+      sid: "s",
+      onboardingId: mine.onboarding.id,
+      inviteToken: "t",
+      tid: TENANT,
+      oid: "o",
+      upn: "admin@woodgrovebank.onmicrosoft.com",
+      name: "Admin",
+    };
+    const customerId = await getSessionCustomerId(t.db, session);
+    expect(customerId).toBe(mine.customer.id);
+    await expect(getEvidencePack(t.db, { packId: id, customerId })).rejects.toThrow(/does not exist/);
+    await expect(
+      getSessionCustomerId(t.db, { ...session, tid: "c0000000-0000-4000-8000-00000000c001" }),
+    ).rejects.toThrow(/Sign in again/);
   });
 
   it("is refused for a customer that does not exist", async () => {
