@@ -34,8 +34,8 @@ export async function runPhase1Check(
   } catch (error) {
     // A token, network or permission failure is itself a Phase 1 finding, stored and shown like the others.
     report = isAppError(error)
-      ? unreachableReport(error.message, error.azureCode)
-      : unreachableReport(error instanceof Error ? error.message : String(error));
+      ? unreachableReport(x, error.message, error.azureCode)
+      : unreachableReport(x, error instanceof Error ? error.message : String(error));
   }
   await savePhase1Report(db, x, report, options);
   return report;
@@ -99,7 +99,7 @@ async function savePhase1Report(
   });
 }
 
-function unreachableReport(message: string, azureCode?: string): Phase1Report {
+function unreachableReport(x: Phase1Expectations, message: string, azureCode?: string): Phase1Report {
   return {
     checkedAt: new Date().toISOString(),
     status: "error",
@@ -111,8 +111,8 @@ function unreachableReport(message: string, azureCode?: string): Phase1Report {
         title: "Crosskey could not read its identity set-up",
         detail: `${message}${azureCode ? ` (${azureCode})` : ""}`,
         fix: "Give the app's managed identity Application.Read.All in Microsoft Graph (and Application.ReadWrite.OwnedBy, as an owner of the CMK app, for repairs), and Reader or more on the subscriptions.",
-        command:
-          'az rest --method POST --url https://graph.microsoft.com/v1.0/servicePrincipals/<app identity principal ID>/appRoleAssignments --body \'{"principalId":"<app identity principal ID>","resourceId":"<Microsoft Graph service principal ID>","appRoleId":"9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"}\'',
+        // 9a5d68dd-…: Graph's Application.Read.All app role (https://learn.microsoft.com/en-us/graph/permissions-reference).
+        command: `az rest --method POST --url "${x.graphUrl}/servicePrincipals/<app identity principal ID>/appRoleAssignments" --body '{"principalId":"<app identity principal ID>","resourceId":"<Microsoft Graph service principal ID>","appRoleId":"9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"}'`,
       },
     ],
     capacity: { used: 0, limit: 20 },
