@@ -1,7 +1,8 @@
 import fs from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
 import { control, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
+import { expect, test } from "./fixtures";
 import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, shot } from "./helpers";
 
 const CMK_APP = "22222222-2222-4222-8222-222222222222";

@@ -78,7 +78,7 @@ export default async function AuditPage(props: { searchParams: Promise<Search> }
               defaultValue={search[f.name] ?? ""}
               placeholder={f.placeholder}
               spellCheck={false}
-              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-600"
+              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-brand-600"
             />
           </div>
         ))}
@@ -114,7 +114,7 @@ export default async function AuditPage(props: { searchParams: Promise<Search> }
               <tr key={e.id.toString()} data-action={e.action}>
                 <Td className="text-xs whitespace-nowrap">
                   {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
-                  <p className="font-mono text-[11px] text-slate-400">#{e.id.toString()}</p>
+                  <p className="font-mono text-[11px] text-slate-500">#{e.id.toString()}</p>
                 </Td>
                 <Td className="text-xs">
                   {e.customerId ? (
@@ -122,12 +122,12 @@ export default async function AuditPage(props: { searchParams: Promise<Search> }
                       {page.customerNames.get(e.customerId) ?? e.customerId.slice(0, 8)}
                     </Link>
                   ) : (
-                    <span className="text-slate-400">—</span>
+                    <span className="text-slate-500">—</span>
                   )}
                 </Td>
                 <Td className="max-w-48 text-xs break-all">
                   <span className="text-slate-500">{e.actorType.toLowerCase()}</span> {e.actorId ?? ""}
-                  {e.actorRole && <span className="text-slate-400"> ({e.actorRole})</span>}
+                  {e.actorRole && <span className="text-slate-500"> ({e.actorRole})</span>}
                 </Td>
                 <Td className="text-xs">
                   <span className="font-mono">{e.action}</span>

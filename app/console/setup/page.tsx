@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { Table, Td } from "@/components/ui/table";
@@ -106,7 +107,7 @@ export default async function SetupPage(props: { searchParams: Promise<{ repaire
                   <Td className="font-mono text-xs">{c.subject}</Td>
                   <Td className="font-mono text-xs">{c.audiences.join(", ")}</Td>
                   <Td className="text-xs">
-                    {c.trusts ?? <span className="text-slate-400">no configured identity</span>}
+                    {c.trusts ?? <span className="text-slate-500">no configured identity</span>}
                   </Td>
                 </tr>
               ))}
@@ -200,9 +201,9 @@ function FindingRow({ finding: f, isAdmin }: { finding: Phase1Finding; isAdmin: 
           )}
           {f.command && (
             <div className="mt-2 flex items-start gap-2">
-              <pre className="flex-1 overflow-x-auto rounded-md bg-slate-900 p-2 text-xs text-slate-100">
+              <CodeBlock label={`Command: ${f.title}`} className="min-w-0 flex-1 p-2">
                 {f.command}
-              </pre>
+              </CodeBlock>
               <CopyButton text={f.command} label="Copy" />
             </div>
           )}
@@ -216,9 +217,9 @@ function FindingRow({ finding: f, isAdmin }: { finding: Phase1Finding; isAdmin: 
                   Crosskey will send this request to Microsoft Graph as its own identity, and record it in the
                   audit log:
                 </p>
-                <pre className="mt-2 overflow-x-auto rounded-md bg-slate-50 p-2 text-xs text-slate-800 ring-1 ring-slate-200">
+                <CodeBlock label={`Graph request for ${f.repair.identity}`} className="mt-2 p-2">
                   {`${f.repair.method} ${f.repair.url}\n\n${JSON.stringify(f.repair.body, null, 2)}`}
-                </pre>
+                </CodeBlock>
                 <RepairForm
                   identity={f.repair.identity}
                   fingerprint={repairFingerprint(f.repair)}
