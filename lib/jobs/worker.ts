@@ -84,11 +84,12 @@ export async function registerJobHandlers(
     await handlers.checkIsvIdentity();
   });
   await boss.schedule("check-isv-identity", ISV_IDENTITY_CHECK_CRON, {}, { tz: "UTC" });
-  // A check right away, so the console shows the set-up soon after start; one for all workers starting together.
+  // A first check a minute after start (not competing with the jobs a starting worker picks up), so the
+  // console shows the set-up soon; one for all workers starting together.
   await boss.send(
     "check-isv-identity",
     {},
-    { singletonKey: "check-isv-identity:start", singletonSeconds: 60 },
+    { singletonKey: "check-isv-identity:start", singletonSeconds: 60, startAfter: 60 },
   );
   return [
     "verify-key",
