@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 import { auditWhere, type AuditFilter } from "./find-audit-events";

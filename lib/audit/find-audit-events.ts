@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/create-db";
 import type { Prisma } from "@/lib/generated/prisma/client";

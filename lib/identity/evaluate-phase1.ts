@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { FederatedCredential, FederatedCredentialBody, GraphApplication } from "@/lib/azure/graph";
 import type { RoleGrant } from "@/lib/azure/arm-identity";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { pickEncryptionIdentity, type EncryptionIdentity } from "./encryption-identities";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { FederatedCredentialBody } from "@/lib/azure/graph";
 
 export type FindingStatus = "ok" | "warning" | "error";
