@@ -3,8 +3,18 @@ import { z } from "zod";
 import { armWriteSchema, cmkFailureSchema } from "@/lib/cmk/types";
 import { jsonColumn } from "@/lib/db/json-column";
 
-/** Job.plan: the exact ARM writes the job executes, stored on its first run (or when it is requested). */
-export const jobPlanColumn = jsonColumn("job's plan", z.object({ steps: z.array(armWriteSchema) }));
+/**
+ * Job.plan: the exact ARM writes the job executes, stored on its first run (or when it is requested); for a
+ * support operation also which one it is and, for a change of key, the customer the resource moves to.
+ */
+export const jobPlanColumn = jsonColumn(
+  "job's plan",
+  z.object({
+    steps: z.array(armWriteSchema),
+    operation: z.enum(["ROTATE", "CHANGE_KEY", "REVERT"]).optional(),
+    targetCustomerId: z.uuid().nullish(),
+  }),
+);
 
 /** Job.progress: the step the job is on, for the console. */
 export const jobProgressColumn = jsonColumn(

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db/create-db";
+import type { Db, Tx } from "@/lib/db/create-db";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
 import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCmkModule } from "@/lib/cmk";
@@ -11,10 +11,26 @@ import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
 import type { JobOutcome } from "@/lib/jobs/worker";
 import { observedColumn, resourceErrorColumn } from "@/lib/resources/resource-columns";
 import { setResourceState } from "@/lib/resources/resource-state";
+import { transitionOnboarding } from "@/lib/onboarding/state-machine";
 import { executeSteps } from "./execute-steps";
 import { toKeyRef } from "./module-input";
 import { checkAndPlan } from "./plan-apply";
 import { readBack } from "./read-back";
+
+/** The audit action recorded when each kind of job succeeds. */
+const ACTIONS: Partial<Record<string, string>> = {
+  APPLY_CMK: "cmk.applied",
+  ROTATE_KEY: "cmk.rotated",
+  CHANGE_KEY: "cmk.key_changed",
+  REVERT_CMK: "cmk.reverted",
+};
+
+/** The stored plan; empty until an apply job's first run plans it. */
+function storedPlan(
+  plan: Parameters<typeof jobPlanColumn.read>[0],
+): Partial<NonNullable<ReturnType<typeof jobPlanColumn.read>>> {
+  return jobPlanColumn.read(plan) ?? {};
+}
 
 /** Attempts before a retryable failure (throttling, 5xx, another operation in progress) becomes final. */
 export const MAX_ATTEMPTS = 6;
@@ -42,9 +58,15 @@ export async function runApplyJob(
   options: { writesPerSecond: number },
 ): Promise<JobOutcome> {
   const job = await db.job.findUnique({ where: { id: jobId }, include: { resource: true } });
-  if (!job || !job.resource || !job.customerKeyId || !RUNNABLE.has(job.state)) return { kind: "skipped" };
+  const revert = job?.kind === "REVERT_CMK";
+  if (!job || !job.resource || (!job.customerKeyId && !revert) || !RUNNABLE.has(job.state))
+    return { kind: "skipped" };
   const resource = job.resource;
-  const key = await db.customerKey.findUniqueOrThrow({ where: { id: job.customerKeyId } });
+  // A revert has no target key: the resource goes back to keys Microsoft manages.
+  const key = job.customerKeyId
+    ? await db.customerKey.findUniqueOrThrow({ where: { id: job.customerKeyId } })
+    : null;
+  const stored = storedPlan(job.plan);
   const cmk = getCmkModule(resource.kind);
 
   await db.$transaction(async (tx) => {
@@ -55,7 +77,7 @@ export async function runApplyJob(
       data: { attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: undefined },
       details: { attempt: job.attempts + 1 },
     });
-    if (resource.cmkState !== "APPLYING") {
+    if (!revert && resource.cmkState !== "APPLYING") {
       await setResourceState(tx, {
         resourceId: resource.id,
         to: "APPLYING",
@@ -67,8 +89,9 @@ export async function runApplyJob(
   });
 
   try {
-    let steps = jobPlanColumn.read(job.plan)?.steps;
+    let steps = stored.steps;
     if (!steps) {
+      if (!key) throw new NotRetryable("NoPlan", "The operation has no stored plan.");
       const planned = await checkAndPlan(resource, key);
       const refused = planned.problems[0];
       if (refused) throw new NotRetryable(refused.code, planned.problems.map((p) => p.message).join(" "));
@@ -83,9 +106,9 @@ export async function runApplyJob(
       writesPerSecond: options.writesPerSecond,
     });
 
-    const keyRef = toKeyRef(key);
-    const observed = await readBack(cmk, resource.armId, keyRef);
-    if (observed.state !== "APPLIED")
+    const observed = await readBack(cmk, resource.armId, key ? toKeyRef(key) : undefined);
+    const expected = revert ? "MICROSOFT_MANAGED" : "APPLIED";
+    if (observed.state !== expected)
       throw new NotRetryable(
         observed.state,
         `Azure accepted the change but the resource reads back as ${observed.state.toLowerCase()}: ${observed.detail}`,
@@ -100,12 +123,14 @@ export async function runApplyJob(
       });
       await setResourceState(tx, {
         resourceId: resource.id,
-        to: "APPLIED",
+        to: expected,
         actor: SYSTEM_ACTOR,
-        action: "cmk.applied",
+        action: ACTIONS[job.kind] ?? "cmk.applied",
         data: {
-          appliedKeyId: key.id,
-          appliedKeyVersion: observed.keyVersion,
+          appliedKeyId: key?.id ?? null,
+          appliedKeyVersion: key ? observed.keyVersion : null,
+          // A change of key to another customer's key moves the resource to that customer.
+          ...(stored.targetCustomerId && { customerId: stored.targetCustomerId }),
           observed: observedColumn.write(observed),
           lastReadAt: new Date(),
           lastError: undefined,
@@ -117,6 +142,8 @@ export async function runApplyJob(
           writes: steps.length,
         },
       });
+      // The customer's onboarding reaches "applied" once its key protects a resource.
+      if (key) await markOnboardingApplied(tx, key.onboardingId, job.id);
     });
     return { kind: "succeeded" };
   } catch (error) {
@@ -130,6 +157,21 @@ export async function runApplyJob(
       error,
     });
   }
+}
+
+async function markOnboardingApplied(tx: Tx, onboardingId: string, jobId: string) {
+  const onboarding = await tx.tenantOnboarding.findUnique({
+    where: { id: onboardingId },
+    select: { state: true },
+  });
+  if (onboarding?.state !== "KEY_VERIFIED") return;
+  await transitionOnboarding(tx, {
+    onboardingId,
+    to: "APPLIED",
+    actor: SYSTEM_ACTOR,
+    action: "onboarding.applied",
+    details: { jobId },
+  });
 }
 
 /** A retryable failure queues the job again (within MAX_ATTEMPTS); anything else fails job and resource. */

@@ -12,6 +12,15 @@ export async function assignResource(
   return db.$transaction(async (tx) => {
     const resource = await tx.isvResource.findUnique({ where: { id: input.resourceId } });
     if (!resource) throw new AppError("NOT_FOUND", "This resource is not in the inventory.");
+    const encrypted = resource.cmkState !== "MICROSOFT_MANAGED" && resource.cmkState !== "FAILED";
+    if (encrypted && resource.customerId && input.customerId && input.customerId !== resource.customerId) {
+      // Never re-target an encrypted resource as a side effect: that is a "change key" operation, reviewed
+      // and approved by a second person.
+      throw new AppError(
+        "CONFLICT",
+        `${resource.name} is encrypted with its customer's key. To move it to another customer, use Change key on the resource's page (it needs an Admin's approval).`,
+      );
+    }
     if (input.customerId) {
       await getVerifiedKey(
         tx,

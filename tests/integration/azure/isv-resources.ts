@@ -44,3 +44,37 @@ export async function createDiskEncryptionSet(emulatorUrl: string, name: string)
   );
   return id;
 }
+
+/** A Cosmos DB account of the ISV on service-managed keys; returns its ARM ID. */
+export async function createCosmosAccount(emulatorUrl: string, name: string): Promise<string> {
+  const id = `${ISV_RG}/Microsoft.DocumentDB/databaseAccounts/${name}`;
+  await arm(emulatorUrl).resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2025-10-15",
+    {
+      location: "westeurope",
+      kind: "GlobalDocumentDB",
+      properties: {
+        databaseAccountOfferType: "Standard",
+        locations: [{ locationName: "westeurope", failoverPriority: 0 }],
+      },
+    },
+    { updateIntervalInMs: 200 },
+  );
+  return id;
+}
+
+/** An Azure SQL logical server of the ISV (TDE with a service-managed key); returns its ARM ID. */
+export async function createSqlServer(emulatorUrl: string, name: string): Promise<string> {
+  const id = `${ISV_RG}/Microsoft.Sql/servers/${name}`;
+  await arm(emulatorUrl).resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2023-08-01",
+    {
+      location: "westeurope",
+      properties: { administratorLogin: "crosskey", administratorLoginPassword: "Not-a-real-secret-1" },
+    },
+    { updateIntervalInMs: 200 },
+  );
+  return id;
+}
