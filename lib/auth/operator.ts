@@ -22,7 +22,7 @@ export async function requireOperatorPage(
     const path = (await headers()).get("x-crosskey-path") ?? "/console";
     redirect(`/auth/signin?returnTo=${encodeURIComponent(path)}`);
   }
-  if (!hasRole(session, allowed)) redirect("/forbidden");
+  if (!hasRole(session, allowed)) redirect(`/forbidden?needs=${allowed.join(",")}`);
   return session;
 }
 

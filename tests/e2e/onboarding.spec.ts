@@ -109,6 +109,7 @@ test("[console] an operator without a Crosskey role is shown why, and nothing el
   await pickAccount(page, "nobody@fabrikamcloud.onmicrosoft.com");
   await expect(page.getByRole("heading", { name: "You do not have access to this" })).toBeVisible();
   await expect(page.getByText("no Crosskey role")).toBeVisible();
+  await expect(page.getByTestId("missing-role")).toHaveText("Operator or Support or Admin");
   await shot(page, "console-forbidden");
   const direct = await page.goto("/console/invites/new");
   expect(direct?.url()).toContain("/forbidden");

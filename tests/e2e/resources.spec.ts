@@ -45,7 +45,9 @@ test("[resources] operator assigns the four resource types to a verified custome
   for (const name of RESOURCES) {
     const row = operator.locator(`tr[data-resource="${name}"]`);
     await expect(row).toBeVisible();
-    await row.getByLabel("Customer").selectOption({ label: "Litware Resources E2E" });
+    await row.getByRole("button", { name: "Assign" }).click();
+    await row.getByRole("combobox", { name: `Customer for ${name}` }).fill("Litware Resources");
+    await row.getByRole("option", { name: "Litware Resources E2E" }).click();
     await expect(row.getByRole("status").filter({ hasText: "Assigned." })).toBeVisible();
   }
   await shot(operator, "resources-1-assigned");
@@ -57,7 +59,8 @@ test("[resources] operator assigns the four resource types to a verified custome
     await expect(plan).toBeVisible();
     await expect(plan.getByRole("listitem").first()).toBeVisible();
     if (name === RESOURCES[3]) await shot(operator, "resources-2-plan-sql");
-    await plan.getByRole("button", { name: "Apply" }).click();
+    await plan.getByRole("button", { name: "Apply", exact: true }).click();
+    await plan.getByRole("button", { name: "Yes, apply" }).click();
     await expect(row.getByRole("status").filter({ hasText: /Queued/ })).toBeVisible();
   }
   await shot(operator, "resources-3-applying");

@@ -1,29 +1,71 @@
 import type { Metadata } from "next";
 import { CmkStateBadge, JobStateBadge } from "@/components/cmk-state-badge";
+import { CustomerPicker } from "@/components/customer-picker";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { FilterForm, SearchField, SelectField } from "@/components/ui/filter-form";
+import { Pager } from "@/components/ui/pager";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
+import { getCustomerName } from "@/lib/customers/find-customers";
 import { getDb } from "@/lib/db/client";
-import { listResources } from "@/lib/resources/list-resources";
+import { pageRequestFrom } from "@/lib/db/keyset";
+import { CmkState, ResourceKind } from "@/lib/generated/prisma/enums";
+import { findResources, resourceFiltersSchema } from "@/lib/resources/find-resources";
 import { AddResourceForm, DiscoverButton } from "./inventory-controls";
 import { ResourceActions } from "./resource-actions";
 
 export const metadata: Metadata = { title: "Resources" };
 
-const KIND: Record<string, string> = {
+const KIND: Record<ResourceKind, string> = {
   STORAGE_ACCOUNT: "Storage account",
   COSMOS_DB_ACCOUNT: "Cosmos DB account",
   DISK_ENCRYPTION_SET: "Disk encryption set",
   SQL_SERVER: "SQL server",
 };
 
-export default async function ResourcesPage() {
+const STATE_WORDS: Record<CmkState, string> = {
+  MICROSOFT_MANAGED: "Microsoft-managed key",
+  PENDING: "Pending",
+  APPLYING: "Applying",
+  APPLIED: "Customer key applied",
+  DRIFTED: "Drifted",
+  FAILED: "Failed",
+  REVERTING: "Reverting",
+};
+
+const UNASSIGNED = { id: "none", name: "Unassigned" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function ResourcesPage(props: { searchParams: SearchParams }) {
   const session = await requireOperatorPage();
   const canWrite = hasRole(session, WRITE_ROLES);
-  const { resources, verifiedCustomers } = await listResources(getDb());
-  const busy = resources.some(
-    (r) => r.jobs[0] && ["QUEUED", "RUNNING", "WAITING_ON_AZURE"].includes(r.jobs[0].state),
+  const params = await props.searchParams;
+  const filters = resourceFiltersSchema.parse({
+    q: single(params.q),
+    state: single(params.state) || undefined,
+    service: single(params.service) || undefined,
+    customer: single(params.customer) || undefined,
+    subscription: single(params.subscription)?.trim() || undefined,
+  });
+  const db = getDb();
+  const [page, customerName] = await Promise.all([
+    findResources(db, {
+      filters,
+      page: pageRequestFrom({ after: single(params.after), before: single(params.before) }),
+    }),
+    filters.customer && filters.customer !== "none" ? getCustomerName(db, filters.customer) : null,
+  ]);
+  const busy = page.rows.some(
+    (r) => r.jobState && ["QUEUED", "RUNNING", "WAITING_ON_AZURE"].includes(r.jobState),
   );
+  const chosenCustomer =
+    filters.customer === "none"
+      ? UNASSIGNED
+      : filters.customer && customerName
+        ? { id: filters.customer, name: customerName }
+        : null;
   return (
     <div className="space-y-6">
       {busy && <AutoRefresh seconds={2} />}
@@ -37,80 +79,117 @@ export default async function ResourcesPage() {
         {canWrite && <DiscoverButton />}
       </div>
       {canWrite && <AddResourceForm />}
+      <FilterForm path="/console/resources" label="Search resources">
+        <SearchField
+          label="Search"
+          defaultValue={filters.q}
+          placeholder="Name, ARM resource ID or subscription ID"
+        />
+        <SelectField
+          label="Service"
+          name="service"
+          defaultValue={filters.service}
+          options={Object.values(ResourceKind).map((k) => ({ value: k, label: KIND[k] }))}
+        />
+        <SelectField
+          label="Encryption"
+          name="state"
+          defaultValue={filters.state}
+          options={Object.values(CmkState).map((s) => ({ value: s, label: STATE_WORDS[s] }))}
+        />
+        <CustomerPicker
+          label="Customer"
+          name="customer"
+          initial={chosenCustomer}
+          verifiedKeyOnly={false}
+          extraOption={UNASSIGNED}
+        />
+        <label className="flex flex-col text-sm text-slate-700">
+          Subscription ID
+          <input
+            name="subscription"
+            defaultValue={filters.subscription}
+            pattern="[0-9a-fA-F\-]{36}"
+            spellCheck={false}
+            className="mt-1 w-80 rounded-md border border-slate-300 bg-white px-2.5 py-2 font-mono text-xs"
+          />
+        </label>
+      </FilterForm>
+      <Pager
+        page={page}
+        path="/console/resources"
+        params={{ ...filters, customer: filters.customer }}
+        noun="resources"
+      />
       <Table
-        caption="ISV resources and their encryption"
+        caption="ISV resources and their encryption, by name"
         head={[
           "Resource",
-          "Region",
           "Customer",
           "Encryption",
           "Latest job",
-          <span key="actions" className="sr-only">
+          <span key="a" className="sr-only">
             Actions
           </span>,
         ]}
       >
-        {resources.map((r) => {
-          const job = r.jobs[0];
-          const progress = job?.progress;
-          const error = job?.error;
-          return (
-            <tr key={r.id} data-resource={r.name} data-state={r.cmkState}>
-              <Td>
-                <p className="font-medium">{r.name}</p>
-                <p className="text-xs text-slate-500">
-                  {KIND[r.kind]} · {r.resourceGroup}
+        {page.rows.map((r) => (
+          <tr key={r.id} data-resource={r.name} data-state={r.cmkState}>
+            <Td>
+              <p className="font-medium break-all">{r.name}</p>
+              <p className="text-xs text-slate-600">
+                {KIND[r.kind]} · {r.resourceGroup} · {r.region}
+              </p>
+            </Td>
+            <Td className="text-sm">
+              {r.customerName ?? <span className="text-slate-500">unassigned</span>}
+            </Td>
+            <Td>
+              <CmkStateBadge state={r.cmkState} />
+              {r.appliedKeyVersion && (
+                <p className="mt-1 font-mono text-[11px] text-slate-600">
+                  version {r.appliedKeyVersion.slice(0, 8)}…
                 </p>
-              </Td>
-              <Td className="text-xs">{r.region}</Td>
-              <Td className="text-sm">
-                {r.customer?.name ?? <span className="text-slate-500">unassigned</span>}
-              </Td>
-              <Td>
-                <CmkStateBadge state={r.cmkState} />
-                {r.appliedKeyVersion && (
-                  <p className="mt-1 font-mono text-[11px] text-slate-500">
-                    version {r.appliedKeyVersion.slice(0, 8)}…
-                  </p>
-                )}
-              </Td>
-              <Td className="max-w-xs text-xs">
-                {job ? (
-                  <div aria-live="polite">
-                    <JobStateBadge state={job.state} />
-                    {progress?.of && job.state !== "SUCCEEDED" && job.state !== "FAILED" && (
-                      <p className="mt-1 text-slate-600">
-                        Step {progress.step} of {progress.of}: {progress.description}
-                      </p>
-                    )}
-                    {error?.what && job.state !== "SUCCEEDED" && (
-                      <p className="mt-1 text-red-800">
-                        {error.what} <span className="text-slate-700">{error.todo}</span>{" "}
-                        <span className="font-mono text-slate-500">({error.code})</span>
-                      </p>
-                    )}
-                  </div>
-                ) : (
-                  <span className="text-slate-500">—</span>
-                )}
-              </Td>
-              <Td>
-                {canWrite && (
-                  <ResourceActions
-                    resourceId={r.id}
-                    customerId={r.customerId}
-                    customers={verifiedCustomers}
-                    state={r.cmkState}
-                  />
-                )}
-              </Td>
-            </tr>
-          );
-        })}
-        {resources.length === 0 && (
+              )}
+            </Td>
+            <Td className="max-w-64 text-xs">
+              {r.jobState ? (
+                <div aria-live="polite">
+                  <JobStateBadge state={r.jobState} />
+                  {r.jobProgress?.of && r.jobState !== "SUCCEEDED" && r.jobState !== "FAILED" && (
+                    <p className="mt-1 text-slate-600">
+                      Step {r.jobProgress.step} of {r.jobProgress.of}: {r.jobProgress.description}
+                    </p>
+                  )}
+                  {r.jobError?.what && r.jobState !== "SUCCEEDED" && (
+                    <p className="mt-1 text-red-800">
+                      {r.jobError.what} <span className="text-slate-700">{r.jobError.todo}</span>{" "}
+                      <span className="font-mono text-slate-600">({r.jobError.code})</span>
+                    </p>
+                  )}
+                </div>
+              ) : (
+                <span className="text-slate-500">—</span>
+              )}
+            </Td>
+            <Td>
+              {canWrite && (
+                <ResourceActions
+                  resourceId={r.id}
+                  resourceName={r.name}
+                  customerId={r.customerId}
+                  state={r.cmkState}
+                />
+              )}
+            </Td>
+          </tr>
+        ))}
+        {page.rows.length === 0 && (
           <tr>
-            <Td className="text-slate-500">
-              No resources yet. Discover them from Azure or add one by its resource ID.
+            <Td className="text-slate-600">
+              {Object.values(filters).some(Boolean)
+                ? "No resources match this search."
+                : "No resources yet. Discover them from Azure or add one by its resource ID."}
             </Td>
           </tr>
         )}

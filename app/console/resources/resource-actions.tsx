@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
+import { CustomerPicker } from "@/components/customer-picker";
 import { Button } from "@/components/ui/button";
 import type { CmkState } from "@/lib/generated/prisma/enums";
 import {
@@ -14,104 +15,143 @@ import {
 /** Assign to a customer, review the exact ARM changes, apply, re-check: each a server action checked for role. */
 export function ResourceActions({
   resourceId,
+  resourceName,
   customerId,
-  customers,
   state,
 }: {
   resourceId: string;
+  resourceName: string;
   customerId: string | null;
-  customers: { id: string; name: string }[];
   state: CmkState;
 }) {
   const [result, setResult] = useState<ResourceActionResult | null>(null);
+  const [choosing, setChoosing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState("");
   const [pending, start] = useTransition();
+  const dialog = useRef<HTMLDialogElement>(null);
   const act = (work: () => Promise<ResourceActionResult>) => start(async () => setResult(await work()));
   const plan = result?.ok ? result.plan : undefined;
+  const canPlan = customerId && state !== "APPLYING" && state !== "PENDING";
 
   return (
-    <div className="flex min-w-72 flex-col items-end gap-2 text-sm">
-      <div className="flex items-center gap-2">
-        <label className="sr-only" htmlFor={`assign-${resourceId}`}>
-          Customer
-        </label>
-        <select
-          id={`assign-${resourceId}`}
-          value={customerId ?? ""}
-          disabled={pending}
-          onChange={(e) => act(() => assignResourceAction(resourceId, e.target.value))}
-          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
-        >
-          <option value="">Unassigned</option>
-          {customers.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        {customerId && state !== "APPLYING" && state !== "PENDING" && (
-          <Button
-            variant="secondary"
-            disabled={pending}
-            onClick={() => act(() => planApplyAction(resourceId))}
-          >
-            Review plan
+    <div className="flex flex-col items-end gap-1.5 text-sm">
+      {choosing ? (
+        <div className="flex items-end gap-2">
+          <CustomerPicker
+            label={`Customer for ${resourceName}`}
+            verifiedKeyOnly
+            autoFocus
+            onPick={(customer) => {
+              setChoosing(false);
+              act(() => assignResourceAction(resourceId, customer.id));
+            }}
+          />
+          <Button variant="ghost" onClick={() => setChoosing(false)}>
+            Cancel
           </Button>
-        )}
-        <Button variant="ghost" disabled={pending} onClick={() => act(() => recheckAction(resourceId))}>
-          Re-check
-        </Button>
-      </div>
-      {plan && (
-        <div
-          className="w-[32rem] rounded-md bg-slate-50 p-3 text-left ring-1 ring-slate-200"
-          data-testid="plan"
-        >
-          <p className="font-medium text-slate-900">Plan: use {plan.keyUri}</p>
-          {plan.problems.map((p) => (
-            <p key={p.code} className="mt-1 text-red-800">
-              {p.message}
-            </p>
-          ))}
-          <ol className="mt-2 list-decimal space-y-2 pl-5">
-            {plan.steps.map((s, i) => (
-              <li key={i}>
-                <p>{s.description}</p>
-                <details>
-                  <summary className="cursor-pointer text-xs text-slate-500">
-                    {s.method} {s.id.split("/providers/")[1]} (api-version {s.apiVersion})
-                  </summary>
-                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-900 p-2 font-mono text-[11px] text-slate-100">
-                    {JSON.stringify(s.body, null, 2)}
-                  </pre>
-                </details>
-              </li>
-            ))}
-          </ol>
-          {plan.steps.length > 0 && (
-            <div className="mt-3 flex items-center gap-2">
-              <label className="sr-only" htmlFor={`reason-${resourceId}`}>
-                Reason
-              </label>
-              <input
-                id={`reason-${resourceId}`}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                maxLength={500}
-                placeholder="Reason (optional, kept in the audit log)"
-                className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-xs"
-              />
-              <Button disabled={pending} onClick={() => act(() => applyAction(resourceId, reason))}>
-                Apply
-              </Button>
-            </div>
+        </div>
+      ) : (
+        <div className="flex flex-wrap justify-end gap-1">
+          <Button variant="secondary" disabled={pending} onClick={() => setChoosing(true)}>
+            {customerId ? "Change customer" : "Assign"}
+          </Button>
+          {canPlan && (
+            <Button
+              variant="secondary"
+              disabled={pending}
+              onClick={() =>
+                start(async () => {
+                  setConfirming(false);
+                  const planned = await planApplyAction(resourceId);
+                  setResult(planned);
+                  if (planned.ok && planned.plan) dialog.current?.showModal();
+                })
+              }
+            >
+              Review plan
+            </Button>
           )}
+          <Button variant="ghost" disabled={pending} onClick={() => act(() => recheckAction(resourceId))}>
+            Re-check
+          </Button>
         </div>
       )}
+      <dialog
+        ref={dialog}
+        aria-labelledby={`plan-title-${resourceId}`}
+        className="m-auto w-[40rem] max-w-[90vw] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
+        {plan && (
+          <div className="p-5 text-left" data-testid="plan">
+            <h2 id={`plan-title-${resourceId}`} className="text-lg font-semibold text-slate-900">
+              Plan for {resourceName}
+            </h2>
+            <p className="mt-1 text-sm break-all text-slate-700">Use key {plan.keyUri}</p>
+            {plan.problems.map((p) => (
+              <p key={p.code} className="mt-2 text-red-800">
+                {p.message}
+              </p>
+            ))}
+            <ol className="mt-3 list-decimal space-y-2 pl-5">
+              {plan.steps.map((s, i) => (
+                <li key={i}>
+                  <p>{s.description}</p>
+                  <details>
+                    <summary className="cursor-pointer text-xs text-slate-600">
+                      {s.method} {s.id.split("/providers/")[1]} (api-version {s.apiVersion})
+                    </summary>
+                    <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-900 p-2 font-mono text-[11px] text-slate-100">
+                      {JSON.stringify(s.body, null, 2)}
+                    </pre>
+                  </details>
+                </li>
+              ))}
+            </ol>
+            {plan.steps.length > 0 && (
+              <label className="mt-4 flex flex-col text-sm text-slate-700">
+                Reason (optional, kept in the audit log)
+                <input
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  maxLength={500}
+                  className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                />
+              </label>
+            )}
+            <div className="mt-4 flex flex-wrap items-center justify-end gap-2">
+              {confirming && (
+                <p className="mr-auto text-sm text-slate-800">
+                  Azure starts using the customer&apos;s key on {resourceName} now. Apply?
+                </p>
+              )}
+              <Button variant="ghost" onClick={() => dialog.current?.close()}>
+                {confirming ? "Cancel" : "Close"}
+              </Button>
+              {plan.steps.length > 0 &&
+                (confirming ? (
+                  <Button
+                    disabled={pending}
+                    onClick={() => {
+                      dialog.current?.close();
+                      act(() => applyAction(resourceId, reason));
+                    }}
+                  >
+                    Yes, apply
+                  </Button>
+                ) : (
+                  <Button disabled={pending} onClick={() => setConfirming(true)}>
+                    Apply
+                  </Button>
+                ))}
+            </div>
+          </div>
+        )}
+      </dialog>
       <p
         role="status"
         aria-live="polite"
-        className={`text-xs ${result?.ok === false ? "text-red-700" : "text-slate-600"}`}
+        className={`max-w-56 text-right text-xs ${result?.ok === false ? "text-red-700" : "text-slate-600"}`}
       >
         {result ? (result.ok ? result.message : result.error) : null}
       </p>

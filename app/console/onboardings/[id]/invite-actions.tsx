@@ -7,19 +7,35 @@ import { reissueInviteAction, revokeInviteAction, type ConsoleResult } from "../
 
 export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked: boolean }) {
   const [result, setResult] = useState<ConsoleResult | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [pending, start] = useTransition();
   return (
     <div className="flex max-w-sm flex-col items-end gap-2">
       <div className="flex gap-2">
-        {!revoked && (
-          <Button
-            variant="danger"
-            disabled={pending}
-            onClick={() => start(async () => setResult(await revokeInviteAction(inviteId)))}
-          >
-            Revoke link
-          </Button>
-        )}
+        {!revoked &&
+          (confirming ? (
+            <>
+              <Button
+                variant="danger"
+                disabled={pending}
+                onClick={() =>
+                  start(async () => {
+                    setConfirming(false);
+                    setResult(await revokeInviteAction(inviteId));
+                  })
+                }
+              >
+                Yes, revoke
+              </Button>
+              <Button variant="ghost" onClick={() => setConfirming(false)}>
+                Keep it
+              </Button>
+            </>
+          ) : (
+            <Button variant="danger" disabled={pending} onClick={() => setConfirming(true)}>
+              Revoke link
+            </Button>
+          ))}
         <Button
           variant="secondary"
           disabled={pending}
@@ -28,6 +44,11 @@ export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked
           Issue new link
         </Button>
       </div>
+      {confirming && (
+        <p className="text-right text-sm text-slate-800">
+          The customer can no longer use this link. This cannot be undone; you can issue a new link later.
+        </p>
+      )}
       <div role="status" aria-live="polite" className="text-right text-xs">
         {result &&
           (result.ok ? (

@@ -8,30 +8,41 @@ import { Card } from "@/components/ui/card";
 import { hasRole, requireOperatorPage, WRITE_ROLES } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
 import { findEvidencePacks } from "@/lib/evidence/create-evidence-pack";
-import { getOnboardingDetail } from "@/lib/onboarding/list-onboardings";
 import { generateEvidencePackAction } from "../../evidence/actions";
+import { Pager } from "@/components/ui/pager";
+import { pageRequestFrom } from "@/lib/db/keyset";
+import { formatDateTime, formatDay } from "@/lib/format-date";
+import { findTimeline, getOnboardingDetail } from "@/lib/onboarding/get-onboarding-detail";
 import { InviteActions } from "./invite-actions";
 import { Timeline } from "./timeline";
 
 type Props = { params: Promise<{ id: string }> };
 
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 // The title and the page read the same onboarding; cache() makes that one database read per request.
-const loadDetail = cache(async (id: string) =>
-  /^[0-9a-f-]{36}$/i.test(id) ? await getOnboardingDetail(getDb(), id) : null,
+const loadOnboarding = cache(async (id: string) =>
+  GUID.test(id) ? await getOnboardingDetail(getDb(), id) : null,
 );
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
   await requireOperatorPage();
-  const detail = await loadDetail((await props.params).id);
-  return { title: detail ? `${detail.onboarding.customer.name} · Onboarding` : "Onboarding not found" };
+  const onboarding = await loadOnboarding((await props.params).id);
+  return { title: onboarding ? `${onboarding.customer.name} · Onboarding` : "Onboarding not found" };
 }
 
-export default async function OnboardingDetailPage(props: Props) {
+export default async function OnboardingDetailPage(props: Props & { searchParams: SearchParams }) {
   const session = await requireOperatorPage();
   const { id } = await props.params;
-  const detail = await loadDetail(id);
-  if (!detail) notFound();
-  const { onboarding, timeline } = detail;
+  const params = await props.searchParams;
+  const onboarding = await loadOnboarding(id);
+  if (!onboarding) notFound();
+  const timeline = await findTimeline(getDb(), {
+    onboardingId: id,
+    page: pageRequestFrom({ after: single(params.after), before: single(params.before) }),
+  });
   const packs = await findEvidencePacks(getDb(), onboarding.customerId);
   const invite = onboarding.invite;
   const now = new Date();
@@ -51,9 +62,7 @@ export default async function OnboardingDetailPage(props: Props) {
             <dd className="break-all">{onboarding.signedInUserUpn ?? "—"}</dd>
             <dt className="text-slate-500">Consent</dt>
             <dd>
-              {onboarding.consentedAt
-                ? `granted ${onboarding.consentedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
-                : "not yet"}
+              {onboarding.consentedAt ? `granted ${formatDateTime(onboarding.consentedAt)}` : "not yet"}
             </dd>
             <dt className="text-slate-500">Service principal</dt>
             <dd className="font-mono text-xs break-all">{onboarding.servicePrincipalObjectId ?? "—"}</dd>
@@ -71,7 +80,7 @@ export default async function OnboardingDetailPage(props: Props) {
             <dt className="text-slate-500">Status</dt>
             <dd data-testid="invite-status">{inviteState}</dd>
             <dt className="text-slate-500">Expires</dt>
-            <dd>{invite.expiresAt.toISOString().slice(0, 10)}</dd>
+            <dd>{formatDay(invite.expiresAt)}</dd>
             <dt className="text-slate-500">Pinned to</dt>
             <dd className="break-all">{invite.pinnedTenant ?? "any tenant"}</dd>
             <dt className="text-slate-500">Services</dt>
@@ -124,9 +133,12 @@ export default async function OnboardingDetailPage(props: Props) {
       </Card>
       <Card
         title="Timeline"
-        description="Every step, who took it, and when. Kept in the append-only audit log."
+        description="Every step, who took it, and when, newest first. Kept in the append-only audit log."
       >
-        <Timeline events={timeline} />
+        <div className="space-y-4">
+          <Pager page={timeline} path={`/console/onboardings/${id}`} params={{}} noun="entries" />
+          <Timeline events={timeline.rows} />
+        </div>
       </Card>
     </div>
   );

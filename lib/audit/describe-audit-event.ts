@@ -1,0 +1,93 @@
+import { HOPS } from "@/lib/keys/verify/types";
+import { formatDay } from "@/lib/format-date";
+
+/** An audit entry as a person reads it: what happened in one line; the raw details stay one click away. */
+export type AuditEventWords = { title: string; summary?: string };
+
+const TITLES: Record<string, string> = {
+  "invite.created": "Invite created",
+  "invite.revoked": "Invite revoked",
+  "invite.reissued": "Invite link re-issued",
+  "customer.signed_in": "Customer admin signed in",
+  "customer.returned": "Customer admin came back",
+  "customer.sign_in_refused": "Sign-in refused",
+  "consent.granted": "Admin consent granted and proved",
+  "consent.declined": "Admin consent not granted",
+  "consent.not_proved": "Consent not yet visible to us",
+  "consent.callback_rejected": "Consent response rejected",
+  "key.submitted": "Key URI submitted",
+  "key.rejected": "Key URI rejected",
+  "key.verified": "Key verified",
+  "key.reverified": "Key verified again",
+  "key.waiting_for_role": "Waiting for the role assignment on the key",
+  "key.verification_failed": "Key verification failed",
+  "resource.assigned": "Resource assigned",
+  "resource.unassigned": "Resource unassigned",
+  "cmk.plan_reviewed": "Encryption plan reviewed",
+  "cmk.apply_requested": "Customer key apply requested",
+  "cmk.apply_started": "Customer key apply started",
+  "cmk.applied": "Customer key applied",
+  "cmk.apply_failed": "Customer key apply failed",
+  "cmk.rechecked": "Resource re-checked in Azure",
+};
+
+const HOP_LABELS: Record<string, string> = Object.fromEntries(HOPS.map((h) => [h.id, h.label]));
+
+const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+
+/** "Key verified: every hop passed", "Key verification failed at Vault reachable", … */
+function describeHops(hops: unknown): string | undefined {
+  if (!Array.isArray(hops) || hops.length === 0) return undefined;
+  const parsed = hops
+    .filter((h): h is string => typeof h === "string")
+    .map((h) => {
+      const [id = "", status = ""] = h.split(":");
+      return { label: HOP_LABELS[id] ?? id, status };
+    });
+  const stopped = parsed.find((h) => h.status === "failed" || h.status === "waiting");
+  if (stopped) return `stopped at ${stopped.label.toLowerCase()} (${stopped.status})`;
+  const warnings = parsed.filter((h) => h.status === "warning").map((h) => h.label.toLowerCase());
+  if (warnings.length) return `every hop passed, with a warning on ${warnings.join(" and ")}`;
+  return "every hop passed";
+}
+
+function describeDetails(action: string, details: Record<string, unknown>): string | undefined {
+  switch (action) {
+    case "invite.created": {
+      const until = text(details.expiresAt);
+      const pinned = text(details.pinnedTenant);
+      return [
+        until ? `valid until ${formatDay(new Date(until))}` : undefined,
+        pinned ? `pinned to ${pinned}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(", ");
+    }
+    case "key.submitted":
+      return text(details.keyUri);
+    case "key.rejected":
+      return text(details.problem)?.replaceAll("_", " ");
+    case "key.verified":
+    case "key.reverified":
+    case "key.waiting_for_role":
+    case "key.verification_failed":
+      return describeHops(details.hops);
+    case "consent.declined":
+    case "consent.callback_rejected":
+      return text(details.description) ?? text(details.reason)?.replaceAll("_", " ");
+    case "consent.not_proved":
+      return text(details.message);
+    default:
+      return undefined;
+  }
+}
+
+export function describeAuditEvent(event: { action: string; details: unknown }): AuditEventWords {
+  const title = TITLES[event.action] ?? event.action.replaceAll(/[._]/g, " ");
+  const details =
+    typeof event.details === "object" && event.details !== null && !Array.isArray(event.details)
+      ? (event.details as Record<string, unknown>)
+      : {};
+  const summary = describeDetails(event.action, details) || undefined;
+  return { title, summary };
+}
