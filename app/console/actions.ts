@@ -12,9 +12,18 @@ import { reissueInvite, revokeInvite } from "@/lib/onboarding/manage-invite";
 
 export type ConsoleResult =
   | { ok: true; message: string; inviteUrl?: string; onboardingId?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+  | {
+      ok: false;
+      error: string;
+      fieldErrors?: Record<string, string[]>;
+      /** What was typed, handed back so a rejected form keeps it. */
+      values?: Record<string, string>;
+    };
 
 async function failure(error: unknown): Promise<ConsoleResult> {
+  const field = isAppError(error) ? error.options.details?.field : undefined;
+  if (isAppError(error) && typeof field === "string")
+    return { ok: false, error: "Check the highlighted fields.", fieldErrors: { [field]: [error.message] } };
   if (isAppError(error)) return { ok: false, error: error.message };
   loggerFor(await currentRequestId()).error({ err: error }, "console action failed");
   return { ok: false, error: "Something went wrong. Nothing was changed." };
@@ -23,6 +32,17 @@ async function failure(error: unknown): Promise<ConsoleResult> {
 const inviteUrl = (token: string) => new URL(`/onboard/${token}`, getEnv().APP_BASE_URL).toString();
 
 export async function createInvite(_previous: ConsoleResult | null, form: FormData): Promise<ConsoleResult> {
+  const values = Object.fromEntries(
+    ["customerName", "contactEmail", "pinnedTenant"].map((name) => [
+      name,
+      String(form.get(name) ?? "").slice(0, 400),
+    ]),
+  );
+  const result = await createInviteFrom(form);
+  return result.ok ? result : { ...result, values };
+}
+
+async function createInviteFrom(form: FormData): Promise<ConsoleResult> {
   try {
     const session = await requireOperator(WRITE_ROLES);
     const parsed = createInviteSchema.safeParse({

@@ -11,6 +11,13 @@ import {
   type CustomerSession,
 } from "@/lib/auth/session";
 import { currentRequestId } from "@/lib/auth/operator";
+import { CLOUD_NAMES } from "@/lib/azure/clouds";
+import {
+  renderScripts,
+  type RenderedScripts,
+  type ScriptDefaults,
+  type ScriptVariant,
+} from "@/lib/keys/scripts/render-scripts";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
@@ -22,7 +29,10 @@ import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
 import { submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
 import { enforceRateLimit } from "@/lib/security/rate-limit";
 
-export type ActionResult = { ok: true; message?: string; redirectTo?: string } | { ok: false; error: string };
+export type ActionResult =
+  | { ok: true; message?: string; redirectTo?: string }
+  /** `value`: what the person typed, handed back so a rejected entry stays in its field. */
+  | { ok: false; error: string; value?: string };
 
 async function failure(error: unknown): Promise<ActionResult> {
   if (isAppError(error)) return { ok: false, error: error.message };
@@ -100,9 +110,14 @@ export async function checkConsentAgain(): Promise<ActionResult> {
   }
 }
 
-const keyUriInput = z
-  .string()
-  .max(4096, "That is far longer than any key URI: copy the key's identifier again.");
+const KEY_URI_MAX = 4096;
+const keyUriInput = z.string().superRefine((value, ctx) => {
+  if (value.length > KEY_URI_MAX)
+    ctx.addIssue({
+      code: "custom",
+      message: `That is ${value.length.toLocaleString("en-US")} characters; a key URI is at most ${KEY_URI_MAX.toLocaleString("en-US")}. Copy the key's identifier again.`,
+    });
+});
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
 async function verifyNow(session: CustomerSession, keyId: string): Promise<ActionResult> {
@@ -130,11 +145,19 @@ function describeOutcome(result: VerificationResult | null): string {
 /** Step 4: strict parse, store, verify at once; a role still propagating is retried in the background. */
 export async function submitKey(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
   const session = await requireCustomer();
+  const raw = form.get("keyUri");
+  const typed = typeof raw === "string" ? raw : "";
+  // Handed back only up to a size a page can hold; the message still reports the real length.
+  const echo = typed.slice(0, 16_384);
   try {
     await enforceRateLimit(getDb(), "key-submit", 15);
-    const keyUri = keyUriInput.safeParse(form.get("keyUri") ?? "");
+    const keyUri = keyUriInput.safeParse(typed);
     if (!keyUri.success)
-      return { ok: false, error: keyUri.error.issues[0]?.message ?? "Paste the key's identifier." };
+      return {
+        ok: false,
+        error: keyUri.error.issues[0]?.message ?? "Paste the key's identifier.",
+        value: echo,
+      };
     const key = await submitCustomerKey(getDb(), {
       session,
       keyUri: keyUri.data,
@@ -142,7 +165,8 @@ export async function submitKey(_previous: ActionResult | null, form: FormData):
     });
     return await verifyNow(session, key.id);
   } catch (error) {
-    return failure(error);
+    const failed = await failure(error);
+    return failed.ok ? failed : { ...failed, value: echo };
   }
 }
 
@@ -165,4 +189,40 @@ export async function signOutCustomer(): Promise<void> {
   const session = await getCustomerSession();
   await clearCookie("customer");
   redirect(session ? `/onboard/${session.inviteToken}` : "/");
+}
+
+const scriptRequestSchema = z.object({
+  defaults: z.object({
+    tenantId: z.string().max(64),
+    appId: z.string().max(64),
+    appDisplayName: z.string().max(256),
+    servicePrincipalObjectId: z.string().max(64),
+    vaultName: z.string().max(64),
+    keyName: z.string().max(127),
+    resourceGroup: z.string().max(90),
+    location: z.string().max(64),
+    cloud: z.enum(CLOUD_NAMES),
+  }),
+  variant: z.object({
+    cloud: z.enum(CLOUD_NAMES),
+    kind: z.enum(["VAULT", "MANAGED_HSM"]),
+    scope: z.enum(["vault", "key"]),
+  }),
+});
+
+/** Another variant of the customer's scripts (cloud, key store, scope), written and checked on the server. */
+export async function renderScriptsAction(
+  defaults: ScriptDefaults,
+  variant: ScriptVariant,
+): Promise<{ ok: true; scripts: RenderedScripts } | { ok: false; error: string }> {
+  try {
+    const session = await requireCustomer();
+    const request = scriptRequestSchema.parse({ defaults, variant });
+    // The scripts are for the signed-in tenant only, whatever the page sent.
+    const scripts = renderScripts({ ...request.defaults, tenantId: session.tid }, request.variant);
+    return { ok: true, scripts };
+  } catch (error) {
+    const failed = await failure(error);
+    return failed.ok ? { ok: false, error: "The script could not be written." } : failed;
+  }
 }

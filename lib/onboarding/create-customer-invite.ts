@@ -45,8 +45,18 @@ export async function createCustomerInvite(
   input: CreateInviteInput & { actor: Actor; ttlDays: number; requestId?: string },
 ) {
   const token = generateInviteToken();
+  const taken = () =>
+    new AppError("CONFLICT", `A customer named "${input.customerName}" already exists.`, {
+      details: { field: "customerName" },
+    });
   try {
     return await db.$transaction(async (tx) => {
+      // Asked first so that a taken name is a field error, not a failed INSERT in the database's log.
+      const existing = await tx.customer.findUnique({
+        where: { nameKey: input.customerName.toLowerCase() },
+        select: { id: true },
+      });
+      if (existing) throw taken();
       const customer = await tx.customer.create({
         data: {
           name: input.customerName,
@@ -85,9 +95,8 @@ export async function createCustomerInvite(
       return { customer, invite, onboarding: invite.onboarding!, token };
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new AppError("CONFLICT", `A customer named "${input.customerName}" already exists.`);
-    }
+    // Two operators creating the same name at the same moment: the unique index decides.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw taken();
     throw error;
   }
 }

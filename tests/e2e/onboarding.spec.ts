@@ -29,6 +29,20 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
   expect(script).toContain('--role "Key Vault Crypto Service Encryption User"');
   await shot(page, "onboarding-4-key-step");
 
+  // Another variant is written on the server and replaces the script in place.
+  await page.getByLabel("Key store").selectOption("MANAGED_HSM");
+  await expect(page.getByTestId("customer-script")).toContainText("HSM=");
+  await page.getByLabel("Key store").selectOption("VAULT");
+  await expect(page.getByTestId("customer-script")).not.toContainText("HSM=");
+
+  // A rejected URI stays in the field, and an oversized one is reported with its real length.
+  const keyField = page.getByLabel("Key identifier (URI)");
+  const tooLong = `https://kv-contoso-e2e.vault.azure.net/keys/${"x".repeat(5000)}`;
+  await keyField.fill(tooLong);
+  await page.getByRole("button", { name: "Submit and verify" }).click();
+  await expect(page.getByText(`That is ${tooLong.length.toLocaleString("en-US")} characters`)).toBeVisible();
+  await expect(keyField).toHaveValue(tooLong);
+
   const { versionlessUri } = await runCustomerScript({
     emulatorUrl: EMULATOR_URL,
     tenant: TENANTS.contoso,

@@ -55,6 +55,9 @@ describe("[invites] creating, opening, revoking and re-issuing invite links", ()
     const before = await t.db.auditEvent.count();
     expect(await codeOf(invite("northwind traders"))).toBe("CONFLICT");
     expect(await t.db.auditEvent.count()).toBe(before);
+    // Found before any INSERT, and named as the form's field rather than as a database error.
+    const error = await invite("NORTHWIND TRADERS").catch((e: unknown) => e);
+    expect((error as AppError).options.details).toEqual({ field: "customerName" });
   });
 
   it("tells expired, revoked, unknown and malformed links apart", async () => {

@@ -32,8 +32,8 @@ export function KeyForm({ current }: { current?: string }) {
           name="keyUri"
           type="url"
           required
-          maxLength={4096}
-          defaultValue={current}
+          key={result?.ok === false ? result.value : current}
+          defaultValue={result?.ok === false ? (result.value ?? current) : current}
           spellCheck={false}
           autoComplete="off"
           aria-describedby="keyUri-help keyUri-result"

@@ -2,6 +2,7 @@ import { Card } from "@/components/ui/card";
 import { getCloud, getEnv } from "@/lib/env";
 import { suggestNames } from "@/lib/keys/scripts/input";
 import { KEY_URI_FORMS } from "@/lib/keys/scripts/portal";
+import { renderScripts, type ScriptDefaults, type ScriptVariant } from "@/lib/keys/scripts/render-scripts";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { KeyForm } from "./key-form";
 import { KeyStatus } from "./key-status";
@@ -13,6 +14,16 @@ export function KeyStep({ view }: { view: SignedInView }) {
   const env = getEnv();
   const cloud = getCloud();
   const names = suggestNames(view.customerName, env.ISV_NAME, view.session.tenantId);
+  const defaults: ScriptDefaults = {
+    tenantId: view.session.tenantId,
+    appId: env.CMK_APP_CLIENT_ID,
+    appDisplayName: `${env.ISV_NAME} Encryption`,
+    servicePrincipalObjectId: view.servicePrincipalObjectId ?? "",
+    ...names,
+    location: env.ISV_PRIMARY_REGION,
+    cloud: cloud.name === "emulator" ? "public" : cloud.name,
+  };
+  const variant: ScriptVariant = { cloud: defaults.cloud, kind: "VAULT", scope: "key" };
   return (
     <>
       <Card
@@ -29,17 +40,7 @@ export function KeyStep({ view }: { view: SignedInView }) {
             .
           </p>
         )}
-        <ScriptTabs
-          defaults={{
-            tenantId: view.session.tenantId,
-            appId: env.CMK_APP_CLIENT_ID,
-            appDisplayName: `${env.ISV_NAME} Encryption`,
-            servicePrincipalObjectId: view.servicePrincipalObjectId ?? "",
-            ...names,
-            location: env.ISV_PRIMARY_REGION,
-            cloud: cloud.name === "emulator" ? "public" : cloud.name,
-          }}
-        />
+        <ScriptTabs defaults={defaults} initial={renderScripts(defaults, variant)} initialVariant={variant} />
         <details className="mt-4 text-sm text-slate-700">
           <summary className="cursor-pointer font-medium text-slate-900">
             Versioned or versionless URI?

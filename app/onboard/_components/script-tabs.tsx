@@ -1,38 +1,46 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useState, useTransition } from "react";
 import { CUSTOMER_CLOUDS, type CloudName } from "@/lib/azure/clouds";
-import { azureCliScript } from "@/lib/keys/scripts/azure-cli";
-import { powerShellScript } from "@/lib/keys/scripts/powershell";
-import { portalSteps } from "@/lib/keys/scripts/portal";
+import type { RenderedScripts, ScriptDefaults, ScriptVariant } from "@/lib/keys/scripts/render-scripts";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Tabs } from "@/components/ui/tabs";
-
-export interface ScriptDefaults {
-  tenantId: string;
-  appId: string;
-  appDisplayName: string;
-  servicePrincipalObjectId: string;
-  vaultName: string;
-  keyName: string;
-  resourceGroup: string;
-  location: string;
-  cloud: CloudName;
-}
+import { renderScriptsAction } from "../actions";
 
 const TABS = ["Azure CLI", "PowerShell", "Portal"] as const;
 
-/** The customer's scripts, generated in the page from their own values; variants switch without a round trip. */
-export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
+/**
+ * The customer's scripts, written on the server from their own values (the checks that keep a bad value out
+ * of a shell stay there); another cloud, key store or scope asks the server for that variant.
+ */
+export function ScriptTabs({
+  defaults,
+  initial,
+  initialVariant,
+}: {
+  defaults: ScriptDefaults;
+  initial: RenderedScripts;
+  initialVariant: ScriptVariant;
+}) {
   const [tab, setTab] = useState<(typeof TABS)[number]>("Azure CLI");
-  const [kind, setKind] = useState<"VAULT" | "MANAGED_HSM">("VAULT");
-  const [scope, setScope] = useState<"vault" | "key">("key");
-  const [cloudName, setCloudName] = useState<CloudName>(defaults.cloud);
-  const cloud = CUSTOMER_CLOUDS.find((c) => c.name === cloudName) ?? CUSTOMER_CLOUDS[0]!;
-  const values = useMemo(() => ({ ...defaults, cloud, kind, scope }), [defaults, cloud, kind, scope]);
-  const script =
-    tab === "Azure CLI" ? azureCliScript(values) : tab === "PowerShell" ? powerShellScript(values) : null;
+  const [variant, setVariant] = useState<ScriptVariant>(initialVariant);
+  const [scripts, setScripts] = useState<RenderedScripts>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const { kind, scope, cloud: cloudName } = variant;
+  const choose = (change: Partial<ScriptVariant>) => {
+    const next = { ...variant, ...change };
+    setVariant(next);
+    start(async () => {
+      const result = await renderScriptsAction(defaults, next);
+      if (result.ok) {
+        setScripts(result.scripts);
+        setError(null);
+      } else setError(result.error);
+    });
+  };
+  const script = tab === "Azure CLI" ? scripts.azureCli : tab === "PowerShell" ? scripts.powerShell : null;
 
   return (
     <Tabs
@@ -46,7 +54,7 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
           <Select
             label="Key store"
             value={kind}
-            onChange={(v) => setKind(v as typeof kind)}
+            onChange={(v) => choose({ kind: v as typeof kind })}
             options={[
               ["VAULT", "Key Vault"],
               ["MANAGED_HSM", "Managed HSM"],
@@ -55,7 +63,7 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
           <Select
             label="Grant access to"
             value={scope}
-            onChange={(v) => setScope(v as typeof scope)}
+            onChange={(v) => choose({ scope: v as typeof scope })}
             options={[
               ["key", "this key only"],
               ["vault", "all keys in the vault"],
@@ -64,28 +72,31 @@ export function ScriptTabs({ defaults }: { defaults: ScriptDefaults }) {
           <Select
             label="Your cloud"
             value={cloudName}
-            onChange={(v) => setCloudName(v as CloudName)}
+            onChange={(v) => choose({ cloud: v as CloudName })}
             options={CUSTOMER_CLOUDS.map((c) => [c.name, c.displayName])}
           />
         </>
       }
     >
+      <p role="status" aria-live="polite" className="mb-1 text-sm text-slate-600">
+        {pending ? "Writing the script for your choice…" : error}
+      </p>
       {script ? (
-        <div className="relative">
-          <div className="absolute top-2 right-2">
+        <div aria-busy={pending}>
+          <div className="mb-2 flex justify-end">
             <CopyButton text={script} label="Copy script" />
           </div>
           <CodeBlock
             label={`${tab} script`}
             testId="customer-script"
-            className="max-h-96 rounded-md p-4 pt-12 leading-relaxed sm:pt-4 sm:pr-28"
+            className="max-h-96 rounded-md p-4 leading-relaxed"
           >
             {script}
           </CodeBlock>
         </div>
       ) : (
-        <ol className="list-decimal space-y-3 pl-5 text-sm text-slate-700">
-          {portalSteps(values).map((step) => (
+        <ol aria-busy={pending} className="list-decimal space-y-3 pl-5 text-sm text-slate-700">
+          {scripts.portal.map((step) => (
             <li key={step.title}>
               <p className="font-medium text-slate-900">{step.title}</p>
               <p>{step.detail}</p>

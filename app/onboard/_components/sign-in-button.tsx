@@ -1,6 +1,5 @@
 "use client";
 
-import { PublicClientApplication } from "@azure/msal-browser";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { beginCustomerSignIn } from "../actions";
@@ -22,6 +21,8 @@ export function SignInButton({ token }: { token: string }) {
     }
     const settings = { ...started.msal, domainHint: started.msal.domainHint ?? undefined };
     sessionStorage.setItem(MSAL_SETTINGS_KEY, JSON.stringify(settings));
+    // MSAL is most of this page's script weight: it loads when the customer asks to sign in, not before.
+    const { PublicClientApplication } = await import("@azure/msal-browser");
     const msal = new PublicClientApplication(msalConfiguration(settings));
     await msal.initialize();
     await msal.loginRedirect({

@@ -16,6 +16,7 @@ const SERVICES = [
 export function InviteForm() {
   const [result, action, pending] = useActionState<ConsoleResult | null, FormData>(createInvite, null);
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  const values = result && !result.ok ? (result.values ?? {}) : {};
   if (result?.ok && result.inviteUrl) {
     return (
       <Card
@@ -42,12 +43,34 @@ export function InviteForm() {
     );
   }
   return (
-    <form action={action} className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:p-6">
+    <form
+      key={JSON.stringify(values)}
+      action={action}
+      className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:p-6"
+    >
       <Field id="customerName" label="Customer name" error={errors.customerName?.[0]}>
-        {(field) => <input {...field} name="customerName" required maxLength={200} className={input} />}
+        {(field) => (
+          <input
+            {...field}
+            name="customerName"
+            required
+            maxLength={200}
+            defaultValue={values.customerName}
+            className={input}
+          />
+        )}
       </Field>
       <Field id="contactEmail" label="Administrator's email (optional)" error={errors.contactEmail?.[0]}>
-        {(field) => <input {...field} name="contactEmail" type="email" maxLength={320} className={input} />}
+        {(field) => (
+          <input
+            {...field}
+            name="contactEmail"
+            type="email"
+            maxLength={320}
+            defaultValue={values.contactEmail}
+            className={input}
+          />
+        )}
       </Field>
       <Field
         id="pinnedTenant"
@@ -56,7 +79,14 @@ export function InviteForm() {
         error={errors.pinnedTenant?.[0]}
       >
         {(field) => (
-          <input {...field} name="pinnedTenant" maxLength={253} className={input} spellCheck={false} />
+          <input
+            {...field}
+            name="pinnedTenant"
+            maxLength={253}
+            defaultValue={values.pinnedTenant}
+            className={input}
+            spellCheck={false}
+          />
         )}
       </Field>
       <fieldset aria-describedby="services-hint">
