@@ -43,6 +43,7 @@ const SMALL_URL = `http://localhost:${Number(values.port) + 1}`;
 const EMULATOR_URL = `https://localhost:${Number(values.port) + 5050}`;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => console.log(`[bench] ${line}`);
+const LIGHTHOUSE = "lighthouse@12.2.3";
 
 /** The issue's volumes, scaled to the customer count (100,000 customers ↔ 1,000,000 audit events). */
 const volumes = (customers: number): ScaleVolumes => ({
@@ -232,14 +233,22 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Lighthouse (a pinned devDependency) on the customer's page, run with the project's Node and Chromium. */
+/**
+ * Lighthouse on the customer's page, run with the project's Node and Chromium. It is pinned and installed on
+ * first use into .cache/lighthouse (as `npm run a11y:lighthouse` does), not into the app's dependencies.
+ */
 async function runLighthouse(url: string) {
-  const cli = path.join(ROOT, "node_modules/lighthouse/cli/index.js");
-  if (!(await fs.stat(cli).catch(() => undefined))) return say("lighthouse is not installed: skipped");
-  const chrome = findBrowser()?.executablePath;
-  const output = path.join(dir, "lighthouse.json");
+  const prefix = path.join(ROOT, ".cache/lighthouse");
+  const cli = path.join(prefix, "node_modules/lighthouse/cli/index.js");
+  const run = promisify(execFile);
   try {
-    await promisify(execFile)(
+    if (!(await fs.stat(cli).catch(() => undefined))) {
+      say(`installing ${LIGHTHOUSE} into .cache/lighthouse…`);
+      await run("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", LIGHTHOUSE], { cwd: ROOT });
+    }
+    const chrome = findBrowser()?.executablePath;
+    const output = path.join(dir, "lighthouse.json");
+    await run(
       process.execPath,
       [
         cli,
@@ -260,6 +269,6 @@ async function runLighthouse(url: string) {
       `lighthouse on the invite page: performance ${score("performance")}, accessibility ${score("accessibility")}`,
     );
   } catch (error) {
-    say(`lighthouse failed: ${String(error).split("\n")[0]}`);
+    say(`lighthouse did not run: ${String(error).split("\n")[0]}`);
   }
 }
