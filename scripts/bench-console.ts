@@ -40,7 +40,7 @@ const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const BIG_URL = `http://localhost:${values.port}`;
 const SMALL_URL = `http://localhost:${Number(values.port) + 1}`;
-const EMULATOR_URL = `https://localhost:${Number(values.port) + 5050}`;
+const EMULATOR_URL = `https://localhost:${Number(values.port) + 6050}`;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => console.log(`[bench] ${line}`);
 const LIGHTHOUSE = "lighthouse@12.2.3";
