@@ -40,7 +40,7 @@ export function SearchField({
   placeholder?: string;
 }) {
   return (
-    <label className="flex min-w-64 flex-1 flex-col text-sm text-slate-700">
+    <label className="flex w-full flex-col text-sm text-slate-700 sm:w-auto sm:min-w-64 sm:flex-1">
       {label}
       <input
         type="search"

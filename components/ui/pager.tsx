@@ -22,7 +22,7 @@ export function Pager({
     return text ? `${path}?${text}` : path;
   };
   const link = "rounded-md px-3 py-1.5 text-sm text-brand-700 ring-1 ring-slate-300 hover:bg-slate-50";
-  const off = "rounded-md px-3 py-1.5 text-sm text-slate-400 ring-1 ring-slate-200";
+  const off = "rounded-md px-3 py-1.5 text-sm text-slate-500 ring-1 ring-slate-200";
   return (
     <nav aria-label={`${noun} pages`} className="flex flex-wrap items-center justify-between gap-3">
       <p role="status" aria-live="polite" className="text-sm text-slate-600" data-testid="page-range">

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { seedAtScale } from "../../prisma/seed/seed-at-scale";
 import { operatorPage, shot, stackInfo } from "./helpers";
 

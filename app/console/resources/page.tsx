@@ -104,14 +104,14 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
           verifiedKeyOnly={false}
           extraOption={UNASSIGNED}
         />
-        <label className="flex flex-col text-sm text-slate-700">
+        <label className="flex w-full flex-col text-sm text-slate-700 sm:w-80">
           Subscription ID
           <input
             name="subscription"
             defaultValue={filters.subscription}
             pattern="[0-9a-fA-F\-]{36}"
             spellCheck={false}
-            className="mt-1 w-80 rounded-md border border-slate-300 bg-white px-2.5 py-2 font-mono text-xs"
+            className="mt-1 w-full rounded-md border border-slate-300 bg-white px-2.5 py-2 font-mono text-xs"
           />
         </label>
       </FilterForm>

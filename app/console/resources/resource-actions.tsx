@@ -79,12 +79,12 @@ export function ResourceActions({
       )}
       <dialog
         ref={dialog}
-        aria-labelledby={`plan-title-${resourceId}`}
+        aria-label={`Plan for ${resourceName}`}
         className="m-auto w-[40rem] max-w-[90vw] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         {plan && (
           <div className="p-5 text-left" data-testid="plan">
-            <h2 id={`plan-title-${resourceId}`} className="text-lg font-semibold text-slate-900">
+            <h2 className="text-lg font-semibold text-slate-900">
               Plan for {resourceName}
             </h2>
             <p className="mt-1 text-sm break-all text-slate-700">Use key {plan.keyUri}</p>
