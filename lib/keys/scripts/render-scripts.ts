@@ -1,3 +1,4 @@
+import "server-only";
 import { CUSTOMER_CLOUDS, type CloudName } from "@/lib/azure/clouds";
 import { azureCliScript } from "./azure-cli";
 import { portalSteps, type PortalStep } from "./portal";
