@@ -84,9 +84,7 @@ export function ResourceActions({
       >
         {plan && (
           <div className="p-5 text-left" data-testid="plan">
-            <h2 className="text-lg font-semibold text-slate-900">
-              Plan for {resourceName}
-            </h2>
+            <h2 className="text-lg font-semibold text-slate-900">Plan for {resourceName}</h2>
             <p className="mt-1 text-sm break-all text-slate-700">Use key {plan.keyUri}</p>
             {plan.problems.map((p) => (
               <p key={p.code} className="mt-2 text-red-800">
