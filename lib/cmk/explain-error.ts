@@ -21,6 +21,7 @@ const WRITER_ROLE: Record<ResourceKind, string> = {
   COSMOS_DB_ACCOUNT: "DocumentDB Account Contributor",
   DISK_ENCRYPTION_SET: "Contributor",
   SQL_SERVER: "SQL Server Contributor",
+  SQL_DATABASE: "SQL DB Contributor",
 };
 
 const keyAccess = (c: Context): Words => ({
@@ -46,7 +47,7 @@ const purge = (): Words => ({
 const keyType = (c: Context): Words => ({
   what: `Azure refused the key for this service: ${c.message}`,
   todo:
-    c.kind === "SQL_SERVER"
+    c.kind === "SQL_SERVER" || c.kind === "SQL_DATABASE"
       ? "Azure SQL takes RSA keys of 2048 or 3072 bits only; ask the customer for an RSA 3072 key."
       : "Ask the customer for an RSA 3072 key.",
 });

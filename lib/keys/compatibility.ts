@@ -72,6 +72,16 @@ export const SERVICE_KEY_RULES: Record<ResourceKind, ServiceKeyRule> = {
       "Azure SQL needs a version: Crosskey registers today's version with auto-rotation on, so SQL moves to a new version within 60 minutes.",
     versioned: "Azure SQL stays on this version until the protector is changed (auto-rotation stays off).",
   },
+  SQL_DATABASE: {
+    label: "Azure SQL databases (one key per database)",
+    // §5.6: database-level TDE takes the same keys as server level: RSA 2048 or 3072.
+    sizes: [2048, 3072],
+    unavailableIn: [],
+    sameRegion: false,
+    versionless:
+      "An Azure SQL database needs a version: Crosskey sets today's version as the database's protector with auto-rotation on, so it moves to new versions by itself.",
+    versioned: "The database stays on this version until its protector is changed (auto-rotation stays off).",
+  },
 };
 
 const RSA_TYPES = new Set(["RSA", "RSA-HSM"]);

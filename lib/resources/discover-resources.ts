@@ -18,16 +18,19 @@ export interface DiscoveredResource {
 const KIND_BY_TYPE = new Map(
   Object.entries(ARM_TYPES).map(([kind, type]) => [type.toLowerCase(), kind as ResourceKind]),
 );
-const ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i;
+// A top-level resource, or one level below it (a SQL database: `Microsoft.Sql/servers/{server}/databases/{db}`).
+const ID =
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)(?:\/([^/]+)\/([^/]+))?$/i;
 
-/** The ISV's resources of the four types in the given subscriptions, each read in full. */
+/** The ISV's resources of the managed types in the given subscriptions, each read in full. */
 export async function discoverIsvResources(subscriptionIds: string[]): Promise<DiscoveredResource[]> {
   const found: DiscoveredResource[] = [];
   for (const subscriptionId of subscriptionIds) {
     const client = getArmClient(subscriptionId);
     for (const type of Object.values(ARM_TYPES)) {
       for await (const item of client.resources.list({ filter: `resourceType eq '${type}'` })) {
-        if (item.id) found.push(await getResourceById(item.id));
+        // `master` is the server's system database: it follows the server's protector, never its own.
+        if (item.id && !/\/databases\/master$/i.test(item.id)) found.push(await getResourceById(item.id));
       }
     }
   }
@@ -38,11 +41,12 @@ export async function discoverIsvResources(subscriptionIds: string[]): Promise<D
 export async function getResourceById(input: string): Promise<DiscoveredResource> {
   const armId = input.trim();
   const m = ID.exec(armId);
-  const kind = m ? KIND_BY_TYPE.get(m[3]!.toLowerCase()) : undefined;
+  const type = m ? (m[5] ? `${m[3]}/${m[5]}` : m[3]!) : "";
+  const kind = m ? KIND_BY_TYPE.get(type.toLowerCase()) : undefined;
   if (!m || !kind)
     throw new AppError(
       "BAD_REQUEST",
-      "Crosskey manages storage accounts, Cosmos DB accounts, disk encryption sets and SQL servers; this ID is none of them.",
+      "Crosskey manages storage accounts, Cosmos DB accounts, disk encryption sets, SQL servers and SQL databases; this ID is none of them.",
     );
   const cmk = getCmkModule(kind);
   const client = getArmClient(m[1]!);
@@ -74,7 +78,8 @@ export async function getResourceById(input: string): Promise<DiscoveredResource
   return {
     armId: body.id ?? armId,
     kind,
-    name: m[4]!,
+    // A database is shown with the server it lives on: `server/database`.
+    name: m[6] ? `${m[4]}/${m[6]}` : m[4]!,
     subscriptionId: m[1]!.toLowerCase(),
     resourceGroup: m[2]!,
     region: body.location ?? "",

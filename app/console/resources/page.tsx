@@ -21,6 +21,7 @@ const KIND: Record<ResourceKind, string> = {
   COSMOS_DB_ACCOUNT: "Cosmos DB account",
   DISK_ENCRYPTION_SET: "Disk encryption set",
   SQL_SERVER: "SQL server",
+  SQL_DATABASE: "SQL database",
 };
 
 const STATE_WORDS: Record<CmkState, string> = {

@@ -37,4 +37,5 @@ export const IDS = {
   COSMOS_DB_ACCOUNT: `${SUB}/Microsoft.DocumentDB/databaseAccounts/cosmos`,
   DISK_ENCRYPTION_SET: `${SUB}/Microsoft.Compute/diskEncryptionSets/des`,
   SQL_SERVER: `${SUB}/Microsoft.Sql/servers/sql`,
+  SQL_DATABASE: `${SUB}/Microsoft.Sql/servers/sql/databases/db`,
 } as const;

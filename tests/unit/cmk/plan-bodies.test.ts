@@ -12,6 +12,7 @@ const API_VERSIONS: Record<ResourceKind, string> = {
   COSMOS_DB_ACCOUNT: "2025-10-15",
   DISK_ENCRYPTION_SET: "2025-01-02",
   SQL_SERVER: "2023-08-01",
+  SQL_DATABASE: "2023-08-01",
 };
 
 describe("[cmk] plan bodies: the exact property paths per type", () => {
