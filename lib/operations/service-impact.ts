@@ -36,4 +36,12 @@ export const SERVICE_IMPACT: Record<
     followsVersions: null,
     revertRefusal: null,
   },
+  // docs/azure-contracts.md §5.6.
+  SQL_DATABASE: {
+    ifKeyUnreachable:
+      "The database becomes inaccessible (the server's other databases keep working) and comes back once the key is reachable again.",
+    followsVersions: null,
+    revertRefusal:
+      "Going back to the server's TDE protector is a separate Azure operation (the database encryption-protector revert) that Crosskey does not send yet.",
+  },
 };
