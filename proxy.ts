@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getCloud } from "@/lib/env";
+import { logRequest } from "@/lib/request-log";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -29,6 +30,8 @@ export function proxy(request: NextRequest) {
 
   const incoming = request.headers.get("x-request-id");
   const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+
+  logRequest({ requestId, method: request.method, path: request.nextUrl.pathname });
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

@@ -42,6 +42,14 @@ export const envSchema = z
     INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     // --- Database
     DATABASE_URL: postgresUrl,
+    /** Connections one process's Prisma client keeps (pg-boss adds its own: 2 in the web tier, 6 in a worker). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long a transaction may wait for a free connection before Prisma gives up with P2028. */
+    DATABASE_TRANSACTION_MAX_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** The longest a transaction may run; transactions hold no network calls, so this is a safety net. */
+    DATABASE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Retries of a transaction that failed for a transient reason (pool wait, serialization, reset). */
+    DATABASE_TRANSIENT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
     // --- Azure: which cloud, and the ISV's identities in it
     AZURE_CLOUD: z.enum(CLOUD_NAMES).default("emulator"),
     EMULATOR_URL: httpUrl.default("https://localhost:8443"),
@@ -107,6 +115,8 @@ export const envSchema = z
           .filter(Boolean),
       )
       .default([]),
+    /** Key verifications one worker process runs at once (each is a few Key Vault and Graph calls). */
+    VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SIGNIN_APP_CLIENT_SECRET) {

@@ -42,16 +42,20 @@ export function findInstallProblems(root, { listUnreviewed = listUnreviewedScrip
   const problems = [];
   for (const name of approved) {
     const check = installScriptEffects[name];
-    if (!check) problems.push(`${name}: approved in allowScripts but scripts/check-install.mjs cannot check it`);
+    if (!check)
+      problems.push(`${name}: approved in allowScripts but scripts/check-install.mjs cannot check it`);
     else {
       const problem = check(root);
       if (problem) problems.push(`${name}: ${problem}`);
     }
   }
   for (const name of Object.keys(installScriptEffects))
-    if (!approved.includes(name)) problems.push(`${name}: needs its install script but allowScripts does not approve it`);
+    if (!approved.includes(name))
+      problems.push(`${name}: needs its install script but allowScripts does not approve it`);
   for (const line of listUnreviewed(root))
-    problems.push(`not reviewed in allowScripts: ${line} (approve or deny it, with a reason in docs/install.md)`);
+    problems.push(
+      `not reviewed in allowScripts: ${line} (approve or deny it, with a reason in docs/install.md)`,
+    );
   return problems;
 }
 

@@ -1,13 +1,17 @@
 /**
  * `npm run worker`: the background worker (pg-boss on the app's PostgreSQL). Run it as its own process in
- * production; `npm run demo` starts one. SIGTERM/SIGINT: stop taking jobs and give running ones 20 s to finish; one
- * cut short is safe to abandon, because its saved operation state lets the next worker resume it.
- * Runs with --conditions=react-server so lib/ modules marked "server-only" load here as on the server.
+ * production, as many as the load needs; `npm run demo` starts one and restarts it if it dies.
+ * SIGTERM/SIGINT: stop taking jobs and give running ones 20 s to finish; one cut short is safe to abandon,
+ * because its saved operation state lets the next worker resume it. Logs are JSON lines (pino) on stdout.
+ * Its database connections are named `crosskey-worker:<host>:<pid>`, which is how /api/health/details lists
+ * live workers. Runs with --conditions=react-server so lib/ modules marked "server-only" load here as on the server.
  */
+import { dbOptionsFromEnv } from "../lib/db/client.ts";
 import { createDb } from "../lib/db/create-db.ts";
 import { getEnv } from "../lib/env.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
 import { registerJobHandlers, sweepUnsentJobs } from "../lib/jobs/worker.ts";
+import { workerApplicationName } from "../lib/jobs/worker-name.ts";
 import { getLogger } from "../lib/log.ts";
 import { runKeyVerification } from "../lib/onboarding/run-key-verification.ts";
 import { runApplyJob } from "../lib/operations/run-apply-job.ts";
@@ -18,8 +22,8 @@ import { SYSTEM_ACTOR } from "../lib/audit/record-audit-event.ts";
 import { runPhase1Check } from "../lib/identity/run-phase1-check.ts";
 
 const env = getEnv();
-const log = getLogger().child({ component: "worker" });
-const db = createDb(env.DATABASE_URL, 4);
+const log = getLogger().child({ component: "worker", pid: process.pid });
+const db = createDb(env.DATABASE_URL, dbOptionsFromEnv({ applicationName: workerApplicationName() }));
 const boss = await startBoss(env.DATABASE_URL, "worker");
 const queues = await registerJobHandlers(
   boss,
@@ -40,6 +44,7 @@ const queues = await registerJobHandlers(
   },
   {
     concurrency: env.WORKER_CONCURRENCY,
+    verifyConcurrency: env.VERIFY_CONCURRENCY,
     healthIntervalMinutes: env.KEY_HEALTH_INTERVAL_MINUTES,
     healthConcurrency: Math.max(2, Math.ceil(env.WORKER_CONCURRENCY / 2)),
   },
@@ -48,16 +53,25 @@ const sweep = setInterval(
   () => void sweepUnsentJobs(db, boss).catch((err: unknown) => log.error({ err }, "sweep failed")),
   15_000,
 );
-log.info({ queues, concurrency: env.WORKER_CONCURRENCY }, "worker started");
+log.info(
+  {
+    queues,
+    applyConcurrency: env.WORKER_CONCURRENCY,
+    verifyConcurrency: env.VERIFY_CONCURRENCY,
+    applicationName: workerApplicationName(),
+  },
+  "worker started",
+);
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, "worker stopping");
+  log.info({ signal }, "worker stopping: no new jobs, running ones get 20 s");
   clearInterval(sweep);
   await boss.stop({ graceful: true, timeout: 20_000 });
   await db.$disconnect();
+  log.info("worker stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));

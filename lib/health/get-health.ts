@@ -2,7 +2,13 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { findPendingMigrations } from "@/lib/db/migrate";
 import { getCloud, getEnv } from "@/lib/env";
+import { getLogger } from "@/lib/log";
+import { findWorkers, findQueueBacklogs, type QueueBacklog, type WorkerProcess } from "./find-workers";
 
+/**
+ * One readiness check. `detail` is fixed wording chosen here, never an error's text: database errors carry
+ * host names, user names and SQL, and migration names describe the schema. The full error goes to the log.
+ */
 export interface HealthCheck {
   name: "database" | "migrations" | "emulator";
   ok: boolean;
@@ -10,55 +16,79 @@ export interface HealthCheck {
   ms: number;
 }
 
-export interface Health {
+export interface Readiness {
   status: "healthy" | "unhealthy";
-  cloud: string;
   checks: HealthCheck[];
 }
 
-/** What /api/health reports: the database answers, its migrations are current, the emulator is up (if used). */
-export async function getHealth(): Promise<Health> {
-  const checks = await Promise.all([
-    checkDatabase(),
-    checkMigrations(),
-    ...(getCloud().name === "emulator" ? [checkEmulator()] : []),
-  ]);
-  return { status: checks.every((c) => c.ok) ? "healthy" : "unhealthy", cloud: getCloud().name, checks };
+/** The operator view: readiness, the worker processes connected to the database, and each queue's backlog. */
+export interface HealthDetails extends Readiness {
+  cloud: string;
+  workers: WorkerProcess[];
+  queues: QueueBacklog[];
 }
 
-async function timed(name: HealthCheck["name"], fn: () => Promise<string>): Promise<HealthCheck> {
+/** Readiness: this instance can serve (database reachable, migrations current, the emulator up if used). */
+export async function getReadiness(requestId?: string): Promise<Readiness> {
+  const checks = await Promise.all([
+    timed("database", requestId, "unreachable", async () => {
+      await getDb().$queryRaw`SELECT 1`;
+      return "reachable";
+    }),
+    timed("migrations", requestId, "could not be read", async () => {
+      const pending = await findPendingMigrations(getEnv().DATABASE_URL);
+      if (pending.length > 0) throw new KnownFailure(`${pending.length} pending (run npm run db:migrate)`);
+      return "current";
+    }),
+    ...(getCloud().name === "emulator"
+      ? [
+          timed("emulator", requestId, "unreachable", async () => {
+            const url = new URL("/_emulator/health", getEnv().EMULATOR_URL);
+            const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+            if (!response.ok) throw new KnownFailure(`answered HTTP ${response.status}`);
+            return "reachable";
+          }),
+        ]
+      : []),
+  ]);
+  return { status: checks.every((c) => c.ok) ? "healthy" : "unhealthy", checks };
+}
+
+export async function getHealthDetails(requestId?: string): Promise<HealthDetails> {
+  const [readiness, workers, queues] = await Promise.all([
+    getReadiness(requestId),
+    findWorkers().catch((error: unknown) => logged(error, requestId, "workers", [])),
+    findQueueBacklogs().catch((error: unknown) => logged(error, requestId, "queues", [])),
+  ]);
+  return { ...readiness, cloud: getCloud().name, workers, queues };
+}
+
+/** A failure whose message was written here and is safe to show to an operator. */
+class KnownFailure extends Error {}
+
+async function timed(
+  name: HealthCheck["name"],
+  requestId: string | undefined,
+  failedDetail: string,
+  fn: () => Promise<string>,
+): Promise<HealthCheck> {
   const start = performance.now();
+  const ms = () => Math.round(performance.now() - start);
   try {
-    const detail = await fn();
-    return { name, ok: true, detail, ms: Math.round(performance.now() - start) };
+    return { name, ok: true, detail: await fn(), ms: ms() };
   } catch (error) {
-    // fetch() hides the reason (refused, TLS, DNS) in `cause`; the operator needs it.
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    const detail = (error instanceof Error ? error.message : String(error)) + cause;
-    return { name, ok: false, detail, ms: Math.round(performance.now() - start) };
+    if (error instanceof KnownFailure) return { name, ok: false, detail: error.message, ms: ms() };
+    logged(error, requestId, name, undefined);
+    return {
+      name,
+      ok: false,
+      detail: `${failedDetail} (see the log for request ${requestId ?? "-"})`,
+      ms: ms(),
+    };
   }
 }
 
-function checkDatabase() {
-  return timed("database", async () => {
-    await getDb().$queryRaw`SELECT 1`;
-    return "reachable";
-  });
-}
-
-function checkMigrations() {
-  return timed("migrations", async () => {
-    const pending = await findPendingMigrations(getEnv().DATABASE_URL);
-    if (pending.length > 0) throw new Error(`pending: ${pending.join(", ")} (run npm run db:migrate)`);
-    return "current";
-  });
-}
-
-function checkEmulator() {
-  return timed("emulator", async () => {
-    const url = new URL("/_emulator/health", getEnv().EMULATOR_URL);
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    if (!response.ok) throw new Error(`${url.origin} answered ${response.status}`);
-    return `reachable at ${url.origin}`;
-  });
+function logged<T>(error: unknown, requestId: string | undefined, check: string, fallback: T): T {
+  getLogger().warn({ err: error, requestId, check }, "health check failed");
+  return fallback;
 }

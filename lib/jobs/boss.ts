@@ -2,6 +2,7 @@ import "server-only";
 import { PgBoss } from "pg-boss";
 import { getLogger } from "@/lib/log";
 import { QUEUES } from "./queues";
+import { workerApplicationName } from "./worker-name";
 
 const globalForBoss = globalThis as unknown as { crosskeyBoss?: Promise<PgBoss> };
 
@@ -13,7 +14,7 @@ export async function startBoss(connectionString: string, role: "producer" | "wo
   const boss = new PgBoss({
     connectionString,
     max: role === "worker" ? 6 : 2,
-    application_name: `crosskey-${role}`,
+    application_name: role === "worker" ? workerApplicationName() : "crosskey-web",
     supervise: role === "worker",
     // Finds jobs whose worker stopped heartbeating within seconds rather than a minute.
     ...(role === "worker" && { superviseIntervalSeconds: 5 }),

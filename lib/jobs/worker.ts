@@ -43,10 +43,15 @@ export async function registerJobHandlers(
   boss: PgBoss,
   db: Db,
   handlers: JobHandlers,
-  options: { concurrency: number; healthIntervalMinutes: number; healthConcurrency: number },
+  options: {
+    concurrency: number;
+    verifyConcurrency: number;
+    healthIntervalMinutes: number;
+    healthConcurrency: number;
+  },
 ): Promise<(keyof typeof QUEUES)[]> {
   const log = getLogger().child({ component: "worker" });
-  await boss.work("verify-key", { localConcurrency: 2 }, async ([message]) => {
+  await boss.work("verify-key", { localConcurrency: options.verifyConcurrency }, async ([message]) => {
     if (!message) return;
     const payload = verifyKeyPayload.parse(message.data);
     // Re-verifies until it passes, fails for another reason, or the role-propagation window closes.

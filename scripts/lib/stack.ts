@@ -6,7 +6,7 @@ import { resolveDatabase, DATA_DIR, PROJECT_ROOT, type ResolvedDatabase } from "
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { localSecret } from "./local-secrets.ts";
 import { isBuildFresh } from "./next-build.ts";
-import { runToCompletion, startChild, stopChildren, waitForHttp } from "./children.ts";
+import { runToCompletion, startChild, startSupervised, stopChildren, waitForHttp } from "./children.ts";
 import { EMULATOR_MAIN, startEmulatorProcess } from "./emulator-process.ts";
 import { startMailSink } from "./mail-sink.ts";
 
@@ -105,14 +105,20 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
 }
 
 /** The background worker, as its own process (as in production). */
-export function startWorker(env: NodeJS.ProcessEnv) {
+export function startWorker(env: NodeJS.ProcessEnv, name = "worker") {
+  // `node --import tsx` rather than the tsx CLI: one process, so signals and the pid are the worker's own.
   return startChild(
-    "worker",
-    bin("tsx"),
-    ["--conditions=react-server", path.join(PROJECT_ROOT, "scripts/worker.ts")],
+    name,
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(PROJECT_ROOT, "scripts/worker.ts")],
     env,
     PROJECT_ROOT,
   );
+}
+
+/** A worker that is started again whenever it dies, as a process manager would in production. */
+export function startSupervisedWorker(env: NodeJS.ProcessEnv, say: (line: string) => void, name = "worker") {
+  return startSupervised(name, () => startWorker(env, name), say);
 }
 
 export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: string) => void) {

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { shot } from "./helpers";
+import { operatorPage, shot } from "./helpers";
 
 test("[shell] landing page explains the product and links to the console", async ({ page }) => {
   const response = await page.goto("/");
@@ -27,14 +27,42 @@ test("[shell] security headers are on every page", async ({ request }) => {
   expect(headers["x-powered-by"]).toBeUndefined();
 });
 
-test("[shell] health reports the database, its migrations and the emulator", async ({ request }) => {
+test("[shell] public health says only whether the app is ready; liveness checks nothing", async ({
+  request,
+}) => {
   const response = await request.get("/api/health");
-  const body = (await response.json()) as { status: string; checks: { name: string; ok: boolean }[] };
-  expect(body.checks.map((c) => c.name)).toEqual(["database", "migrations", "emulator"]);
-  expect(body.checks.map((c) => c.ok)).toEqual([true, true, true]);
-  expect(body.status).toBe("healthy");
+  expect(await response.json()).toEqual({ status: "healthy" });
   expect(response.status()).toBe(200);
   expect(response.headers()["cache-control"]).toBe("no-store");
+  const live = await request.get("/api/health/live");
+  expect(await live.json()).toEqual({ status: "alive" });
+});
+
+test("[shell] health details are for operators only: checks, live workers, queue backlogs", async ({
+  request,
+  browser,
+}) => {
+  const anonymous = await request.get("/api/health/details");
+  expect(anonymous.status()).toBe(401);
+  expect(((await anonymous.json()) as { error: string }).error).toBe("UNAUTHENTICATED");
+
+  const operator = await operatorPage(browser);
+  const response = await operator.request.get("/api/health/details");
+  expect(response.status()).toBe(200);
+  const details = (await response.json()) as {
+    checks: { name: string; ok: boolean; detail: string }[];
+    workers: { host: string; pid: number; connections: number }[];
+    queues: { name: string }[];
+  };
+  expect(details.checks.map((c) => [c.name, c.ok, c.detail])).toEqual([
+    ["database", true, "reachable"],
+    ["migrations", true, "current"],
+    ["emulator", true, "reachable"],
+  ]);
+  expect(details.workers.length).toBeGreaterThanOrEqual(1);
+  expect(details.workers[0]!.connections).toBeGreaterThan(0);
+  expect(details.queues.map((q) => q.name).sort()).toEqual(["apply-cmk", "verify-key"]);
+  await operator.context().close();
 });
 
 test("[shell] unknown pages get a helpful 404", async ({ page }) => {
