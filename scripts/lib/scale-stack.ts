@@ -63,13 +63,14 @@ export async function startScaleStack(options: {
   const tenants = Array.from({ length: options.tenants }, (_, i) => benchTenant(i + 1));
   const world = path.join(options.dataDir, "world.json");
   fs.writeFileSync(world, JSON.stringify(worldWith(tenants)));
-  const { caFile } = await startEmulatorProcess({
+  const emulator = await startEmulatorProcess({
     url: emulatorUrl,
     dataDir: options.emulatorDataDir,
     world,
     appBaseUrl: proxyUrl,
     env: { ...process.env },
   });
+  const { caFile } = emulator;
   say(`database and emulator ready (${tenants.length} customer tenants)`);
 
   const env: NodeJS.ProcessEnv = {
@@ -130,18 +131,24 @@ export async function startScaleStack(options: {
         ),
       );
       await pg.stop();
+      await new Promise<void>((resolve) => {
+        if (emulator.child.exitCode !== null || emulator.child.signalCode !== null) return resolve();
+        emulator.child.once("exit", () => resolve());
+        emulator.child.kill("SIGTERM");
+      });
     },
   };
 }
 
 /**
- * Round-robin over the instances; an instance that refuses the connection (stopped, or killed) is skipped
- * for that request, as a load balancer's health probe would take it out. A request already delivered is
- * never sent twice.
+ * Round-robin per client address: each client's consecutive requests go to the next instance, so one
+ * customer's sign-in, consent and key steps land on different instances. An instance that refuses the
+ * connection (stopped, or killed) is skipped, as a load balancer's probe would take it out; a request
+ * already delivered is never sent twice.
  */
 function startProxy(port: number, targets: number[]) {
   const served = targets.map(() => 0);
-  let next = 0;
+  const nextByClient = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const body: Buffer[] = [];
     req.on("data", (c: Buffer) => body.push(c));
@@ -151,11 +158,17 @@ function startProxy(port: number, targets: number[]) {
         res.writeHead(502).end("no instance answered");
         return;
       }
-      const index = next++ % targets.length;
+      const client = req.socket.remoteAddress ?? "";
+      const turn = nextByClient.get(client) ?? 0;
+      nextByClient.set(client, turn + 1);
+      const index = turn % targets.length;
       const upstream = http.request(
         {
           host: "127.0.0.1",
           port: targets[index],
+          // A connection per request: a dead instance then refuses the connection (and is skipped) instead of
+          // failing a request on a kept-alive socket that was already delivered to nobody.
+          agent: false,
           method: req.method,
           path: req.url,
           headers: {
