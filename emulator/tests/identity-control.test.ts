@@ -38,13 +38,12 @@ const clientCredentials = () =>
   });
 
 describe("control API", () => {
-  it("answers health quickly", async () => {
-    const t0 = Date.now();
+  // How fast it answers is not asserted: timing stays out of pass/fail tests on a shared machine.
+  it("answers health", async () => {
     expect(await control("GET", "/health")).toMatchObject({
       status: 200,
       body: { status: "ok", baseUrl: url },
     });
-    expect(Date.now() - t0).toBeLessThan(500);
   });
 
   it("injects a counted fault with Retry-After, then lets requests through", async () => {
