@@ -16,6 +16,8 @@ export async function startEmulatorProcess(options: {
   world?: string;
   /** The app's base URL: the world's registered redirect URIs follow it. */
   appBaseUrl?: string;
+  /** How long start-up may take (a large world on a busy machine takes longer). */
+  timeoutMs?: number;
 }) {
   const port = new URL(options.url).port || "443";
   const args = [
@@ -29,13 +31,17 @@ export async function startEmulatorProcess(options: {
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   while (!fs.existsSync(caFile)) {
     if (child.exitCode !== null)
       throw new Error(`the emulator exited with code ${child.exitCode} during start-up`);
-    if (Date.now() > deadline) throw new Error(`the emulator did not write ${caFile} within 20 s`);
+    if (Date.now() > deadline) throw new Error(`the emulator did not write ${caFile} in time`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  await waitForHttp(new URL("/_emulator/health", options.url).toString(), 120_000, caFile);
+  await waitForHttp(
+    new URL("/_emulator/health", options.url).toString(),
+    options.timeoutMs ?? 120_000,
+    caFile,
+  );
   return { child, caFile };
 }

@@ -3,13 +3,11 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { migrateDatabase } from "../../lib/db/migrate.ts";
-import { startChild, waitForHttp, type Supervised } from "./children.ts";
+import { runToCompletion, startChild, startSupervised, waitForHttp, type Supervised } from "./children.ts";
 import { PROJECT_ROOT } from "./database.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { startEmulatorProcess } from "./emulator-process.ts";
 import { isBuildFresh } from "./next-build.ts";
-import { startSupervisedWorker } from "./stack.ts";
 
 /**
  * The production shape on one machine, throw-away: one PostgreSQL, the emulator, K `next start` instances
@@ -59,7 +57,14 @@ export async function startScaleStack(options: {
     dataDir: path.join(options.dataDir, "postgres"),
     ephemeral: true,
   });
-  await migrateDatabase(pg.url);
+  // Migrations as production runs them: `npm run db:migrate`, its own step, before any app process starts.
+  await runToCompletion(
+    "migrate",
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(PROJECT_ROOT, "scripts/db-migrate.ts")],
+    { ...process.env, DATABASE_URL: pg.url },
+    PROJECT_ROOT,
+  );
   const tenants = Array.from({ length: options.tenants }, (_, i) => benchTenant(i + 1));
   const world = path.join(options.dataDir, "world.json");
   fs.writeFileSync(world, JSON.stringify(worldWith(tenants)));
@@ -69,6 +74,7 @@ export async function startScaleStack(options: {
     world,
     appBaseUrl: proxyUrl,
     env: { ...process.env },
+    timeoutMs: 180_000,
   });
   const { caFile } = emulator;
   say(`database and emulator ready (${tenants.length} customer tenants)`);
@@ -97,8 +103,20 @@ export async function startScaleStack(options: {
       PROJECT_ROOT,
     ),
   );
+  // `npm run worker`, each under a supervisor that starts it again if it dies (as a platform would).
   const workers = Array.from({ length: options.workers }, (_, i) =>
-    startSupervisedWorker(env, say, `worker${i + 1}`),
+    startSupervised(
+      `worker${i + 1}`,
+      () =>
+        startChild(
+          `worker${i + 1}`,
+          process.execPath,
+          ["--conditions=react-server", "--import", "tsx", path.join(PROJECT_ROOT, "scripts/worker.ts")],
+          env,
+          PROJECT_ROOT,
+        ),
+      say,
+    ),
   );
   await Promise.all(
     options.ports.apps.map((port) => waitForHttp(`http://127.0.0.1:${port}/api/health/live`, 120_000)),

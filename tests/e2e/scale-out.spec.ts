@@ -4,8 +4,8 @@ import path from "node:path";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { expect, test } from "./fixtures";
-import { createDb, type Db } from "../../lib/db/create-db";
-import { createCustomerInvite } from "../../lib/onboarding/create-customer-invite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../lib/generated/prisma/client";
 import { pickAccount } from "../../scripts/lib/emulated-customer";
 import { HttpBrowser, readActionIds } from "../../scripts/lib/http-browser";
 import { onboardOverHttp } from "../../scripts/lib/http-onboarding";
@@ -24,7 +24,9 @@ const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const CMK_APP = "22222222-2222-4222-8222-222222222222";
 const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
 let stack: ScaleStack;
-let db: Db;
+// The test reads the database with its own client: lib/ modules are server-only (they load in the app).
+let db: PrismaClient;
+let operator: HttpBrowser;
 let dataDir: string;
 const say = (line: string) => console.log(`[scale-out] ${line}`);
 
@@ -40,7 +42,13 @@ test.beforeAll(async () => {
     tenants: 6,
     say,
   });
-  db = createDb(stack.databaseUrl, 4);
+  db = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.databaseUrl, max: 4 }) });
+  // The ISV's operator signs in through the proxy too, and creates every invite in the console.
+  operator = new HttpBrowser(stack.proxyUrl, "127.4.0.1");
+  const signIn = await operator.get("/auth/signin?returnTo=/console");
+  const back = await pickAccount(String(signIn.headers.location), "ops-admin@fabrikamcloud.onmicrosoft.com");
+  const callback = new URL(back.headers.get("location") ?? "");
+  expect((await operator.get(callback.pathname + callback.search)).headers.location).toMatch(/\/console$/);
 });
 
 test.afterAll(async () => {
@@ -53,12 +61,23 @@ const views: CustomerView[] = [];
 const customers: { customerId: string; onboardingId: string }[] = [];
 
 async function onboard(i: number) {
-  const invite = await createCustomerInvite(db, {
-    customerName: `Scale customer ${i}`,
-    services: ["STORAGE_ACCOUNT"],
-    actor: { type: "OPERATOR", id: "ops-admin@fabrikamcloud.onmicrosoft.com", role: "Operator" },
-    ttlDays: 1,
-  });
+  const form = new FormData();
+  form.set("customerName", `Scale customer ${i}`);
+  form.append("services", "STORAGE_ACCOUNT");
+  const created = (
+    await operator.action(
+      "/console/invites/new",
+      readActionIds(process.cwd(), "app/console/actions.ts").createInvite!,
+      [null, form],
+    )
+  ).value as { ok: boolean; error?: string; inviteUrl?: string; onboardingId?: string };
+  expect(created.ok, created.error).toBe(true);
+  const onboarding = await db.tenantOnboarding.findUniqueOrThrow({ where: { id: created.onboardingId! } });
+  const invite = {
+    token: new URL(created.inviteUrl!).pathname.split("/").pop()!,
+    onboarding,
+    customer: { id: onboarding.customerId },
+  };
   const view: CustomerView = {
     onboardingId: invite.onboarding.id,
     tenantId: stack.tenants[i - 1]!.id,
@@ -139,12 +158,6 @@ test("[scale] the operator applies keys through both instances; killing an insta
     );
     armIds.push(id);
   }
-
-  const operator = new HttpBrowser(stack.proxyUrl, "127.4.0.1");
-  const signIn = await operator.get("/auth/signin?returnTo=/console");
-  const back = await pickAccount(String(signIn.headers.location), "ops-admin@fabrikamcloud.onmicrosoft.com");
-  const callback = new URL(back.headers.get("location") ?? "");
-  expect((await operator.get(callback.pathname + callback.search)).headers.location).toMatch(/\/console$/);
 
   const actions = readActionIds(process.cwd(), "app/console/resources/actions.ts");
   const ok = (answer: { value: unknown }) =>
