@@ -1,11 +1,14 @@
 /**
  * `npm test`: every check in order — lint, typecheck, unit, integration (real PostgreSQL, emulator over HTTPS),
  * emulator, end-to-end (Playwright in Chromium) — stopping at the first failing stage, then one summary line
- * "N passed, N failed, N skipped" counted from the runners' JSON reports.
+ * "N passed, N failed, N skipped" counted from the runners' JSON reports. A test stage passes only when its
+ * report exists, agrees with the runner's exit code, shows at least the tier's known minimum of executed tests
+ * and no unexpected skip (scripts/lib/test-reports.ts); raise a minimum when you add tests to its tier.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { judgeStage, readStageCounts, type StageExpectation } from "./lib/test-reports";
 
 const root = path.resolve(import.meta.dirname, "..");
 // Not under test-results/: Playwright empties its output folder when it starts.
@@ -19,30 +22,48 @@ const vitestJson = (name: string) => [
   "--reporter=json",
   `--outputFile.json=${path.join(reports, `${name}.json`)}`,
 ];
-const stages: { name: string; command: string; args: string[]; env?: Record<string, string> }[] = [
+interface Stage {
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Test stages: where the runner writes its JSON report, and what that report must show. */
+  report?: { file: string } & StageExpectation;
+}
+const reportFile = (name: string) => path.join(reports, `${name}.json`);
+const stages: Stage[] = [
   { name: "lint", command: "npm", args: ["run", "--silent", "lint"] },
   { name: "typecheck", command: "npm", args: ["run", "--silent", "typecheck"] },
-  { name: "unit", command: bin("vitest"), args: ["run", "--project", "unit", ...vitestJson("unit")] },
+  {
+    name: "unit",
+    command: bin("vitest"),
+    args: ["run", "--project", "unit", ...vitestJson("unit")],
+    report: { file: reportFile("unit"), minimum: 252, allowedSkips: 0 },
+  },
   {
     name: "integration",
     command: bin("vitest"),
     args: ["run", "--project", "integration", "--project", "integration-azure", ...vitestJson("integration")],
+    report: { file: reportFile("integration"), minimum: 68, allowedSkips: 0 },
   },
   {
     name: "emulator",
     command: bin("vitest"),
     args: ["run", "--config", "emulator/vitest.config.ts", ...vitestJson("emulator")],
+    report: { file: reportFile("emulator"), minimum: 60, allowedSkips: 0 },
   },
   { name: "e2e-prepare", command: bin("tsx"), args: ["scripts/prepare-e2e.ts"] },
   {
     name: "e2e",
     command: bin("playwright"),
     args: ["test", "--reporter=list,json"],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "e2e.json") },
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile("e2e") },
+    report: { file: reportFile("e2e"), minimum: 8, allowedSkips: 0 },
   },
 ];
 
 const started = Date.now();
+const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedStage: string | undefined;
 for (const stage of stages) {
   console.log(`\n=== ${stage.name} ===`);
@@ -52,35 +73,26 @@ for (const stage of stages) {
     stdio: "inherit",
     env: { ...process.env, ...stage.env },
   });
+  let problems = run.status === 0 ? [] : [`exit ${run.status ?? run.signal}`];
+  if (stage.report) {
+    const verdict = judgeStage(readStageCounts(stage.report.file), run.status, stage.report);
+    totals.passed += verdict.counts.passed;
+    totals.failed += verdict.counts.failed + verdict.counts.brokenFiles;
+    totals.skipped += verdict.counts.skipped;
+    problems = verdict.problems;
+  }
+  const seconds = ((Date.now() - t) / 1000).toFixed(1);
   console.log(
-    `=== ${stage.name}: ${run.status === 0 ? "ok" : `FAILED (exit ${run.status})`} in ${((Date.now() - t) / 1000).toFixed(1)} s ===`,
+    `=== ${stage.name}: ${problems.length === 0 ? "ok" : `FAILED (${problems.join("; ")})`} in ${seconds} s ===`,
   );
-  if (run.status !== 0) {
+  if (problems.length > 0) {
     failedStage = stage.name;
     break;
   }
 }
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const file of fs.readdirSync(reports)) {
-  const report = JSON.parse(fs.readFileSync(path.join(reports, file), "utf8")) as {
-    numPassedTests?: number;
-    numFailedTests?: number;
-    numPendingTests?: number;
-    numTodoTests?: number;
-    stats?: { expected: number; unexpected: number; skipped: number; flaky: number };
-  };
-  if (report.stats) {
-    totals.passed += report.stats.expected + report.stats.flaky;
-    totals.failed += report.stats.unexpected;
-    totals.skipped += report.stats.skipped;
-  } else {
-    totals.passed += report.numPassedTests ?? 0;
-    totals.failed += report.numFailedTests ?? 0;
-    totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  }
-}
-if (failedStage && totals.failed === 0) totals.failed = 1; // lint or typecheck failed: no test report says so
+// Lint, typecheck or a stage whose report does not say why it failed: count the stage itself as the failure.
+if (failedStage && totals.failed === 0) totals.failed = 1;
 console.log(
   `\nAll stages ${failedStage ? `stopped at ${failedStage}` : "passed"} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
 );
