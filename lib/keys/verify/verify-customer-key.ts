@@ -7,6 +7,7 @@ import { getCustomerKeyClient, remoteWrapUnwrap } from "@/lib/azure/key-vault";
 import { getCloud, getEnv } from "@/lib/env";
 import { classifyKeyVaultFailure } from "./classify";
 import { checkKeyProperties, checkPurgeProtection, factsOf } from "./properties";
+import { keyVaultTokenScope } from "./token-scope";
 import { HOPS, type HopId, type HopResult, type KeyTarget, type VerificationResult } from "./types";
 
 export interface VerifyInput {
@@ -45,7 +46,7 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
     return done(hop.status === "waiting" ? "waiting_for_role" : "failed");
   };
 
-  const scope = key.vaultKind === "MANAGED_HSM" ? getCloud().scopes.managedHsm : getCloud().scopes.keyVault;
+  const scope = keyVaultTokenScope(key.vaultKind, getCloud());
   try {
     // CAE-capable, as the Key Vault client asks: @azure/identity caches CAE and non-CAE tokens apart, and one
     // token per tenant serves every later call.

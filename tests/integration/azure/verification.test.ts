@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CustomerSession } from "../../../lib/auth/session";
 import { AppError } from "../../../lib/errors";
@@ -156,39 +154,55 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     );
   });
 
-  it("a Managed HSM key URI is parsed as one and checked with the HSM audience", async () => {
+  // The emulator has no Managed HSM, so this proves the parsing and the failure, not the token audience;
+  // the audience per vault kind is pinned by tests/unit/keys/verify-scope.test.ts.
+  it("a Managed HSM key URI is stored as one, and an HSM that does not exist fails at the vault or key", async () => {
     const result = await submitAndVerify("https://contoso-hsm.managedhsm.azure.net/keys/cmk");
     const stored = await t.db.customerKey.findFirstOrThrow({ where: { onboardingId, status: "ACTIVE" } });
-    expect(stored.vaultKind).toBe("MANAGED_HSM");
+    expect(stored).toMatchObject({ vaultKind: "MANAGED_HSM", vaultHost: "contoso-hsm.managedhsm.azure.net" });
     expect(result.outcome).toBe("failed");
     expect(hop(result, "token").status).toBe("passed");
     expect(["vault", "key"]).toContain(result.hops.find((h) => h.status === "failed")?.id);
   });
 
-  it("a URI on a foreign host is refused before any request is made", async () => {
-    let requests = 0;
-    const server = http.createServer((_req, res) => {
-      requests += 1;
-      res.end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      for (const uri of [
-        `https://127.0.0.1:${port}/keys/cmk`,
-        `https://localhost:${port}/keys/cmk`,
-        "https://evil.example.com/keys/cmk",
-      ]) {
-        const before = await t.db.customerKey.count();
-        const error = await submitCustomerKey(t.db, { session, keyUri: uri }).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(AppError);
-        expect((error as AppError).code).toBe("BAD_REQUEST");
-        expect(await t.db.customerKey.count()).toBe(before);
-      }
-      expect(requests).toBe(0);
-    } finally {
-      server.close();
+  it("a URI on a foreign host is refused at submission: nothing stored, the refusal audited", async () => {
+    const state = async () =>
+      (await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboardingId } })).state;
+    const stateBefore = await state();
+    for (const uri of [
+      "https://127.0.0.1:8443/keys/cmk",
+      "https://localhost/keys/cmk",
+      "https://evil.example.com/keys/cmk",
+      "https://kv-verify-1.vault.azure.net.evil.example.com/keys/cmk",
+    ]) {
+      const keysBefore = await t.db.customerKey.count();
+      const error = await submitCustomerKey(t.db, { session, keyUri: uri }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("BAD_REQUEST");
+      expect(await t.db.customerKey.count()).toBe(keysBefore);
+      const audit = await t.db.auditEvent.findFirstOrThrow({
+        where: { onboardingId, action: "key.rejected" },
+        orderBy: { id: "desc" },
+      });
+      expect(audit).toMatchObject({ outcome: "denied" });
+      expect(JSON.stringify(audit.details)).toContain(uri);
     }
+    expect(await state()).toBe(stateBefore);
+  });
+
+  it("a foreign host that reached the database anyway is refused by the Key Vault transport itself", async () => {
+    const { versionlessUri } = await script();
+    const key = await submitCustomerKey(t.db, { session, keyUri: versionlessUri });
+    // As if written before the host rule existed: the transport's allowlist is the last line of defence.
+    await t.db.customerKey.update({
+      where: { id: key.id },
+      data: { keyUri: "https://127.0.0.1:8443/keys/cmk", vaultHost: "127.0.0.1:8443" },
+    });
+    const { result } = await runKeyVerification(t.db, { keyId: key.id });
+    expect(result!.outcome).toBe("failed");
+    expect(hop(result!, "token").status).toBe("passed");
+    const failed = result!.hops.find((h) => h.status === "failed")!;
+    expect(failed.summary).toContain("Refusing to call 127.0.0.1:8443: not a Key Vault host");
   });
 
   it("the emulator is left as found", async () => {
