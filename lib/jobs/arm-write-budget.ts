@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
 
+const MAX_WAIT_MS = 1000;
+
 /**
  * Takes one ARM write from the subscription's token bucket (refilled at `ratePerSecond`, holding at most
  * `burst`), waiting while it is empty. The bucket lives in PostgreSQL, so every worker draws from the same one
@@ -27,7 +29,11 @@ export async function acquireArmWrite(
     const [state] = await db.$queryRaw<{ available: number }[]>`
       SELECT LEAST(${burst}::float8, "tokens" + EXTRACT(EPOCH FROM (clock_timestamp() - "updatedAt")) * ${ratePerSecond}::float8) AS available
         FROM "ArmWriteBudget" WHERE "subscriptionId" = ${subscriptionId}::uuid`;
-    const waitMs = Math.max(5, Math.ceil(((1 - (state?.available ?? 0)) / ratePerSecond) * 1000));
+    // Look again at least once a second: callers may pass different rates, and the row may be refilled or reset.
+    const waitMs = Math.min(
+      MAX_WAIT_MS,
+      Math.max(5, Math.ceil(((1 - (state?.available ?? 0)) / ratePerSecond) * 1000)),
+    );
     await new Promise((r) => setTimeout(r, waitMs));
   }
 }
