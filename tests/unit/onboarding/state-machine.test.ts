@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, ONBOARDING_TRANSITIONS } from "../../../lib/onboarding/state-machine";
+import type { OnboardingState } from "../../../lib/generated/prisma/enums";
+import { canTransition, describeState, ONBOARDING_TRANSITIONS } from "../../../lib/onboarding/state-machine";
 import { classifyConsentError } from "../../../lib/onboarding/admin-consent";
 
 describe("[onboarding] state machine", () => {
@@ -29,6 +30,66 @@ describe("[onboarding] state machine", () => {
   it("lets a customer replace a verified key, which sends the onboarding back to verification", () => {
     expect(canTransition("KEY_VERIFIED", "KEY_SUBMITTED")).toBe(true);
     expect(canTransition("HEALTHY", "KEY_SUBMITTED")).toBe(true);
+  });
+});
+
+const STATES: OnboardingState[] = [
+  "INVITED",
+  "SIGNED_IN",
+  "CONSENTED",
+  "KEY_SUBMITTED",
+  "KEY_VERIFIED",
+  "APPLIED",
+  "HEALTHY",
+  "KEY_UNREACHABLE",
+  "REVOKED",
+  "FAILED",
+];
+
+/** The lifecycle as the product promises it: every allowed move, and why. Anything else is refused. */
+const ALLOWED: Record<OnboardingState, OnboardingState[]> = {
+  // The admin opens the link and signs in; the operator can withdraw the invite.
+  INVITED: ["SIGNED_IN", "REVOKED"],
+  // Signing in again is harmless; consent may succeed or fail.
+  SIGNED_IN: ["SIGNED_IN", "CONSENTED", "REVOKED", "FAILED"],
+  CONSENTED: ["KEY_SUBMITTED", "REVOKED", "FAILED"],
+  // A new key replaces the pending one; verification passes, or the consent turns out to be gone.
+  KEY_SUBMITTED: ["KEY_SUBMITTED", "KEY_VERIFIED", "CONSENTED", "FAILED", "REVOKED"],
+  KEY_VERIFIED: ["KEY_SUBMITTED", "APPLIED", "KEY_UNREACHABLE", "REVOKED"],
+  APPLIED: ["HEALTHY", "KEY_UNREACHABLE", "KEY_SUBMITTED", "REVOKED"],
+  HEALTHY: ["KEY_UNREACHABLE", "KEY_SUBMITTED", "REVOKED"],
+  // An unreachable key recovers, is re-verified or replaced, or the customer leaves or gives up.
+  KEY_UNREACHABLE: ["HEALTHY", "KEY_VERIFIED", "KEY_SUBMITTED", "REVOKED", "FAILED"],
+  REVOKED: [],
+  // A failed onboarding is retried from sign-in, consent or a new key.
+  FAILED: ["SIGNED_IN", "CONSENTED", "KEY_SUBMITTED"],
+};
+
+describe("[onboarding] every transition, allowed and refused", () => {
+  it.each(STATES)("from %s exactly the promised moves are possible", (from) => {
+    const possible = STATES.filter((to) => canTransition(from, to));
+    expect(possible).toEqual(STATES.filter((to) => ALLOWED[from].includes(to)));
+  });
+
+  it("the table names every state, and each allowed move once", () => {
+    expect(Object.keys(ONBOARDING_TRANSITIONS).sort()).toEqual([...STATES].sort());
+    for (const from of STATES)
+      expect(new Set(ONBOARDING_TRANSITIONS[from]).size).toBe(ONBOARDING_TRANSITIONS[from].length);
+  });
+
+  it("describes every state in the words the customer and the operator read", () => {
+    expect(STATES.map(describeState)).toEqual([
+      "invited",
+      "signed in",
+      "consented",
+      "waiting for key verification",
+      "key verified",
+      "key applied to resources",
+      "healthy",
+      "key unreachable",
+      "revoked",
+      "failed",
+    ]);
   });
 });
 
