@@ -109,3 +109,180 @@ describe("[keys] does the key fit each service", () => {
     expect(verdicts({ keyType: "RSA", keySize: null }).SQL_SERVER!.verdict).toBe("unknown_until_verified");
   });
 });
+
+describe("[keys] compatibility: the whole answer, word for word", () => {
+  const REGION = (label: string) =>
+    `Region: the vault must be in the same region as the ${label} resource; checked when the key is applied.`;
+  const COSMOS_NETWORK =
+    "The vault must allow public access or trusted Microsoft services; private-endpoint-only vaults are refused.";
+  const PURGE_LATER = "Purge protection is required on the vault; checked when the key is verified.";
+
+  it("a verified RSA 3072 key behind a versionless URI fits every service, with rotation and region notes only where they apply", () => {
+    expect(
+      assessKeyCompatibility({
+        key: versionless,
+        facts: good,
+        services: ALL,
+        cloud: getCloudProfile("public"),
+        now: NOW,
+      }),
+    ).toEqual([
+      {
+        service: "STORAGE_ACCOUNT",
+        label: "Azure Storage",
+        verdict: "compatible",
+        reasons: [],
+        notes: [
+          "Azure Storage follows new key versions by itself, checking about once a day.",
+          REGION("Azure Storage"),
+        ],
+      },
+      {
+        service: "COSMOS_DB_ACCOUNT",
+        label: "Azure Cosmos DB",
+        verdict: "compatible",
+        reasons: [],
+        notes: [
+          "Cosmos DB always uses the key's newest version and follows new versions automatically.",
+          COSMOS_NETWORK,
+        ],
+      },
+      {
+        service: "DISK_ENCRYPTION_SET",
+        label: "Managed disks (disk encryption sets)",
+        verdict: "compatible",
+        reasons: [],
+        notes: [
+          "Disk encryption sets need a version: Crosskey uses today's version with automatic rotation on, so disks move to a new version within an hour.",
+          REGION("Managed disks (disk encryption sets)"),
+        ],
+      },
+      {
+        service: "SQL_SERVER",
+        label: "Azure SQL Database",
+        verdict: "compatible",
+        reasons: [],
+        notes: [
+          "Azure SQL needs a version: Crosskey registers today's version with auto-rotation on, so SQL moves to a new version within 60 minutes.",
+        ],
+      },
+    ]);
+  });
+
+  it("before verification: what each service needs, with the versioned URI's meaning per service", () => {
+    const notes = Object.fromEntries(
+      assessKeyCompatibility({
+        key: versioned,
+        facts: null,
+        services: ALL,
+        cloud: getCloudProfile("public"),
+        now: NOW,
+      }).map((v) => [v.service, v.notes]),
+    );
+    expect(notes).toEqual({
+      STORAGE_ACCOUNT: [
+        "Azure Storage stays on this version until the key URI is changed.",
+        REGION("Azure Storage"),
+        PURGE_LATER,
+        "Key type and size are checked when the key is verified: Azure Storage needs RSA or RSA-HSM, 2048, 3072, 4096 bits.",
+      ],
+      COSMOS_DB_ACCOUNT: [
+        "Cosmos DB takes only versionless URIs: Crosskey will use the versionless form, and Cosmos DB follows new versions automatically.",
+        COSMOS_NETWORK,
+        PURGE_LATER,
+        "Key type and size are checked when the key is verified: Azure Cosmos DB needs RSA or RSA-HSM, 2048, 3072, 4096 bits.",
+      ],
+      DISK_ENCRYPTION_SET: [
+        "Disks stay on this version until the key URI is changed (automatic rotation stays off).",
+        REGION("Managed disks (disk encryption sets)"),
+        PURGE_LATER,
+        "Key type and size are checked when the key is verified: Managed disks (disk encryption sets) needs RSA or RSA-HSM, 2048, 3072, 4096 bits.",
+      ],
+      SQL_SERVER: [
+        "Azure SQL stays on this version until the protector is changed (auto-rotation stays off).",
+        PURGE_LATER,
+        "Key type and size are checked when the key is verified: Azure SQL Database needs RSA or RSA-HSM, 2048, 3072 bits.",
+      ],
+    });
+  });
+
+  it("the RSA 3072 recommendation is Cosmos DB's alone, and only for smaller RSA keys", () => {
+    const v = verdicts({ ...good, keySize: 2048, purgeProtected: undefined });
+    expect(v.COSMOS_DB_ACCOUNT!.notes).toEqual([
+      "Cosmos DB takes only versionless URIs: Crosskey will use the versionless form, and Cosmos DB follows new versions automatically.",
+      "Microsoft recommends RSA 3072 or larger for Cosmos DB; this key has 2048 bits.",
+      COSMOS_NETWORK,
+      PURGE_LATER,
+    ]);
+    for (const service of ["STORAGE_ACCOUNT", "DISK_ENCRYPTION_SET", "SQL_SERVER"] as const) {
+      expect(v[service]!.verdict).toBe("compatible");
+      expect(v[service]!.notes.join(" ")).not.toMatch(/recommends/);
+    }
+    expect(verdicts({ ...good, keySize: 3072 }, { k: versionless }).COSMOS_DB_ACCOUNT!.verdict).toBe(
+      "compatible",
+    );
+    const ec = verdicts({ keyType: "EC", keySize: 256 }).COSMOS_DB_ACCOUNT!;
+    expect(ec.notes.join(" ")).not.toMatch(/recommends/);
+  });
+
+  it("expiry: a key that expires this very instant is expired; one a millisecond later is a warning", () => {
+    const at = verdicts({ ...good, expiresAt: new Date(NOW.getTime()) }, { k: versionless }).STORAGE_ACCOUNT!;
+    expect(at.verdict).toBe("incompatible");
+    expect(at.reasons).toEqual([
+      "The key expired on 2026-03-01; Azure Storage cannot wrap new data keys with it.",
+    ]);
+    const after = verdicts(
+      { ...good, expiresAt: new Date(NOW.getTime() + 1) },
+      { k: versionless },
+    ).STORAGE_ACCOUNT!;
+    expect(after.verdict).toBe("compatible_with_notes");
+    expect(after.reasons).toEqual([]);
+    expect(after.notes[0]).toBe(
+      "The key expires on 2026-03-01; create a new version before then, or Azure Storage stops encrypting new data.",
+    );
+  });
+
+  it("disabled and unprotected keys are refused in full sentences; a size no service takes names the sizes", () => {
+    const v = verdicts({
+      ...good,
+      enabled: false,
+      purgeProtected: false,
+      keySize: 1024,
+    }).DISK_ENCRYPTION_SET!;
+    expect(v.reasons).toEqual([
+      "Managed disks (disk encryption sets) accepts RSA keys of 2048, 3072, 4096 bits; this key has 1024.",
+      "The key is disabled; Managed disks (disk encryption sets) cannot use it until it is enabled again.",
+      "The vault has no purge protection; Managed disks (disk encryption sets) requires it. Turn it on for the vault (it cannot be turned off again).",
+    ]);
+    expect(v.notes.join(" ")).not.toMatch(/Purge protection is required/);
+  });
+
+  it("an RSA key of unknown size stays open, and says which sizes each service takes", () => {
+    const v = verdicts({ keyType: "RSA-HSM", keySize: null, purgeProtected: true }, { k: versionless });
+    expect(v.SQL_SERVER).toMatchObject({ verdict: "unknown_until_verified", reasons: [] });
+    expect(v.SQL_SERVER!.notes.at(-1)).toBe(
+      "The key's size is not known yet: Azure SQL Database needs RSA or RSA-HSM, 2048, 3072 bits.",
+    );
+    const refused = verdicts({ keyType: "RSA", keySize: null, enabled: false }).STORAGE_ACCOUNT!;
+    expect(refused.verdict).toBe("incompatible");
+    expect(refused.notes.join(" ")).not.toMatch(/not known yet/);
+  });
+
+  it("regions matter for Storage and disk encryption sets only; clouds close services, not keys", () => {
+    for (const cloud of ["public", "china", "usgov"] as const) {
+      const k = key(`https://contoso.${getCloudProfile(cloud).keyVaultSuffixes[0]}/keys/k`, cloud);
+      const v = verdicts(good, { cloud, k });
+      expect(v.STORAGE_ACCOUNT!.reasons).toEqual([]);
+      expect(v.COSMOS_DB_ACCOUNT!.reasons).toEqual([]);
+      expect(v.SQL_SERVER!.reasons).toEqual([]);
+      expect(v.SQL_SERVER!.notes.join(" ")).not.toMatch(/Region/);
+      expect(v.COSMOS_DB_ACCOUNT!.notes.join(" ")).not.toMatch(/Region/);
+    }
+    expect(
+      verdicts(good, { cloud: "usgov", k: key("https://contoso.vault.usgovcloudapi.net/keys/k", "usgov") })
+        .DISK_ENCRYPTION_SET!.reasons,
+    ).toEqual([
+      "Managed disks (disk encryption sets) does not offer customer-managed keys from another tenant in Azure Government (US).",
+    ]);
+  });
+});
