@@ -2,13 +2,13 @@
  * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W]`: applies a verified customer key to
  * N emulated storage accounts through the real job path (pg-boss workers as their own processes, the
  * per-subscription write budget, the ARM adapter) with the emulator's write limit at R/s, and prints the figures.
- * Not a test: nothing here passes or fails.
+ * Its last line (scripts/lib/bench-cmk-report.ts) counts what really ended applied and failed; the exit code is
+ * non-zero unless all N did. Timing is reported, never judged.
  */
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/create-db.ts";
 import { migrateDatabase } from "../lib/db/migrate.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
@@ -18,19 +18,14 @@ import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { execFileSync } from "node:child_process";
 import { TENANTS } from "./lib/emulated-customer.ts";
 import { startEmulatorProcess } from "./lib/emulator-process.ts";
+import { benchSummary, parseBenchOptions, type WriteBucket } from "./lib/bench-cmk-report.ts";
 
-const { values } = parseArgs({
-  options: {
-    resources: { type: "string", default: "1000" },
-    rate: { type: "string", default: "10" },
-    concurrency: { type: "string", default: "48" },
-    workers: { type: "string", default: "1" },
-    port: { type: "string", default: "8447" },
-  },
-});
-const N = Number(values.resources);
-const RATE = Number(values.rate);
-const EMULATOR_URL = `https://localhost:${values.port}`;
+const options = parseBenchOptions(process.argv.slice(2));
+const N = options.resources;
+const RATE = options.rate;
+// A run makes progress every few seconds; this long without one means jobs are stuck, and the run says so.
+const STALL_MS = 120_000;
+const EMULATOR_URL = `https://localhost:${options.port}`;
 const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => console.log(`[bench] ${line}`);
@@ -85,7 +80,7 @@ try {
     // The workers' own budget sits just under Azure's limit: bucket clocks never agree exactly, and a 429 costs
     // a Retry-After (at least a second) where pacing costs milliseconds.
     ARM_WRITES_PER_SECOND: String(RATE * 0.95),
-    WORKER_CONCURRENCY: values.concurrency,
+    WORKER_CONCURRENCY: String(options.concurrency),
   });
   // Calls to the emulator run in child processes that trust its CA (NODE_EXTRA_CA_CERTS is read only at start).
   const customerCli = (...args: string[]) =>
@@ -175,18 +170,22 @@ try {
   });
   const resources = await db.isvResource.findMany({ select: { id: true } });
 
-  // The emulator's limit: R writes/s with a one-second bucket, so N/R is the true floor. Counters start at zero.
-  control("settings", { armWritesPerSecond: RATE, armWriteBurst: RATE }, "PATCH");
+  // The emulator's limit: R writes/s with a one-second bucket. The floor comes from the bucket it reports back.
+  const settings = control("settings", { armWritesPerSecond: RATE, armWriteBurst: RATE }, "PATCH") as {
+    armWritesPerSecond: number;
+    armWriteBurst: number;
+  };
+  const bucket: WriteBucket = { rate: settings.armWritesPerSecond, burst: settings.armWriteBurst };
   const boss = await startBoss(pg.url, "producer");
   say(
-    `seeded ${N} storage accounts; starting ${values.workers} worker(s) × ${values.concurrency}; emulator writes ${RATE}/s`,
+    `seeded ${N} storage accounts; starting ${options.workers} worker(s) × ${options.concurrency}; emulator writes ${bucket.rate}/s, burst ${bucket.burst}`,
   );
   const statsBefore = control("stats") as {
-    arm: { accepted: { writes: number }; throttled: { writes: number } };
+    arm: { accepted: { writes: number; reads: number }; throttled: { writes: number; reads: number } };
   };
 
   const started = performance.now();
-  for (let w = 0; w < Number(values.workers); w++)
+  for (let w = 0; w < options.workers; w++)
     startChild(
       `worker${w}`,
       path.join(ROOT, "node_modules/.bin/tsx"),
@@ -197,17 +196,25 @@ try {
   for (const r of resources)
     await enqueueApply(db, boss, { resourceId: r.id, actor: { type: "SYSTEM", id: "bench" } });
   let lastLog = 0;
+  let lastDone = -1;
+  let lastProgress = performance.now();
   for (;;) {
     const byState = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
     const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
-    const done = count("SUCCEEDED") + count("FAILED");
+    // Finished either way; whether a finished job applied anything is counted from the resources below.
+    const finished = count("SUCCEEDED") + count("FAILED");
     if (performance.now() - lastLog > 10_000) {
       say(
         `${((performance.now() - started) / 1000).toFixed(0)} s: ${count("SUCCEEDED")} succeeded, ${count("FAILED")} failed`,
       );
       lastLog = performance.now();
     }
-    if (done >= N) break;
+    if (finished >= N) break;
+    if (finished !== lastDone) [lastDone, lastProgress] = [finished, performance.now()];
+    if (performance.now() - lastProgress > STALL_MS) {
+      say(`no job finished for ${STALL_MS / 1000} s: stopping with ${N - finished} unfinished`);
+      break;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const wall = (performance.now() - started) / 1000;
@@ -216,14 +223,22 @@ try {
   const applied = await db.isvResource.count({ where: { cmkState: "APPLIED" } });
   const writes = stats.arm.accepted.writes - statsBefore.arm.accepted.writes;
   const throttled = stats.arm.throttled.writes - statsBefore.arm.throttled.writes;
-  const min = N / RATE;
+  const readThrottled = stats.arm.throttled.reads - statsBefore.arm.throttled.reads;
+  const reads = stats.arm.accepted.reads - statsBefore.arm.accepted.reads;
   say(
-    `applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%)`,
+    `applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%); reads accepted ${reads}, throttled ${readThrottled}`,
   );
-  say(`wall ${wall.toFixed(1)} s, theoretical minimum ${min.toFixed(1)} s (N / rate)`);
-  console.log(
-    `cmk-bench resources=${N} rate=${RATE} wall_s=${wall.toFixed(1)} min_s=${min.toFixed(1)} ratio=${(wall / min).toFixed(3)} throttled=${throttled}`,
-  );
+  const summary = benchSummary({
+    resources: N,
+    bucket,
+    wallSeconds: wall,
+    applied,
+    failed,
+    throttled: { writes: throttled, reads: readThrottled },
+  });
+  say(`wall ${wall.toFixed(1)} s; floor (N - burst) / rate from the emulator's bucket`);
+  console.log(summary.line);
+  process.exitCode = summary.exitCode;
   await boss.stop({ graceful: false });
   await db.$disconnect();
 } finally {
