@@ -1,5 +1,6 @@
 import { expect, test } from "./fixtures";
 import { control, grantServiceRole, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
+import { runGeneratedScript } from "../helpers/az-standin/run-script";
 import {
   createInvite,
   customerThroughConsent,
@@ -26,7 +27,11 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
     "onboarding",
   );
   expect(script).toContain(`TENANT_ID='${TENANTS.contoso.id}'`);
-  expect(script).toContain('--role "Key Vault Crypto Service Encryption User"');
+  expect(script).toContain(`APP_SP_ID='${spObjectId}'`);
+  expect(script).toContain(
+    'az role assignment create --role "Key Vault Crypto Service Encryption User" --scope "$VAULT_ID/keys/$KEY" \\\n' +
+      '  --assignee-object-id "$APP_SP_ID" --assignee-principal-type ServicePrincipal --output none',
+  );
   await shot(page, "onboarding-4-key-step");
 
   // Another variant is written on the server and replaces the script in place.
@@ -43,15 +48,15 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
   await expect(page.getByText(`That is ${tooLong.length.toLocaleString("en-US")} characters`)).toBeVisible();
   await expect(keyField).toHaveValue(tooLong);
 
-  const { versionlessUri } = await runCustomerScript({
+  // The customer's admin runs the script exactly as the page shows it; `az` is the emulator-backed stand-in.
+  const run = await runGeneratedScript(script, {
     emulatorUrl: EMULATOR_URL,
-    tenant: TENANTS.contoso,
-    adminUpn: "admin@contoso.onmicrosoft.com",
-    spObjectId,
-    vaultName: "kv-contoso-e2e",
-    keyName: "fabrikam-cmk",
+    upn: "admin@contoso.onmicrosoft.com",
+    subscriptionId: TENANTS.contoso.subscription,
   });
-  await page.getByLabel("Key identifier (URI)").fill(versionlessUri);
+  expect(run.stderr).toBe("");
+  expect(run.exitCode).toBe(0);
+  await page.getByLabel("Key identifier (URI)").fill(run.versionlessKeyId!);
   await page.getByRole("button", { name: "Submit and verify" }).click();
   const hops = page.getByRole("list", { name: "Verification steps" }).getByRole("listitem");
   await expect(hops).toHaveCount(6);

@@ -1,0 +1,213 @@
+/**
+ * A stand-in for the Azure CLI that implements exactly the commands Crosskey's generated customer script uses
+ * (lib/keys/scripts/azure-cli.ts, vault variant), each by calling the emulator's ARM, Graph, Entra and Key
+ * Vault APIs as az does. Anything else — another command, another flag — fails loudly, so a script that
+ * starts using something new fails its test instead of passing untried.
+ *
+ * Environment: AZ_STANDIN_EMULATOR (the emulator's base URL), AZ_STANDIN_USER / AZ_STANDIN_PASSWORD (who
+ * "az login" signs in as: ROPC with the Azure CLI's client ID, as the emulated customer does elsewhere),
+ * AZ_STANDIN_SUBSCRIPTION (the account's default subscription; the emulator has no tenant-wide list),
+ * AZURE_CONFIG_DIR (where the login is kept between calls, as az keeps it). Trust the emulator's CA with
+ * NODE_EXTRA_CA_CERTS.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+const CLOUDS = new Set(["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"]);
+const SCOPES = {
+  arm: "https://management.azure.com/.default",
+  graph: "https://graph.microsoft.com/.default",
+  vault: "https://vault.azure.net/.default",
+};
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) fail(`${name} is not set`);
+  return value;
+};
+function fail(message, code = 2) {
+  process.stderr.write(`ERROR: ${message}\n`);
+  process.exit(code);
+}
+
+/** `--name x --flag --ops a b` → { name: "x", flag: true, ops: ["a", "b"] }; only the flags a command allows. */
+function flags(args, allowed) {
+  const out = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--")) fail(`unexpected argument ${JSON.stringify(arg)}`);
+    const name = arg.slice(2);
+    if (!allowed.includes(name)) fail(`the az stand-in does not implement --${name} here`);
+    const values = [];
+    while (i + 1 < args.length && !args[i + 1].startsWith("--")) values.push(args[++i]);
+    out[name] = values.length === 0 ? true : values.length === 1 ? values[0] : values;
+  }
+  return out;
+}
+const one = (f, name) => {
+  const v = f[name];
+  if (typeof v !== "string") fail(`--${name} needs one value`);
+  return v;
+};
+
+const stateFile = () => path.join(env("AZURE_CONFIG_DIR"), "standin-login.json");
+const readState = () => (fs.existsSync(stateFile()) ? JSON.parse(fs.readFileSync(stateFile(), "utf8")) : {});
+const writeState = (s) => {
+  fs.mkdirSync(path.dirname(stateFile()), { recursive: true });
+  fs.writeFileSync(stateFile(), JSON.stringify(s));
+};
+
+async function token(scope) {
+  const { tenantId } = readState();
+  if (!tenantId) fail("Please run 'az login' to setup account.", 1);
+  const res = await fetch(`${env("AZ_STANDIN_EMULATOR")}/${tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    body: new URLSearchParams({
+      grant_type: "password",
+      client_id: AZURE_CLI,
+      username: env("AZ_STANDIN_USER"),
+      password: env("AZ_STANDIN_PASSWORD"),
+      scope,
+    }),
+  });
+  const body = await res.json();
+  if (!body.access_token) fail(`sign-in failed: ${body.error_description ?? res.status}`, 1);
+  return body.access_token;
+}
+
+async function call(method, url, scope, body) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${await token(scope)}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) {
+    const error = json.error ?? {};
+    fail(`(${error.code ?? res.status}) ${error.message ?? text}`, res.status === 404 ? 3 : 1);
+  }
+  return json;
+}
+const arm = (method, id, apiVersion, body) =>
+  call(method, `${env("AZ_STANDIN_EMULATOR")}${id}?api-version=${apiVersion}`, SCOPES.arm, body);
+const graph = (p) => call("GET", `${env("AZ_STANDIN_EMULATOR")}/graph/v1.0${p}`, SCOPES.graph);
+const vault = (method, vaultName, p, body) =>
+  call(
+    method,
+    `${env("AZ_STANDIN_EMULATOR")}/keyvault/${vaultName}.vault.azure.net${p}?api-version=7.6`,
+    SCOPES.vault,
+    body,
+  );
+
+/** `--query` paths the script uses (`id`, `key.kid`), printed as az's tsv does. */
+function print(f, result) {
+  const output = f.output ?? "json";
+  if (output === "none") return;
+  const value = typeof f.query === "string" ? f.query.split(".").reduce((o, k) => o?.[k], result) : result;
+  if (output === "tsv") process.stdout.write(`${value ?? ""}\n`);
+  else if (output === "json") process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else fail(`--output ${output} is not implemented by the stand-in`);
+}
+
+const sub = () => env("AZ_STANDIN_SUBSCRIPTION");
+const rgId = (rg) => `/subscriptions/${sub()}/resourceGroups/${rg}`;
+const vaultId = (rg, name) => `${rgId(rg)}/providers/Microsoft.KeyVault/vaults/${name}`;
+
+const COMMANDS = {
+  "cloud set": async (args) => {
+    const name = one(flags(args, ["name"]), "name");
+    if (!CLOUDS.has(name)) fail(`The cloud '${name}' is not registered.`, 1);
+    writeState({ ...readState(), cloud: name });
+  },
+  login: async (args) => {
+    const f = flags(args, ["tenant", "output"]);
+    writeState({ ...readState(), tenantId: one(f, "tenant") });
+    await token(SCOPES.arm);
+  },
+  "ad sp show": async (args) => {
+    const f = flags(args, ["id", "query", "output"]);
+    print(f, await graph(`/servicePrincipals(appId='${encodeURIComponent(one(f, "id"))}')`));
+  },
+  // az asks Graph's /me; the emulator's Graph has no /me, and the signed-in user's object ID is the token's oid.
+  "ad signed-in-user show": async (args) => {
+    const f = flags(args, ["query", "output"]);
+    const claims = JSON.parse(Buffer.from((await token(SCOPES.graph)).split(".")[1], "base64url").toString());
+    print(f, { id: claims.oid, userPrincipalName: claims.upn });
+  },
+  "group create": async (args) => {
+    const f = flags(args, ["name", "location", "output"]);
+    print(f, await arm("PUT", rgId(one(f, "name")), "2022-09-01", { location: one(f, "location") }));
+  },
+  "keyvault create": async (args) => {
+    const f = flags(args, [
+      "name",
+      "resource-group",
+      "location",
+      "enable-purge-protection",
+      "enable-rbac-authorization",
+      "retention-days",
+      "output",
+    ]);
+    const { tenantId } = readState();
+    const body = {
+      location: one(f, "location"),
+      properties: {
+        tenantId,
+        sku: { family: "A", name: "standard" },
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: Number(one(f, "retention-days")),
+        enableRbacAuthorization: one(f, "enable-rbac-authorization") === "true",
+        ...(one(f, "enable-purge-protection") === "true" ? { enablePurgeProtection: true } : {}),
+      },
+    };
+    print(f, await arm("PUT", vaultId(one(f, "resource-group"), one(f, "name")), "2023-07-01", body));
+  },
+  "keyvault show": async (args) => {
+    const f = flags(args, ["name", "resource-group", "query", "output"]);
+    print(f, await arm("GET", vaultId(one(f, "resource-group"), one(f, "name")), "2023-07-01"));
+  },
+  "role assignment create": async (args) => {
+    const f = flags(args, ["role", "scope", "assignee-object-id", "assignee-principal-type", "output"]);
+    const scope = one(f, "scope");
+    const filter = encodeURIComponent(`roleName eq '${one(f, "role")}'`);
+    const defs = await call(
+      "GET",
+      `${env("AZ_STANDIN_EMULATOR")}${scope}/providers/Microsoft.Authorization/roleDefinitions?$filter=${filter}&api-version=2022-04-01`,
+      SCOPES.arm,
+    );
+    const role = defs.value?.find((d) => d.properties?.roleName === one(f, "role"));
+    if (!role) fail(`Role '${one(f, "role")}' doesn't exist.`, 1);
+    const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
+    const body = {
+      properties: {
+        roleDefinitionId: role.id,
+        principalId: one(f, "assignee-object-id"),
+        principalType: one(f, "assignee-principal-type"),
+      },
+    };
+    print(f, await arm("PUT", id, "2022-04-01", body));
+  },
+  "keyvault key create": async (args) => {
+    const f = flags(args, ["vault-name", "name", "kty", "size", "ops", "output"]);
+    const ops = Array.isArray(f.ops) ? f.ops : [one(f, "ops")];
+    const body = { kty: one(f, "kty"), key_size: Number(one(f, "size")), key_ops: ops };
+    print(f, await vault("POST", one(f, "vault-name"), `/keys/${one(f, "name")}/create`, body));
+  },
+  "keyvault key show": async (args) => {
+    const f = flags(args, ["vault-name", "name", "query", "output"]);
+    print(f, await vault("GET", one(f, "vault-name"), `/keys/${one(f, "name")}`));
+  },
+};
+
+const argv = process.argv.slice(2);
+const command = Object.keys(COMMANDS)
+  .sort((a, b) => b.split(" ").length - a.split(" ").length)
+  .find((c) => c.split(" ").every((word, i) => argv[i] === word));
+if (!command) fail(`the az stand-in does not implement 'az ${argv.slice(0, 3).join(" ")}'`);
+await COMMANDS[command](argv.slice(command.split(" ").length));

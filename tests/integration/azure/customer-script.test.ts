@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { CustomerSession } from "../../../lib/auth/session";
+import { getCloudProfile } from "../../../lib/azure/clouds";
+import { getEnv } from "../../../lib/env";
+import { azureCliScript, suggestNames } from "../../../lib/keys/scripts";
+import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
+import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
+import { TENANTS } from "../../../scripts/lib/emulated-customer";
+import { runGeneratedScript } from "../../helpers/az-standin/run-script";
+import { createTestDatabase } from "../helpers/db";
+import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
+
+const ADMIN = "admin@contoso.onmicrosoft.com";
+const emulatorUrl = () => inject("emulatorUrl");
+let t: Awaited<ReturnType<typeof createTestDatabase>>;
+let session: CustomerSession;
+let spObjectId: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const invite = await newInvite(t.db, "Contoso Script", TENANTS.contoso.domain);
+  session = await signInCustomer(t.db, invite.token, ADMIN);
+  const { outcome } = await consentAs(t.db, session, ADMIN);
+  if (outcome.kind !== "consented") throw new Error(`consent failed: ${JSON.stringify(outcome)}`);
+  spObjectId = outcome.servicePrincipalObjectId;
+});
+afterAll(() => t.drop());
+
+/** The Azure CLI script the customer page shows this customer (app/onboard/_components/key-step.tsx). */
+function shownScript(overrides: { servicePrincipalObjectId?: string; vaultName?: string } = {}) {
+  const env = getEnv();
+  return azureCliScript({
+    tenantId: TENANTS.contoso.id,
+    appId: env.CMK_APP_CLIENT_ID,
+    appDisplayName: `${env.ISV_NAME} Encryption`,
+    servicePrincipalObjectId: spObjectId,
+    ...suggestNames("Contoso Script", env.ISV_NAME, TENANTS.contoso.id),
+    location: env.ISV_PRIMARY_REGION,
+    cloud: getCloudProfile("public"),
+    kind: "VAULT",
+    scope: "key",
+    ...overrides,
+  });
+}
+const run = (script: string) =>
+  runGeneratedScript(script, {
+    emulatorUrl: emulatorUrl(),
+    upn: ADMIN,
+    subscriptionId: TENANTS.contoso.subscription,
+  });
+
+describe("[scripts] the generated Azure CLI script, run for real against the emulator", () => {
+  it("creates the vault and key and grants the app its role: the key it prints verifies on every hop", async () => {
+    const result = await run(shownScript());
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.versionedKeyId).toMatch(
+      /^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/[\w-]+\/[0-9a-f]{32}$/,
+    );
+    expect(result.versionlessKeyId).toBe(result.versionedKeyId!.replace(/\/[0-9a-f]{32}$/, ""));
+
+    const key = await submitCustomerKey(t.db, { session, keyUri: result.versionlessKeyId! });
+    const { result: verification } = await runKeyVerification(t.db, { keyId: key.id });
+    expect(verification!.outcome).toBe("verified");
+    expect(verification!.hops.map((h) => h.status)).toEqual(Array(6).fill("passed"));
+  });
+
+  it("stops before changing anything when the tenant's service principal is not the one consent created", async () => {
+    const vaultName = "kv-script-wrongsp";
+    const result = await run(
+      shownScript({ servicePrincipalObjectId: "00000000-0000-4000-8000-000000000000", vaultName }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      "has no service principal 00000000-0000-4000-8000-000000000000 in this tenant",
+    );
+    const state = await fetch(`${emulatorUrl()}/_emulator/state`).then((r) => r.text());
+    expect(state).not.toContain(vaultName);
+  });
+});
