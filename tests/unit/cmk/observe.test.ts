@@ -54,6 +54,86 @@ describe("[cmk] observe: Storage", () => {
   it("a body Crosskey cannot read is an Azure error, not 'Microsoft-managed'", () => {
     expect(() => m.observe({ properties: { encryption: "yes" } })).toThrow(AppError);
   });
+
+  it("every field read back is checked: a wrong type anywhere in the key properties is refused", () => {
+    for (const kv of [
+      { keyname: 7, keyvaulturi: KV },
+      { keyname: "cmk", keyvaulturi: ["x"] },
+      { keyname: "cmk", keyvaulturi: KV, keyversion: 1 },
+      { keyname: "cmk", keyvaulturi: KV, currentVersionedKeyIdentifier: {} },
+    ]) {
+      expect(() => m.observe(body(kv), versionless)).toThrow(AppError);
+    }
+    expect(() => m.observe({ properties: { provisioningState: 3 } })).toThrow(AppError);
+    expect(() => m.observe({ properties: { encryption: { keySource: 1, keyvaultproperties: {} } } })).toThrow(
+      AppError,
+    );
+    expect(() => m.observe({ properties: { encryption: { keyvaultproperties: "kv" } } })).toThrow(AppError);
+  });
+
+  it("without currentVersionedKeyIdentifier the pinned version is read from keyversion, and compared", () => {
+    const pinnedBody = body({ keyname: "cmk", keyvaulturi: `${KV}/`, keyversion: V });
+    expect(m.observe(pinnedBody, pinned)).toEqual({
+      state: "APPLIED",
+      keyUri: `${KV}/keys/cmk`,
+      keyVersion: V,
+      detail: `Encrypted with ${KV}/keys/cmk.`,
+    });
+    expect(m.observe(body({ keyname: "cmk", keyvaulturi: KV, keyversion: V2 }), pinned)).toMatchObject({
+      state: "DRIFTED",
+      keyVersion: V2,
+    });
+    // An empty keyversion means "follow the newest": no version is known yet.
+    expect(m.observe(body({ keyname: "cmk", keyvaulturi: KV, keyversion: "" }), versionless)).toMatchObject({
+      state: "APPLIED",
+      keyVersion: null,
+    });
+  });
+
+  it("Microsoft-managed says so, with no key; key source names are compared without case", () => {
+    expect(
+      m.observe({ properties: { encryption: { keySource: "Microsoft.Storage" } } }, versionless),
+    ).toEqual({
+      state: "MICROSOFT_MANAGED",
+      keyUri: null,
+      keyVersion: null,
+      detail: "Encrypted with Microsoft-managed keys.",
+    });
+    expect(
+      m.observe(
+        {
+          properties: {
+            encryption: {
+              keySource: "MICROSOFT.KEYVAULT",
+              keyvaultproperties: { keyname: "cmk", keyvaulturi: KV },
+            },
+          },
+        },
+        versionless,
+      ).state,
+    ).toBe("APPLIED");
+  });
+
+  it("a change still running says so, with the version it is moving to", () => {
+    expect(
+      m.observe(
+        body(
+          { keyname: "cmk", keyvaulturi: KV, currentVersionedKeyIdentifier: `${KV}/keys/cmk/${V2}` },
+          "Updating",
+        ),
+        versionless,
+      ),
+    ).toEqual({
+      state: "PENDING",
+      keyUri: `${KV}/keys/cmk/${V2}`,
+      keyVersion: V2,
+      detail: "Azure is still applying a change.",
+    });
+    expect(m.observe({ properties: { provisioningState: "Updating" } }, versionless)).toMatchObject({
+      state: "PENDING",
+      keyUri: null,
+    });
+  });
 });
 
 describe("[cmk] observe: Cosmos DB", () => {
