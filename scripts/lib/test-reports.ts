@@ -32,7 +32,7 @@ interface VitestReport {
   numTodoTests?: number;
   numFailedTestSuites?: number;
   numTotalTestSuites?: number;
-  testResults?: { status?: string; assertionResults?: unknown[] }[];
+  testResults?: { status?: string; assertionResults?: { status?: string }[] }[];
   success?: boolean;
 }
 interface PlaywrightReport {
@@ -58,9 +58,10 @@ export function readStageCounts(file: string): StageCounts | null {
     };
   }
   if (typeof report.numPassedTests !== "number") return null;
-  // A file that throws at import has no test results, and Vitest does not count it as a failed test.
+  // A file that throws at import, or whose beforeAll hook fails (its tests then count as skipped), fails
+  // without any failed test: Vitest does not count it in numFailedTests.
   const brokenFiles = (report.testResults ?? []).filter(
-    (r) => r.status === "failed" && (r.assertionResults ?? []).length === 0,
+    (r) => r.status === "failed" && !(r.assertionResults ?? []).some((a) => a.status === "failed"),
   ).length;
   return {
     passed: report.numPassedTests,
