@@ -5,6 +5,8 @@ import type { ResourceKind } from "../../../lib/generated/prisma/enums";
 const explain = (code: string, message = "M.", kind: ResourceKind = "STORAGE_ACCOUNT") =>
   explainCmkError({ code, message }, kind);
 
+type Words = { what: string; todo: string };
+
 const KEY_ACCESS = {
   what: "Azure could not use the customer's key: the app's role on the key is missing or was removed, or the customer's tenant refused the app's federated sign-in.",
   todo: "Ask the customer to check the role assignment on their key (Key Vault Crypto Service Encryption User for the app; their Crosskey onboarding page verifies it live), then apply again.",
@@ -46,7 +48,7 @@ const REGION = (message: string) => ({
 });
 
 describe("[cmk] every code Crosskey explains, word for word", () => {
-  it.each([
+  it.each<readonly [string, Words]>([
     [
       "LinkedAuthorizationFailed",
       {
