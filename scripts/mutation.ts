@@ -1,5 +1,5 @@
 /**
- * `npm run test:mutation [-- --survivors]`: Stryker (Vitest runner, unit tier) over the core logic listed in
+ * `npm run test:mutation [-- --survivors] [--report-only]`: Stryker (Vitest runner, unit tier) over the core logic listed in
  * stryker.config.json, then per-file scores and, last, `mutation score=S mutants=M survived=V files=F`.
  * Reports (JSON, HTML, this summary) land in .cache/mutation/. Exits non-zero when Stryker fails or the goal
  * (overall ≥ 85 %, no file below 80 %) is missed. Slow (minutes): not part of `npm test`.
@@ -11,16 +11,23 @@ import { missedGoals, mutationLine, scoreFiles, type MutationReport } from "./li
 
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, ".cache/mutation");
-fs.rmSync(out, { recursive: true, force: true });
-fs.mkdirSync(out, { recursive: true });
-
-const run = spawnSync(path.join(root, "node_modules/.bin/stryker"), ["run", "stryker.config.json"], {
-  cwd: root,
-  stdio: "inherit",
-});
 const reportFile = path.join(out, "mutation.json");
-if (run.status !== 0 || !fs.existsSync(reportFile)) {
-  console.error(`stryker exited ${run.status ?? run.signal}; no report at ${reportFile}`);
+// --report-only: summarise the last run's saved report again, without mutating anything.
+if (!process.argv.includes("--report-only")) {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  console.log(`node ${process.version}`);
+  const run = spawnSync(path.join(root, "node_modules/.bin/stryker"), ["run", "stryker.config.json"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (run.status !== 0) {
+    console.error(`stryker exited ${run.status ?? run.signal}`);
+    process.exit(1);
+  }
+}
+if (!fs.existsSync(reportFile)) {
+  console.error(`no report at ${reportFile}`);
   process.exit(1);
 }
 
@@ -28,7 +35,7 @@ const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport
 const scores = scoreFiles(report);
 const lines = scores.files.map(
   (f) =>
-    `${f.score.toFixed(1).padStart(6)} %  ${String(f.mutants).padStart(4)} mutants  ${String(f.survived).padStart(3)} survived  ${f.file}`,
+    `${f.score.toFixed(1).padStart(6)} %  ${String(f.mutants).padStart(4)} mutants  ${String(f.survived).padStart(3)} survived  ${String(f.timedOut).padStart(3)} timed out  ${f.file}`,
 );
 if (process.argv.includes("--survivors")) {
   for (const [file, { mutants }] of Object.entries(report.files)) {

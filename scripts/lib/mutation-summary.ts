@@ -24,6 +24,8 @@ export interface FileScore {
   file: string;
   mutants: number;
   survived: number;
+  /** Counted as detected, as Stryker does; on a starved machine a slow run can also time out. */
+  timedOut: number;
   score: number;
 }
 
@@ -37,14 +39,22 @@ export function scoreFiles(report: MutationReport): { files: FileScore[]; overal
     .map(([file, { mutants }]) => {
       const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
       const survived = mutants.filter((m) => UNDETECTED.has(m.status)).length;
-      return { file, mutants: detected + survived, survived, score: percent(detected, detected + survived) };
+      const timedOut = mutants.filter((m) => m.status === "Timeout").length;
+      return {
+        file,
+        mutants: detected + survived,
+        survived,
+        timedOut,
+        score: percent(detected, detected + survived),
+      };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
   const mutants = files.reduce((n, f) => n + f.mutants, 0);
   const survived = files.reduce((n, f) => n + f.survived, 0);
+  const timedOut = files.reduce((n, f) => n + f.timedOut, 0);
   return {
     files,
-    overall: { file: "all", mutants, survived, score: percent(mutants - survived, mutants) },
+    overall: { file: "all", mutants, survived, timedOut, score: percent(mutants - survived, mutants) },
   };
 }
 
