@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["tests/integration/state-machines.test.ts"],
+          include: ["tests/integration/state-machines.test.ts", "tests/integration/job-state.test.ts"],
           environment: "node",
           globalSetup: ["tests/integration/setup/global-setup.ts"],
           testTimeout: 30_000,
