@@ -1,3 +1,4 @@
+import "server-only";
 import type { CloudProfile } from "@/lib/azure/clouds";
 import type { KeyTarget } from "./types";
 
