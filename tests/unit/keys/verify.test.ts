@@ -260,14 +260,20 @@ describe("[verify] the purge protection hop", () => {
 });
 
 describe("[verify] where a Key Vault failure belongs, and what the customer is told", () => {
-  const classify = (failure: AzureFailure, o: { during?: HopId; window?: boolean; key?: KeyTarget } = {}) =>
-    classifyKeyVaultFailure(failure, {
-      key: o.key ?? vault,
-      spObjectId: SP,
-      isvName: "Fabrikam",
-      inPropagationWindow: o.window ?? false,
-      during: o.during ?? "key",
-    });
+  const classify = (
+    failure: Omit<AzureFailure, "retryable">,
+    o: { during?: HopId; window?: boolean; key?: KeyTarget } = {},
+  ) =>
+    classifyKeyVaultFailure(
+      { retryable: false, ...failure },
+      {
+        key: o.key ?? vault,
+        spObjectId: SP,
+        isvName: "Fabrikam",
+        inPropagationWindow: o.window ?? false,
+        during: o.during ?? "key",
+      },
+    );
 
   it("a name that does not resolve is the vault's", () => {
     for (const code of ["ENOTFOUND", "EAI_AGAIN"]) {
