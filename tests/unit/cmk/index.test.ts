@@ -8,6 +8,7 @@ describe("[cmk] one module per resource type", () => {
       COSMOS_DB_ACCOUNT: "Microsoft.DocumentDB/databaseAccounts",
       DISK_ENCRYPTION_SET: "Microsoft.Compute/diskEncryptionSets",
       SQL_SERVER: "Microsoft.Sql/servers",
+      SQL_DATABASE: "Microsoft.Sql/servers/databases",
     });
     for (const kind of Object.keys(ARM_TYPES) as (keyof typeof ARM_TYPES)[]) {
       expect(getCmkModule(kind)).toBe(CMK_MODULES[kind]);
@@ -20,6 +21,7 @@ describe("[cmk] one module per resource type", () => {
       COSMOS_DB_ACCOUNT: ["Cosmos DB account", "2025-10-15"],
       DISK_ENCRYPTION_SET: ["Disk encryption set", "2025-01-02"],
       SQL_SERVER: ["SQL server", "2023-08-01"],
+      SQL_DATABASE: ["SQL database", "2023-08-01"],
     });
   });
 });
