@@ -1,6 +1,5 @@
 import { expect, test } from "./fixtures";
 import { control, grantServiceRole, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
-import { runGeneratedScript } from "../helpers/az-standin/run-script";
 import {
   createInvite,
   customerThroughConsent,
@@ -48,15 +47,17 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
   await expect(page.getByText(`That is ${tooLong.length.toLocaleString("en-US")} characters`)).toBeVisible();
   await expect(keyField).toHaveValue(tooLong);
 
-  // The customer's admin runs the script exactly as the page shows it; `az` is the emulator-backed stand-in.
-  const run = await runGeneratedScript(script, {
+  // The generated script itself is run for real by tests/integration/azure/customer-script.test.ts (az stand-in);
+  // here the customer's side is played through the SDKs, with the values the page shows.
+  const { versionlessUri } = await runCustomerScript({
     emulatorUrl: EMULATOR_URL,
-    upn: "admin@contoso.onmicrosoft.com",
-    subscriptionId: TENANTS.contoso.subscription,
+    tenant: TENANTS.contoso,
+    adminUpn: "admin@contoso.onmicrosoft.com",
+    spObjectId,
+    vaultName: "kv-contoso-e2e",
+    keyName: "fabrikam-cmk",
   });
-  expect(run.stderr).toBe("");
-  expect(run.exitCode).toBe(0);
-  await page.getByLabel("Key identifier (URI)").fill(run.versionlessKeyId!);
+  await page.getByLabel("Key identifier (URI)").fill(versionlessUri);
   await page.getByRole("button", { name: "Submit and verify" }).click();
   const hops = page.getByRole("list", { name: "Verification steps" }).getByRole("listitem");
   await expect(hops).toHaveCount(6);
