@@ -61,7 +61,14 @@ test("[shell] health details are for operators only: checks, live workers, queue
   ]);
   expect(details.workers.length).toBeGreaterThanOrEqual(1);
   expect(details.workers[0]!.connections).toBeGreaterThan(0);
-  expect(details.queues.map((q) => q.name).sort()).toEqual(["apply-cmk", "verify-key"]);
+  expect(details.queues.map((q) => q.name).sort()).toEqual([
+    "apply-cmk",
+    "check-isv-identity",
+    "check-key-health",
+    "deliver-notification",
+    "key-health-sweep",
+    "verify-key",
+  ]);
   await operator.context().close();
 });
 
