@@ -18,10 +18,13 @@ export const QUEUES = {
     heartbeatSeconds: 10,
     expireInSeconds: 1800,
   },
-  // Health: one sweep per interval fans out one check per tenant; `exclusive` keeps at most one check of a
-  // tenant's keys queued or running, however many workers and "check now" clicks there are.
+  // Health: one sweep per interval fans out one check per tenant. `stately` keeps at most one check of a
+  // tenant running and one waiting behind it: a "check now" clicked while a check runs (which may have read
+  // the key before the change the operator is checking for, or not list a key verified since) waits its
+  // turn instead of being dropped. (It replaced the `exclusive` queue `check-key-health`: pg-boss cannot
+  // change a queue's policy after creation.)
   "key-health-sweep": { policy: "exclusive", retryLimit: 1, expireInSeconds: 900 },
-  "check-key-health": { policy: "exclusive", retryLimit: 2, retryDelay: 30, expireInSeconds: 300 },
+  "key-health-check": { policy: "stately", retryLimit: 2, retryDelay: 30, expireInSeconds: 300 },
   // A failing endpoint is retried with exponential backoff (10 s, 20 s, 40 s, …) in its own job: it never
   // holds up the monitor. The attempt count lives on the delivery row (lib/notifications).
   "deliver-notification": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
@@ -42,11 +45,11 @@ export type HealthCheckPayload = z.infer<typeof healthCheckPayload>;
 export const deliveryPayload = z.object({ deliveryId: z.uuid() });
 
 /**
- * One health check of a tenant's keys; null when one is already queued or running for that tenant (the queue
- * is exclusive per tenant, so a key is never checked twice at once).
+ * One health check of a tenant's keys; null when one is already waiting for that tenant (it has not started,
+ * so it sees the key as it is now). At most one check per tenant runs at a time.
  */
 export function sendKeyHealthCheck(boss: PgBoss, payload: HealthCheckPayload): Promise<string | null> {
-  return boss.send("check-key-health", payload, { singletonKey: payload.tenantId });
+  return boss.send("key-health-check", payload, { singletonKey: payload.tenantId });
 }
 
 /** Queues the deliveries a committed notification created. */

@@ -76,7 +76,7 @@ export async function registerJobHandlers(
   await boss.work("key-health-sweep", async ([message]) => {
     if (message) log.info({ sweep: await handlers.sweepKeyHealth() }, "key health sweep queued checks");
   });
-  await boss.work("check-key-health", { localConcurrency: options.healthConcurrency }, async ([message]) => {
+  await boss.work("key-health-check", { localConcurrency: options.healthConcurrency }, async ([message]) => {
     if (message) await handlers.checkKeyHealth(healthCheckPayload.parse(message.data));
   });
   await boss.work("deliver-notification", { localConcurrency: 4 }, async ([message]) => {
@@ -100,7 +100,7 @@ export async function registerJobHandlers(
     "verify-key",
     "apply-cmk",
     "key-health-sweep",
-    "check-key-health",
+    "key-health-check",
     "deliver-notification",
     "check-isv-identity",
   ];

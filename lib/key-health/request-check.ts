@@ -7,13 +7,14 @@ import { sendKeyHealthCheck } from "@/lib/jobs/queues";
 
 /**
  * An operator's "check now": the same check the monitor runs, with a fresh token (so a removed consent shows
- * at once), queued for the workers. Refused while one is already queued or running for the key.
+ * at once), queued for the workers. While a check of the tenant runs, this one waits behind it; when one is
+ * already waiting, that one (not started yet) gives the answer.
  */
 export async function requestKeyHealthCheck(
   db: Db,
   boss: PgBoss,
   input: { keyId: string; actor: Actor; requestId?: string },
-): Promise<"queued" | "already_running"> {
+): Promise<"queued" | "already_queued"> {
   const key = await db.customerKey.findFirst({
     where: { id: input.keyId, status: "ACTIVE", lastVerifiedAt: { not: null } },
     select: { id: true, tenantId: true, customerId: true, onboardingId: true },
@@ -33,5 +34,5 @@ export async function requestKeyHealthCheck(
       requestId: input.requestId,
     }),
   );
-  return queued ? "queued" : "already_running";
+  return queued ? "queued" : "already_queued";
 }

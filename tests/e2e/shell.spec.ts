@@ -64,8 +64,8 @@ test("[shell] health details are for operators only: checks, live workers, queue
   expect(details.queues.map((q) => q.name).sort()).toEqual([
     "apply-cmk",
     "check-isv-identity",
-    "check-key-health",
     "deliver-notification",
+    "key-health-check",
     "key-health-sweep",
     "verify-key",
   ]);

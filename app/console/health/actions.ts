@@ -23,7 +23,7 @@ export async function checkKeyNowAction(keyId: string): Promise<HealthActionResu
     revalidatePath(`/console/health/${keyId}`);
     return outcome === "queued"
       ? { ok: true, message: "Check queued: the result appears here in a few seconds." }
-      : { ok: true, message: "A check of this key is already running; its result appears here shortly." };
+      : { ok: true, message: "A check of this key is already queued; its result appears here shortly." };
   } catch (error) {
     if (isAppError(error)) return { ok: false, error: error.message };
     loggerFor(await currentRequestId()).error({ err: error }, "check key now failed");

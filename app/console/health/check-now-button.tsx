@@ -5,36 +5,63 @@ import { useEffect, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { checkKeyNowAction, type HealthActionResult } from "./actions";
 
-/** "Check now": queues the same check the monitor runs and announces what happened. */
-export function CheckNowButton({ keyId }: { keyId: string }) {
+/** How long the page keeps refreshing for a queued check's result before it says to come back later. */
+const WAIT_MS = 3 * 60_000;
+const REFRESH_MS = 3000;
+
+/**
+ * "Check now": queues the same check the monitor runs, then refreshes the page until the check's result is
+ * recorded (`checkedAt` moves on) — a check waiting behind another of the same tenant can take a while.
+ */
+export function CheckNowButton({ keyId, checkedAt }: { keyId: string; checkedAt: string | null }) {
   const [pending, start] = useTransition();
   const [result, setResult] = useState<HealthActionResult | null>(null);
+  const [gaveUp, setGaveUp] = useState(false);
   const router = useRouter();
-  // The check runs on a worker: refresh the page a few times so its result shows without a reload.
+  const [checkedAtWhenQueued, setCheckedAtWhenQueued] = useState<string | null>(null);
+  const waiting = result?.ok === true && checkedAt === checkedAtWhenQueued && !gaveUp;
   useEffect(() => {
-    if (!result?.ok) return;
-    let ticks = 0;
+    if (!waiting) return;
+    const started = Date.now();
     const timer = setInterval(() => {
+      if (Date.now() - started > WAIT_MS) {
+        setGaveUp(true);
+        return;
+      }
       router.refresh();
-      if (++ticks >= 10) clearInterval(timer);
-    }, 3000);
+    }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [result, router]);
+  }, [waiting, router]);
+  const status = !result
+    ? ""
+    : !result.ok
+      ? result.error
+      : checkedAt !== checkedAtWhenQueued
+        ? "Checked: the result is shown above."
+        : gaveUp
+          ? "The check has not finished yet; it is still queued. Reload the page later for its result."
+          : result.message;
   return (
     <div className="flex flex-col items-end gap-1">
       <Button
         variant="secondary"
-        disabled={pending}
-        onClick={() => start(async () => setResult(await checkKeyNowAction(keyId)))}
+        disabled={pending || waiting}
+        onClick={() =>
+          start(async () => {
+            setCheckedAtWhenQueued(checkedAt);
+            setGaveUp(false);
+            setResult(await checkKeyNowAction(keyId));
+          })
+        }
       >
-        {pending ? "Queuing…" : "Check now"}
+        {pending ? "Queuing…" : waiting ? "Checking…" : "Check now"}
       </Button>
       <p
         role="status"
         aria-live="polite"
         className={`text-xs ${result?.ok === false ? "text-red-700" : "text-slate-600"}`}
       >
-        {result ? (result.ok ? result.message : result.error) : ""}
+        {status}
       </p>
     </div>
   );

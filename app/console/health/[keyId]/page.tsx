@@ -48,7 +48,7 @@ export default async function KeyHealthDetailPage(props: { params: Promise<{ key
           <h1 className="text-2xl font-bold text-slate-900">{key.customer.name}</h1>
           <p className="mt-1 font-mono text-xs break-all text-slate-600">{key.keyUri}</p>
         </div>
-        <CheckNowButton keyId={key.id} />
+        <CheckNowButton keyId={key.id} checkedAt={key.healthCheckedAt?.toISOString() ?? null} />
       </div>
       <Card
         title={
