@@ -5,6 +5,7 @@ import { checkApiVersion, checkNamespaceApiVersion } from "./api-versions.js";
 import { authenticateArm, requireSubscription } from "./auth.js";
 import { ArmError } from "./errors.js";
 import { applyFault, takeFault, tolerantJsonParser } from "./fault-response.js";
+import { metadataEndpoints } from "./metadata.js";
 import { matchRoute } from "./router.js";
 import type { ArmStore } from "./store.js";
 import type { RequestKind } from "./throttle.js";
@@ -128,6 +129,18 @@ export function registerArmRoutes(app: FastifyInstance, emu: Emulator, store: Ar
         .headers(e.extra.headers ?? {})
         .send(e.toBody());
     });
+    // Cloud metadata: no token, no subscription (metadata.ts).
+    scope.get<{ Querystring: { "api-version"?: string } }>("/metadata/endpoints", async (req, reply) =>
+      reply
+        .code(200)
+        .send(
+          metadataEndpoints(
+            req.headers.host ?? new URL(emu.baseUrl).host,
+            emu.baseUrl,
+            req.query["api-version"],
+          ),
+        ),
+    );
     scope.all("/subscriptions", (req, reply) => handle(emu, store, req, reply));
     scope.all("/subscriptions/*", (req, reply) => handle(emu, store, req, reply));
     // @azure/arm-resources builds by-id URLs as "/{+resourceId}" → "//subscriptions/…"; ARM accepts it.

@@ -114,18 +114,54 @@ export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): vo
   app.get("/:tenant/discovery/v2.0/keys", { config: { operation: "discovery" } }, keys);
   app.get("/:tenant/discovery/keys", { config: { operation: "discovery" } }, keys);
 
-  app.get<{ Querystring: { authorization_endpoint?: string } }>(
+  // MSAL instance discovery (msal-common `AAD_INSTANCE_DISCOVERY_ENDPT`). Reached on one of Entra's real host
+  // names (proxy mode) it answers the alias groups MSAL itself ships for the public and sovereign clouds; on the
+  // emulator's own host the emulator is the only alias.
+  app.get<{ Querystring: { authorization_endpoint?: string; "api-version"?: string } }>(
     "/common/discovery/instance",
     { config: { operation: "discovery" } },
     async (req, reply) => {
-      const base = emu.baseUrl;
-      const host = new URL(base).host;
+      const host = (req.headers.host ?? new URL(emu.baseUrl).host).toLowerCase().replace(/:443$/, "");
+      const real = AUTHORITY_ALIASES.some((g) => g.aliases.includes(host));
+      const base = real ? `https://${host}` : emu.baseUrl;
+      const own = new URL(emu.baseUrl).host;
       const tenant = /\/\/[^/]+\/([^/]+)\//.exec(req.query.authorization_endpoint ?? "")?.[1] ?? "common";
       return cached(reply).send({
         tenant_discovery_endpoint: `${base}/${tenant}/v2.0/.well-known/openid-configuration`,
         "api-version": "1.1",
-        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+        metadata: real
+          ? AUTHORITY_ALIASES
+          : [{ preferred_network: own, preferred_cache: own, aliases: [own] }],
       });
     },
   );
 }
+
+/** Entra's authority alias groups as MSAL ships them (msal-common's built-in instance-discovery metadata). */
+export const AUTHORITY_ALIASES = [
+  {
+    preferred_network: "login.microsoftonline.com",
+    preferred_cache: "login.windows.net",
+    aliases: ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"],
+  },
+  {
+    preferred_network: "login.partner.microsoftonline.cn",
+    preferred_cache: "login.partner.microsoftonline.cn",
+    aliases: ["login.partner.microsoftonline.cn", "login.chinacloudapi.cn"],
+  },
+  {
+    preferred_network: "login.microsoftonline.de",
+    preferred_cache: "login.microsoftonline.de",
+    aliases: ["login.microsoftonline.de"],
+  },
+  {
+    preferred_network: "login.microsoftonline.us",
+    preferred_cache: "login.microsoftonline.us",
+    aliases: ["login.microsoftonline.us", "login.usgovcloudapi.net"],
+  },
+  {
+    preferred_network: "login-us.microsoftonline.com",
+    preferred_cache: "login-us.microsoftonline.com",
+    aliases: ["login-us.microsoftonline.com"],
+  },
+];

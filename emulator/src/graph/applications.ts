@@ -1,7 +1,7 @@
 import type { Application } from "../core/directory.js";
 import { requireRead } from "./auth.js";
 import { notFound } from "./errors.js";
-import { appJson, parseEqFilter, select } from "./serialize.js";
+import { appJson, matchesFilter, parseEqFilter, select } from "./serialize.js";
 import { GUID, type GraphRequest, type GraphRoute } from "./types.js";
 
 /** `{objectId}` or `(appId='{appId}')`; applications are visible only in their home tenant. */
@@ -27,18 +27,16 @@ export const applicationRoutes: GraphRoute[] = [
     operation: "applications.list",
     handle(r) {
       requireRead(r.caller);
-      const filter = parseEqFilter(r.query.get("$filter"), ["appId", "displayName", "id"]);
-      const all = r.emu.directory
+      const filter = parseEqFilter(
+        r.query.get("$filter"),
+        ["appId", "displayName", "id"],
+        ["identifierUris"],
+      );
+      const value = r.emu.directory
         .listApplications()
         .filter((a) => a.homeTenantId.toLowerCase() === r.caller.tenantId.toLowerCase())
-        .map(appJson);
-      const value = filter
-        ? all.filter(
-            (a) =>
-              String((a as Record<string, unknown>)[filter.property]).toLowerCase() ===
-              filter.value.toLowerCase(),
-          )
-        : all;
+        .map(appJson)
+        .filter((a) => matchesFilter(a, filter));
       return {
         status: 200,
         body: {

@@ -6,6 +6,7 @@ import { applicationRoutes } from "./applications.js";
 import { authenticateGraph } from "./auth.js";
 import { GraphError, graphErrorBody } from "./errors.js";
 import { federatedCredentialRoutes } from "./federated-credentials.js";
+import { meRoutes } from "./me.js";
 import { organizationRoutes } from "./organization.js";
 import { servicePrincipalRoutes } from "./service-principals.js";
 import type { GraphRoute } from "./types.js";
@@ -15,6 +16,7 @@ const ROUTES: GraphRoute[] = [
   ...applicationRoutes,
   ...federatedCredentialRoutes,
   ...organizationRoutes,
+  ...meRoutes,
 ];
 const CONTENT_TYPE =
   "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";

@@ -109,15 +109,37 @@ export function select<T extends Record<string, unknown>>(
   );
 }
 
-/** The `$filter` forms Graph supports on these collections: `prop eq 'value'`. */
+/** A parsed `$filter`: `prop eq 'v'`, or `prop/any(c:c eq 'v')` on a string collection. */
+export interface EqFilter {
+  property: string;
+  value: string;
+  any: boolean;
+}
+
+/**
+ * The `$filter` forms Graph supports on these collections: `prop eq 'value'` and, for collections listed in
+ * `collections`, the lambda `prop/any(c:c eq 'value')` (what `az ad sp show --id` sends for servicePrincipalNames;
+ * Graph "Use the $filter query parameter", lambda operators).
+ */
 export function parseEqFilter(
   $filter: string | null,
   allowed: string[],
-): { property: string; value: string } | undefined {
+  collections: string[] = [],
+): EqFilter | undefined {
   if (!$filter) return undefined;
-  const m = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec($filter);
-  if (!m?.[1] || m[2] === undefined || !allowed.includes(m[1])) {
-    throw badRequest(`Invalid filter clause: unsupported or malformed expression '${$filter}'.`);
-  }
-  return { property: m[1], value: m[2].replaceAll("''", "'") };
+  const eq = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec($filter);
+  const any = /^\s*(\w+)\/any\(\s*(\w+)\s*:\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/.exec($filter);
+  if (eq?.[1] && eq[2] !== undefined && allowed.includes(eq[1]))
+    return { property: eq[1], value: eq[2].replaceAll("''", "'"), any: false };
+  if (any?.[1] && any[2] === any[3] && any[4] !== undefined && collections.includes(any[1]))
+    return { property: any[1], value: any[4].replaceAll("''", "'"), any: true };
+  throw badRequest(`Invalid filter clause: unsupported or malformed expression '${$filter}'.`);
+}
+
+/** Whether a serialized object passes the filter (string comparisons ignore case, as Graph's do for these keys). */
+export function matchesFilter(obj: Record<string, unknown>, f: EqFilter | undefined): boolean {
+  if (!f) return true;
+  const v = obj[f.property];
+  const same = (x: unknown) => String(x).toLowerCase() === f.value.toLowerCase();
+  return f.any ? Array.isArray(v) && v.some(same) : same(v);
 }

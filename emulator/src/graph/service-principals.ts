@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ServicePrincipal } from "../core/directory.js";
 import { requireRead, requireSpCreate } from "./auth.js";
 import { GraphError, badRequest, notFound } from "./errors.js";
-import { parseEqFilter, select, spJson } from "./serialize.js";
+import { matchesFilter, parseEqFilter, select, spJson } from "./serialize.js";
 import { GUID, type GraphRequest, type GraphRoute } from "./types.js";
 
 const createSchema = z.object({ appId: z.string() }).passthrough();
@@ -26,11 +26,15 @@ export const servicePrincipalRoutes: GraphRoute[] = [
     operation: "servicePrincipals.list",
     handle(r) {
       requireRead(r.caller);
-      const filter = parseEqFilter(r.query.get("$filter"), ["appId", "displayName", "id"]);
-      const all = r.emu.directory.listServicePrincipals(r.caller.tenantId).map((sp) => render(r, sp));
-      const value = filter
-        ? all.filter((sp) => String(sp[filter.property]).toLowerCase() === filter.value.toLowerCase())
-        : all;
+      const filter = parseEqFilter(
+        r.query.get("$filter"),
+        ["appId", "displayName", "id"],
+        ["servicePrincipalNames"],
+      );
+      const value = r.emu.directory
+        .listServicePrincipals(r.caller.tenantId)
+        .map((sp) => render(r, sp))
+        .filter((sp) => matchesFilter(sp, filter));
       return {
         status: 200,
         body: {

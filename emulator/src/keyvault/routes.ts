@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { KEY_VAULT_DATA_API_VERSIONS as API_VERSIONS } from "../core/api-versions.js";
 import type { Emulator } from "../core/context.js";
 import { applyFault, takeFault, tolerantJsonParser } from "../arm/fault-response.js";
 import { authenticateKv } from "./auth.js";
@@ -20,7 +21,6 @@ import {
 import type { KeyVaultStore, KeyVersion } from "./store.js";
 import { VAULT_HOST, vaultView, type VaultView } from "./vault.js";
 
-const API_VERSIONS = ["7.5", "7.6", "2025-07-01"];
 const CRYPTO = {
   wrapkey: "wrapKey",
   unwrapkey: "unwrapKey",
@@ -125,13 +125,16 @@ function route(c: Ctx): Handler | undefined {
       },
     };
   }
-  const cryptoOp = CRYPTO[action.toLowerCase() as keyof typeof CRYPTO];
+  // `/keys/{name}/{version}/wrapkey`, or versionless `/keys/{name}/wrapkey` (the key's current version; Key Vault
+  // REST "Wrap Key": the version segment is optional).
+  const versionless = !action && s in CRYPTO;
+  const cryptoOp = CRYPTO[(versionless ? s : action.toLowerCase()) as keyof typeof CRYPTO];
   if (method === "POST" && cryptoOp) {
     return {
       op: cryptoOp,
       name,
       run: () => {
-        const v = requireKey(store, vault, name, seg || undefined);
+        const v = requireKey(store, vault, name, versionless ? undefined : seg || undefined);
         return cryptoOperation(v, cryptoOp, parseBody(cryptoSchema, c.body), now(), kid(vault, v));
       },
     };
