@@ -39,7 +39,7 @@ const queues = await registerJobHandlers(
     checkKeyHealth: (payload) => runTenantHealthCheck(db, boss, payload),
     deliverNotification: (deliveryId) => deliverNotification(db, deliveryId),
     checkIsvIdentity: async () => {
-      await runPhase1Check(db, { actor: SYSTEM_ACTOR, scheduled: true });
+      await runPhase1Check(db, { actor: SYSTEM_ACTOR, scheduled: true, boss });
     },
   },
   {

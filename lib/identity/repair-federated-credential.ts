@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { Db } from "@/lib/db/create-db";
+import type { PgBoss } from "pg-boss";
 import { canonicalJson } from "@/lib/audit/audit-chain";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import {
@@ -26,7 +27,7 @@ export function repairFingerprint(repair: CredentialRepair): string {
  */
 export async function repairFederatedCredential(
   db: Db,
-  input: { identity: string; fingerprint: string; actor: Actor; requestId?: string },
+  input: { identity: string; fingerprint: string; actor: Actor; requestId?: string; boss?: PgBoss },
 ): Promise<Phase1Report> {
   const x = getPhase1Expectations();
   const now = evaluatePhase1(x, await gatherPhase1Facts(x));
@@ -65,7 +66,7 @@ export async function repairFederatedCredential(
     throw error;
   }
   await recordAuditEvent(db, { ...audit, action, details: repairDetails(repair) });
-  return runPhase1Check(db, { actor: input.actor, requestId: input.requestId });
+  return runPhase1Check(db, { actor: input.actor, requestId: input.requestId, boss: input.boss });
 }
 
 const repairDetails = (repair: CredentialRepair) => ({

@@ -5,9 +5,11 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { currentRequestId, operatorActor, requireOperator, WRITE_ROLES } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { repairFederatedCredential } from "@/lib/identity/repair-federated-credential";
 import { runPhase1Check } from "@/lib/identity/run-phase1-check";
+import { getProducerBoss } from "@/lib/jobs/boss";
 import { loggerFor } from "@/lib/log";
 
 export type SetupActionResult = { ok: true; message: string } | { ok: false; error: string };
@@ -32,6 +34,7 @@ export async function checkPhase1Action(): Promise<SetupActionResult> {
     const report = await runPhase1Check(getDb(), {
       actor: operatorActor(session),
       requestId: await currentRequestId(),
+      boss: await getProducerBoss(getEnv().DATABASE_URL),
     });
     return `Checked: ${statusWords[report.status]}.`;
   });
@@ -56,6 +59,7 @@ export async function repairCredentialAction(
       ...input.data,
       actor: operatorActor(session),
       requestId: await currentRequestId(),
+      boss: await getProducerBoss(getEnv().DATABASE_URL),
     });
     return `Repaired ${input.data.identity}.`;
   }).then((result) => {

@@ -223,3 +223,43 @@ describe("[identity] Phase 1 checked through Graph and ARM", () => {
     expect((await actions()).at(-1)).toBe("isv_identity.restored");
   });
 });
+
+describe("[identity] the ISV's channels hear when Phase 1 breaks and when it is restored", () => {
+  it("one message when it breaks, none while nothing changes, one when it is restored", async () => {
+    await loadWorld(demoWorld());
+    await check();
+    const channel = await t.db.notificationChannel.create({
+      data: { kind: "EMAIL", name: "ISV ops", target: "ops@fabrikam.example", createdBy: ADMIN.id },
+    });
+    const messages = () =>
+      t.db.notification.findMany({
+        where: { event: { startsWith: "isv_identity." } },
+        orderBy: { createdAt: "asc" },
+        include: { deliveries: true },
+      });
+    const before = (await messages()).length;
+
+    const w = demoWorld();
+    cmkApp(w).federatedIdentityCredentials = [];
+    await loadWorld(w);
+    await runPhase1Check(t.db, { actor: ADMIN, scheduled: true });
+    await runPhase1Check(t.db, { actor: ADMIN, scheduled: true });
+    let sent = (await messages()).slice(before);
+    expect(sent.map((m) => m.event)).toEqual(["isv_identity.broken"]);
+    expect(sent[0]!.subject).toBe("[Crosskey] Identity set-up broken — No credential trusts crosskey-cmk");
+    expect(sent[0]!.body).toMatch(
+      /Fix: Create the credential.*\n {2}Command: az ad app federated-credential create --id 2{8}/,
+    );
+    expect(sent[0]!.deliveries.map((d) => d.channelId)).toEqual([channel.id]);
+
+    await loadWorld(demoWorld());
+    await runPhase1Check(t.db, { actor: ADMIN, scheduled: true });
+    sent = (await messages()).slice(before);
+    expect(sent.map((m) => m.event)).toEqual(["isv_identity.broken", "isv_identity.restored"]);
+    expect(sent[1]!.subject).toBe("[Crosskey] Identity set-up restored: every check passes again");
+    const raised = await t.db.auditEvent.count({
+      where: { action: "notification.raised", targetId: { in: sent.map((m) => m.id) } },
+    });
+    expect(raised).toBe(2);
+  });
+});
