@@ -20,8 +20,9 @@ export type KeyHealthFilter = z.infer<typeof keyHealthFilter>;
 const WATCHED: Prisma.CustomerKeyWhereInput = { status: "ACTIVE", lastVerifiedAt: { not: null } };
 
 /**
- * Watched keys, most urgent first — unreachable, then needs attention (soonest expiry first), then healthy —
- * a page at a time, with the count per health level from one grouped query.
+ * Watched keys, most urgent first — unreachable, then needs attention, then healthy; within a level the
+ * soonest expiry, then the largest rotation lag (resources still on an older version) — a page at a time
+ * (an index serves exactly this order), with the count per health level from one grouped query.
  */
 export async function findKeyHealth(db: Db, filter: KeyHealthFilter) {
   const where: Prisma.CustomerKeyWhereInput = {
@@ -34,7 +35,12 @@ export async function findKeyHealth(db: Db, filter: KeyHealthFilter) {
     db.customerKey.findMany({
       where,
       // PostgreSQL orders an enum by its declaration: UNKNOWN < HEALTHY < WARNING < UNREACHABLE.
-      orderBy: [{ health: "desc" }, { expiresAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      orderBy: [
+        { health: "desc" },
+        { expiresAt: { sort: "asc", nulls: "last" } },
+        { rotationLag: "desc" },
+        { id: "asc" },
+      ],
       take: PAGE + 1,
       ...(filter.cursor && { cursor: { id: filter.cursor }, skip: 1 }),
       select: {
@@ -48,6 +54,7 @@ export async function findKeyHealth(db: Db, filter: KeyHealthFilter) {
         healthFindings: true,
         latestVersion: true,
         expiresAt: true,
+        rotationLag: true,
         customer: { select: { id: true, name: true } },
         _count: { select: { appliedTo: true } },
       },

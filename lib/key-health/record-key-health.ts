@@ -71,6 +71,7 @@ export async function recordKeyHealth(
         ...(changed && { healthChangedAt: now }),
         healthFindings: derived.findings,
         latestVersion: latestVersion ?? key.latestVersion,
+        rotationLag: derived.findings.find((f) => f.code === "rotation_lag")?.resources?.length ?? 0,
         ...(facts && {
           keyEnabled: facts.enabled,
           expiresAt: facts.expiresAt ? new Date(facts.expiresAt) : null,

@@ -9,6 +9,7 @@ import {
   onboardingPageSql,
   type OnboardingFilters,
 } from "../../lib/onboarding/find-onboardings";
+import { findKeyHealth } from "../../lib/key-health/list-key-health";
 import { findTimeline, timelineCountSql, timelinePageSql } from "../../lib/onboarding/get-onboarding-detail";
 import {
   findResources,
@@ -245,5 +246,34 @@ describe("paging, searching and filtering", () => {
     expect(first.total).toBeGreaterThanOrEqual(VOLUMES.detailEvents);
     const times = first.rows.map((r) => r.occurredAt.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+});
+
+describe("key health, most urgent first", () => {
+  it("within a level: the soonest expiry, then the largest rotation lag", async () => {
+    const keys = await t.db.customerKey.findMany({
+      where: { status: "ACTIVE" },
+      orderBy: { id: "asc" },
+      take: 4,
+      select: { id: true },
+    });
+    const set = (id: string, rotationLag: number, expiresAt: Date | null) =>
+      t.db.customerKey.update({
+        where: { id },
+        data: { health: "WARNING", rotationLag, expiresAt, lastVerifiedAt: new Date() },
+      });
+    const soon = new Date(Date.now() + 5 * 86_400_000);
+    await set(keys[0]!.id, 2, null);
+    await set(keys[1]!.id, 5, null);
+    await set(keys[2]!.id, 0, null);
+    await set(keys[3]!.id, 0, soon);
+    const { rows, counts } = await findKeyHealth(t.db, { health: "WARNING" });
+    expect(rows.map((r) => [r.id, r.rotationLag])).toEqual([
+      [keys[3]!.id, 0],
+      [keys[1]!.id, 5],
+      [keys[0]!.id, 2],
+      [keys[2]!.id, 0],
+    ]);
+    expect(counts.WARNING).toBe(4);
   });
 });

@@ -33,7 +33,8 @@ export default async function KeyHealthPage(props: { searchParams: Promise<Recor
         <h1 className="text-2xl font-bold text-slate-900">Key health</h1>
         <p className="mt-1 text-sm text-slate-600">
           Every verified customer key, checked on a schedule through the same path Azure services take, most
-          urgent first.
+          urgent first: unreachable, then needing attention; within each, the soonest expiry and the largest
+          rotation lag first.
         </p>
       </div>
       <nav aria-label="Filter by health" className="grid grid-cols-2 gap-3 sm:grid-cols-4">
@@ -104,7 +105,12 @@ export default async function KeyHealthPage(props: { searchParams: Promise<Recor
               <Td className="font-mono text-xs break-all">
                 {row.vaultHost.split(".")[0]}/{row.keyName}
               </Td>
-              <Td className="text-xs">{row._count.appliedTo}</Td>
+              <Td className="text-xs">
+                {row._count.appliedTo}
+                {row.rotationLag > 0 && (
+                  <span className="block text-amber-800">{row.rotationLag} on an older version</span>
+                )}
+              </Td>
               <Td className="text-xs whitespace-nowrap">
                 {row.healthCheckedAt
                   ? `${row.healthCheckedAt.toISOString().replace("T", " ").slice(0, 16)} UTC`

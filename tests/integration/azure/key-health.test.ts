@@ -7,6 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBoss } from "../../../lib/jobs/boss";
 import { runApplyJob } from "../../../lib/operations/run-apply-job";
+import { findKeyHealth } from "../../../lib/key-health/list-key-health";
 import { runKeyHealthCheck, sweepKeyHealth } from "../../../lib/key-health/monitor";
 import { deliverNotification, DELIVERY_ATTEMPTS } from "../../../lib/notifications/deliver-notification";
 import { createChannel } from "../../../lib/notifications/manage-channels";
@@ -263,6 +264,10 @@ describe("[health] the monitor notices what breaks a customer's key, and when it
       expect.objectContaining({ code: "rotation_lag", versions: [before], resources: ["des-health"] }),
     ]);
     expect(lag.findings[0]!.summary).toContain("not yet safe to disable");
+    // The key health list says how many resources lag (and sorts by it: tests/integration/console-lists.test.ts).
+    expect((await t.db.customerKey.findUniqueOrThrow({ where: { id: keyId } })).rotationLag).toBe(1);
+    const listed = await findKeyHealth(t.db, { health: "HEALTHY" });
+    expect(listed.rows.find((r) => r.id === keyId)?.rotationLag).toBe(1);
     // The ISV moves the resource to the new version (verification reads the current version, apply pins it).
     expect((await runKeyVerification(t.db, { keyId })).result?.outcome).toBe("verified");
     await apply(desId);
@@ -270,6 +275,7 @@ describe("[health] the monitor notices what breaks a customer's key, and when it
     expect(after.findings).toEqual([
       expect.objectContaining({ code: "safe_to_disable", versions: [before] }),
     ]);
+    expect((await t.db.customerKey.findUniqueOrThrow({ where: { id: keyId } })).rotationLag).toBe(0);
     expect(rotated.properties.version).not.toBe(before);
   });
 
