@@ -67,6 +67,9 @@ try {
     SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
   };
+  // This process sends jobs with the app's own code (startBoss logs through the app's configuration): it runs
+  // with the same settings as the workers it starts.
+  Object.assign(process.env, env);
   const { caFile } = await startEmulatorProcess({
     url: EMULATOR_URL,
     dataDir: path.join(dir, "emulator"),

@@ -116,6 +116,9 @@ try {
     KEY_HEALTH_INTERVAL_MINUTES: "1440",
     WORKER_CONCURRENCY: values.concurrency,
   };
+  // This process sends jobs with the app's own code (startBoss logs through the app's configuration): it runs
+  // with the same settings as the workers it starts.
+  Object.assign(process.env, env);
   say(`starting the emulator with ${TENANTS} extra tenants and ${TENANTS * PER_TENANT} keys…`);
   const { caFile } = await startEmulatorProcess({
     url: EMULATOR_URL,
