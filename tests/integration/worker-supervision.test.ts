@@ -29,7 +29,12 @@ async function connectedWorkerPids(): Promise<number[]> {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
+// A ceiling, not a timing: a worker starting on a busy two-core machine can take a minute.
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 100_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -39,7 +44,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-it("[demo] a worker killed with SIGKILL is started again and reconnects", { timeout: 120_000 }, async () => {
+it("[demo] a worker killed with SIGKILL is started again and reconnects", { timeout: 240_000 }, async () => {
   const said: string[] = [];
   worker = startSupervisedWorker({ ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "warn" }, (line) =>
     said.push(line),
