@@ -13,6 +13,8 @@ import { createEntraService } from "./entra/index.js";
 import { createGraphService } from "./graph/index.js";
 import { createMsiService } from "./msi/index.js";
 import { createPortalService } from "./portal/index.js";
+import { proxiedRequest } from "./core/origin.js";
+import { ProxyLog, startProxy, type RunningProxy } from "./proxy/server.js";
 
 export interface EmulatorOptions {
   /** 0 picks a free port. */
@@ -24,11 +26,17 @@ export interface EmulatorOptions {
   logger?: boolean;
   /** The app's base URL, for `{app}` in the world; defaults to http://localhost:3000. */
   appBaseUrl?: string;
+  /** Proxy mode (src/proxy): also listen as an HTTPS forward proxy on this port (0 picks a free one). */
+  proxyPort?: number;
+  /** Where proxy mode reports refused hosts; defaults to stderr. */
+  say?: (line: string) => void;
 }
 
 export interface RunningEmulator {
   url: string;
   caFile: string;
+  /** `http://localhost:{port}` when proxy mode runs: give it to clients as HTTPS_PROXY. */
+  proxyUrl?: string;
   emu: Emulator;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -49,6 +57,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     directory: new DirectoryStore(() => clock.now()),
     settings: { ...DEFAULT_SETTINGS },
     tokenCounts: new Map<string, number>(),
+    proxyLog: new ProxyLog(options.say ?? ((line) => console.error(line))),
   } as Partial<Emulator> as Emulator;
   const arm = createArmService(emu);
   const keyVault = createKeyVaultService(emu);
@@ -79,16 +88,25 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   app.addHook("onRequest", async (_req, reply) => {
     if (!loaded) return reply.code(503).header("retry-after", "1").send({ status: "starting" });
   });
-  for (const service of [
+  const services = {
     entra,
-    createMsiService(emu),
-    createGraphService(emu),
-    createControlService(emu),
+    msi: createMsiService(emu),
+    graph: createGraphService(emu),
+    control: createControlService(emu),
     arm,
-    keyVault,
-    createPortalService(emu),
-  ]) {
-    service.register(app);
+    keyvault: keyVault,
+    portal: createPortalService(emu),
+  };
+  for (const [name, service] of Object.entries(services)) {
+    void app.register(async (scope) => {
+      // Through proxy mode a host reaches only its own service: no control API or portal on
+      // login.microsoftonline.com, no ARM on a vault's host.
+      scope.addHook("onRequest", async (_req, reply) => {
+        const proxied = proxiedRequest.getStore();
+        if (proxied && proxied.service !== name) return reply.code(404).send();
+      });
+      service.register(scope);
+    });
   }
   await app.listen({ port: options.port ?? 8443, host: options.host ?? "localhost" });
   const address = app.server.address();
@@ -101,5 +119,30 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     await app.close();
     throw e;
   }
-  return { url: emu.baseUrl, caFile: tls.caFile, emu, app, close: () => app.close() };
+  let proxy: RunningProxy | undefined;
+  if (options.proxyPort !== undefined) {
+    try {
+      proxy = await startProxy({
+        app,
+        dataDir: options.dataDir,
+        port: options.proxyPort,
+        host: options.host,
+        log: emu.proxyLog,
+      });
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+  }
+  return {
+    url: emu.baseUrl,
+    caFile: tls.caFile,
+    proxyUrl: proxy?.url,
+    emu,
+    app,
+    close: async () => {
+      await proxy?.close();
+      await app.close();
+    },
+  };
 }

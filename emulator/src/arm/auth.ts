@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import type { Emulator } from "../core/context.js";
 import { ArmError } from "./errors.js";
 import type { ArmStore, Subscription } from "./store.js";
+import { authorityOrigin } from "../core/origin.js";
 
 /** The authenticated ARM caller (from a v1 token for https://management.azure.com/). */
 export interface ArmCaller {
@@ -19,7 +20,7 @@ const AUDIENCES = [
 ];
 
 const challenge = (emu: Emulator, tenant: string | undefined, description: string) => ({
-  "www-authenticate": `Bearer authorization_uri="${emu.baseUrl}/${tenant ?? "common"}", error="invalid_token", error_description="${description}"`,
+  "www-authenticate": `Bearer authorization_uri="${authorityOrigin(emu)}/${tenant ?? "common"}", error="invalid_token", error_description="${description}"`,
 });
 
 export async function authenticateArm(emu: Emulator, authorization: string | undefined): Promise<ArmCaller> {
@@ -104,7 +105,7 @@ export function requireSubscription(
     throw new ArmError(
       401,
       "InvalidAuthenticationTokenTenant",
-      `The access token is from the wrong issuer 'https://sts.windows.net/${caller.tid}/'. It must match the tenant 'https://sts.windows.net/${sub.tenantId}/' associated with this subscription. Please use the authority (URL) '${emu.baseUrl}/${sub.tenantId}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
+      `The access token is from the wrong issuer 'https://sts.windows.net/${caller.tid}/'. It must match the tenant 'https://sts.windows.net/${sub.tenantId}/' associated with this subscription. Please use the authority (URL) '${authorityOrigin(emu)}/${sub.tenantId}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
       { headers: challenge(emu, sub.tenantId, "The access token is from the wrong issuer.") },
     );
   }

@@ -59,6 +59,12 @@ export function createControlService(emu: Emulator) {
           now: emu.clock.now().toISOString(),
         }));
         s.get("/_emulator/state", async () => dumpState(emu));
+        // Proxy mode: tunnels opened per real host, and every host it refused (README, "Proxy mode").
+        s.get("/_emulator/proxy", async () => emu.proxyLog.describe());
+        s.delete("/_emulator/proxy", async (_req, reply) => {
+          emu.proxyLog.clear();
+          return reply.code(204).send();
+        });
         s.get("/_emulator/stats", async () => ({
           arm: emu.arm.throttle.counts,
           entra: {

@@ -64,6 +64,43 @@ export async function ensureTls(dataDir: string): Promise<TlsMaterial> {
   return { caFile: files.ca, cert: server.cert, key: server.private };
 }
 
+/**
+ * Proxy mode's server certificate: Azure's real host names (src/proxy/hosts.ts), signed by the same local CA,
+ * so a client that trusts the CA for the emulator trusts these too. Made on first use, reused after.
+ */
+export async function ensureProxyCertificate(
+  dataDir: string,
+  names: string[],
+): Promise<{ cert: string; key: string }> {
+  const tls = await ensureTls(dataDir);
+  const dir = path.dirname(tls.caFile);
+  const files = { cert: path.join(dir, "proxy-cert.pem"), key: path.join(dir, "proxy-key.pem") };
+  if (existsSync(files.cert) && existsSync(files.key) && stillValid(files.cert)) {
+    const san = new X509Certificate(readFileSync(files.cert)).subjectAltName ?? "";
+    if (names.every((n) => san.includes(`DNS:${n}`)))
+      return { cert: readFileSync(files.cert, "utf8"), key: readFileSync(files.key, "utf8") };
+  }
+  const caKeyFile = path.join(dir, "ca-key.pem");
+  if (!existsSync(caKeyFile))
+    throw new Error(`Proxy mode needs the CA's key, ${caKeyFile}; delete ${dir} to start over.`);
+  const server = await generate([{ name: "commonName", value: names[0] ?? "proxy" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    notBeforeDate: new Date(Date.now() - DAY_MS),
+    notAfterDate: new Date(Date.now() + 825 * DAY_MS),
+    ca: { key: readFileSync(caKeyFile, "utf8"), cert: readFileSync(tls.caFile, "utf8") },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      { name: "subjectAltName", altNames: names.map((value) => ({ type: 2, value })) },
+    ],
+  });
+  writeFileSync(files.cert, server.cert);
+  writeFileSync(files.key, server.private, { mode: 0o600 });
+  return { cert: server.cert, key: server.private };
+}
+
 function stillValid(certFile: string): boolean {
   try {
     return new Date(new X509Certificate(readFileSync(certFile)).validTo).getTime() > Date.now() + 7 * DAY_MS;

@@ -1,5 +1,6 @@
 import type { ArmStore } from "../arm/store.js";
 import type { KeyVaultStore } from "../keyvault/store.js";
+import type { ProxyLog } from "../proxy/server.js";
 import type { Clock } from "./clock.js";
 import type { DirectoryStore } from "./directory.js";
 import type { Faults } from "./faults.js";
@@ -55,6 +56,8 @@ export interface Emulator {
   settings: Settings;
   /** Tokens issued per tenant path segment since start (the control API's stats; benchmarks count them). */
   tokenCounts: Map<string, number>;
+  /** Proxy mode's accepted and refused hosts (empty when proxy mode is off). */
+  proxyLog: ProxyLog;
   /** The world the emulator was last reset to. */
   world: World;
   /** Rebuild every store from the world (the current one when omitted) and clear faults and clock offset. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Emulator } from "../core/context.js";
 import { AadError, toErrorBody } from "./errors.js";
 import { resolveTenantSegment, v1Issuer, v2Issuer } from "./tenant.js";
+import { authorityOrigin } from "../core/origin.js";
 
 /** OIDC discovery documents (docs/azure-contracts.md §2.2), JWKS and MSAL's instance discovery. */
 export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): void {
@@ -9,14 +10,14 @@ export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): vo
     reply.header("cache-control", "max-age=86400, private").header("access-control-allow-origin", "*");
   const fail = (reply: FastifyReply, e: unknown) => {
     if (!(e instanceof AadError)) throw e;
-    return reply.code(400).send(toErrorBody(e, emu.clock.now(), emu.baseUrl));
+    return reply.code(400).send(toErrorBody(e, emu.clock.now(), authorityOrigin(emu)));
   };
 
   app.get<{ Params: { tenant: string } }>(
     "/:tenant/v2.0/.well-known/openid-configuration",
     { config: { operation: "discovery" } },
     async (req, reply) => {
-      const base = emu.baseUrl;
+      const base = authorityOrigin(emu);
       try {
         const seg = resolveTenantSegment(emu, req.params.tenant);
         // Multi-tenant aliases keep their name in endpoints and advertise the `{tenantid}` issuer template.
@@ -81,7 +82,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): vo
     "/:tenant/.well-known/openid-configuration",
     { config: { operation: "discovery" } },
     async (req, reply) => {
-      const base = emu.baseUrl;
+      const base = authorityOrigin(emu);
       try {
         const seg = resolveTenantSegment(emu, req.params.tenant);
         const t = seg.kind === "tenant" ? seg.tenant.id : seg.name;

@@ -10,6 +10,7 @@ import { createFederation } from "./federation-chain.js";
 import { registerLogoutRoutes } from "./logout.js";
 import { EntraState } from "./state.js";
 import { registerTokenRoutes } from "./token-route.js";
+import { authorityOrigin } from "../core/origin.js";
 
 /** Entra ID: per-tenant OIDC discovery, authorize + sign-in page, token endpoint, admin consent. */
 export function createEntraService(emu: Emulator) {
@@ -29,7 +30,7 @@ export function createEntraService(emu: Emulator) {
               status,
             ),
             emu.clock.now(),
-            emu.baseUrl,
+            authorityOrigin(emu),
           ),
         );
         registerDiscoveryRoutes(scope, emu);

@@ -2,6 +2,7 @@ import type { Emulator } from "../core/context.js";
 import type { Tenant } from "../core/directory.js";
 import { isGuid } from "../core/ids.js";
 import { AadError, aad } from "./errors.js";
+import { authorityOrigin } from "../core/origin.js";
 
 /** The first path segment: a tenant (by id or verified domain) or one of Entra's multi-tenant aliases. */
 export type TenantSegment =
@@ -33,4 +34,5 @@ export function requireTenant(seg: TenantSegment, clientId: string): Tenant {
 }
 
 export const v1Issuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
-export const v2Issuer = (emu: Emulator, tenantId: string): string => `${emu.baseUrl}/${tenantId}/v2.0`;
+export const v2Issuer = (emu: Emulator, tenantId: string): string =>
+  `${authorityOrigin(emu)}/${tenantId}/v2.0`;

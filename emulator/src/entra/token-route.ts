@@ -10,6 +10,7 @@ import type { GrantContext, GrantResult } from "./grants/types.js";
 import { resourceToScope } from "./scopes.js";
 import type { EntraState } from "./state.js";
 import { resolveTenantSegment } from "./tenant.js";
+import { authorityOrigin } from "../core/origin.js";
 
 const GRANTS: Record<string, (ctx: GrantContext) => Promise<GrantResult>> = {
   client_credentials: clientCredentialsGrant,
@@ -54,7 +55,7 @@ export function registerTokenRoutes(app: FastifyInstance, emu: Emulator, state: 
     } catch (e) {
       if (!(e instanceof AadError)) throw e;
       if (origin) cors(reply, origin);
-      return sendTokenError(reply, e, emu.clock.now(), emu.baseUrl);
+      return sendTokenError(reply, e, emu.clock.now(), authorityOrigin(emu));
     }
   };
   app.post("/:tenant/oauth2/v2.0/token", { config: { operation: "token" } }, handle(2));

@@ -10,6 +10,7 @@ import { meRoutes } from "./me.js";
 import { organizationRoutes } from "./organization.js";
 import { servicePrincipalRoutes } from "./service-principals.js";
 import type { GraphRoute } from "./types.js";
+import { graphBase } from "../core/origin.js";
 
 const ROUTES: GraphRoute[] = [
   ...servicePrincipalRoutes,
@@ -89,7 +90,7 @@ async function handle(emu: Emulator, req: FastifyRequest, reply: FastifyReply): 
     );
   const caller = await authenticateGraph(emu, req.headers.authorization);
   const res = match.r.handle(
-    { emu, caller, query: url.searchParams, body: req.body, context: `${emu.baseUrl}/graph/v1.0/$metadata#` },
+    { emu, caller, query: url.searchParams, body: req.body, context: `${graphBase(emu)}/v1.0/$metadata#` },
     match.m.slice(1),
   );
   reply.code(res.status);

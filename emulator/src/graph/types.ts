@@ -6,7 +6,7 @@ export interface GraphRequest {
   caller: GraphCaller;
   query: URLSearchParams;
   body: unknown;
-  /** `${baseUrl}/graph/v1.0/$metadata#` */
+  /** `https://graph.microsoft.com/v1.0/$metadata#`, or the emulator's `{base}/graph/v1.0/$metadata#` */
   context: string;
 }
 

@@ -3,13 +3,14 @@ import type { Emulator } from "../core/context.js";
 import { KvError } from "./errors.js";
 import type { KvCaller } from "./authz.js";
 import { resourceForHost, type VaultView } from "./vault.js";
+import { authorityOrigin } from "../core/origin.js";
 
 // First-party app ids that are also accepted as audiences (Key Vault, Managed HSM).
 const APP_AUDIENCES = ["cfa8b339-82a2-471a-a3c9-0fc0be7a4093", "589d5083-6f11-4d30-a62a-a4b316a14abf"];
 
 /** The challenge the SDK's keyVaultAuthenticationPolicy parses (§5.2): authority = emulator + vault tenant. */
 export function challengeHeader(emu: Emulator, vault: VaultView): string {
-  return `Bearer authorization="${emu.baseUrl}/${vault.tenantId}", resource="${resourceForHost(vault.host)}"`;
+  return `Bearer authorization="${authorityOrigin(emu)}/${vault.tenantId}", resource="${resourceForHost(vault.host)}"`;
 }
 
 const unauthorized = (emu: Emulator, vault: VaultView, message: string) =>
@@ -41,7 +42,7 @@ export async function authenticateKv(
     throw unauthorized(
       emu,
       vault,
-      `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, ${emu.baseUrl}/${vault.tenantId}/v2.0, found ${iss}.`,
+      `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vault.tenantId}/, ${authorityOrigin(emu)}/${vault.tenantId}/v2.0, found ${iss}.`,
     );
   }
   if (typeof claims.exp === "number" && claims.exp <= emu.clock.nowSeconds()) {
