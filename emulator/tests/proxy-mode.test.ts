@@ -33,7 +33,7 @@ beforeAll(async () => {
     world: path.join(import.meta.dirname, "../world/demo.json"),
     say: (line) => refused.push(line),
   });
-  agent = new https.Agent({ proxyEnv: { HTTPS_PROXY: em.proxyUrl! } });
+  agent = new https.Agent({ proxyEnv: { ...process.env, HTTPS_PROXY: em.proxyUrl!, NO_PROXY: "" } });
 });
 afterAll(async () => {
   agent?.destroy();
@@ -46,7 +46,7 @@ function viaProxy(
   init: { method?: string; form?: Record<string, string>; token?: string } = {},
 ) {
   const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-  return new Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, any> }>(
+  return new Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }>(
     (resolve, reject) => {
       const req = https.request(
         url,
