@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { findBrowser } from "./scripts/lib/browser";
+import { PUBLIC_CLOUD_PORTS } from "./tests/e2e/public-cloud-ports";
 
 // TEST_PORT_OFFSET lets two checkouts run their suites side by side on one machine.
 const portOffset = Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -13,6 +14,27 @@ process.env.NODE_EXTRA_CA_CERTS = path.resolve(".cache/e2e-emulator/tls/ca.pem")
 process.env.E2E_EMULATOR_URL = EMULATOR_URL;
 process.env.E2E_APP_URL = APP_URL;
 process.env.E2E_STACK_FILE = path.resolve(".cache/e2e-stack.json");
+// The public-cloud project's customer tools reach Azure's real host names through the emulator's proxy mode
+// (tests/e2e/public-cloud.spec.ts starts it); everything on localhost stays direct.
+const PROXY_URL = `http://localhost:${PUBLIC_CLOUD_PORTS.proxy}`;
+process.env.HTTPS_PROXY = PROXY_URL;
+process.env.NO_PROXY = "localhost,127.0.0.1";
+process.env.NODE_USE_ENV_PROXY = "1";
+const chromiumProxy = {
+  server: PROXY_URL,
+  bypass: "localhost,127.0.0.1,*.google.com,*.googleapis.com,*.gstatic.com",
+};
+const chromiumLaunch = {
+  executablePath: browser?.executablePath,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -33,19 +55,20 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: /public-cloud\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunch },
+    },
+    {
+      // The production code path: AZURE_CLOUD=public, Azure's real hosts answered by the emulator's proxy mode.
+      name: "public-cloud",
+      testMatch: /public-cloud\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: browser?.executablePath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
-        },
+        baseURL: `http://localhost:${PUBLIC_CLOUD_PORTS.app}`,
+        // Chromium's own Google services (update checks, account sign-in) bypass the proxy, so its log holds only
+        // what Crosskey's pages asked for; the browser process takes the launch setting, pages the context's.
+        launchOptions: { ...chromiumLaunch, proxy: chromiumProxy },
+        proxy: chromiumProxy,
       },
     },
   ],
@@ -64,6 +87,9 @@ export default defineConfig({
       SESSION_SECRET: crypto.randomBytes(48).toString("base64url"),
       LOG_LEVEL: "warn",
       DATABASE_URL: "",
+      // The emulator-profile stack talks to the emulator directly.
+      HTTPS_PROXY: "",
+      NODE_USE_ENV_PROXY: "",
     },
   },
 });

@@ -50,7 +50,7 @@ const stages: Stage[] = [
     name: "emulator",
     command: bin("vitest"),
     args: ["run", "--config", "emulator/vitest.config.ts", ...vitestJson("emulator")],
-    report: { file: reportFile("emulator"), minimum: 60, allowedSkips: 0 },
+    report: { file: reportFile("emulator"), minimum: 64, allowedSkips: 0 },
   },
   { name: "e2e-prepare", command: bin("tsx"), args: ["scripts/prepare-e2e.ts"] },
   {
@@ -58,7 +58,7 @@ const stages: Stage[] = [
     command: bin("playwright"),
     args: ["test", "--reporter=list,json"],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile("e2e") },
-    report: { file: reportFile("e2e"), minimum: 8, allowedSkips: 0 },
+    report: { file: reportFile("e2e"), minimum: 10, allowedSkips: 0 },
   },
 ];
 

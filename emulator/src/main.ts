@@ -2,11 +2,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createEmulator } from "./server.js";
 
-// `npm run emulator [-- --port 8443 --proxy-port 8080 --world emulator/world/demo.json --data-dir .data/emulator --app-base-url http://localhost:3000 --verbose]`
+// `npm run emulator [-- --port 8443 --proxy-port 8080 --authority https://login.microsoftonline.com --world emulator/world/demo.json --data-dir .data/emulator --app-base-url http://localhost:3000 --verbose]`
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
     "proxy-port": { type: "string" },
+    authority: { type: "string" },
     world: { type: "string" },
     "data-dir": { type: "string" },
     "app-base-url": { type: "string" },
@@ -32,6 +33,7 @@ try {
     appBaseUrl,
     logger: values.verbose,
     proxyPort,
+    authority: values.authority ?? process.env.EMULATOR_AUTHORITY,
   });
   console.log(`Crosskey Azure emulator ready in ${Date.now() - started} ms`);
   console.log(`  base URL   ${emulator.url}`);

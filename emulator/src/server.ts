@@ -26,6 +26,12 @@ export interface EmulatorOptions {
   logger?: boolean;
   /** The app's base URL, for `{app}` in the world; defaults to http://localhost:3000. */
   appBaseUrl?: string;
+  /**
+   * The authority named in issuers for requests that did not come through proxy mode (the managed identity
+   * endpoint, tokens Azure services get internally) and for `{emulator}` in the world: e.g.
+   * https://login.microsoftonline.com when clients run as in the public cloud. Defaults to the base URL.
+   */
+  authority?: string;
   /** Proxy mode (src/proxy): also listen as an HTTPS forward proxy on this port (0 picks a free one). */
   proxyPort?: number;
   /** Where proxy mode reports refused hosts; defaults to stderr. */
@@ -112,8 +118,9 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   emu.baseUrl = `https://localhost:${port}`;
+  emu.authority = (options.authority ?? emu.baseUrl).replace(/\/$/, "");
   try {
-    await emu.reset(parseWorld(rawWorld, { emulator: emu.baseUrl, app: emu.appBaseUrl }));
+    await emu.reset(parseWorld(rawWorld, { emulator: emu.authority, app: emu.appBaseUrl }));
     loaded = true;
   } catch (e) {
     await app.close();

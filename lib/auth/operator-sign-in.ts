@@ -29,7 +29,8 @@ function getClient(): ConfidentialClientApplication {
     auth: {
       clientId: env.SIGNIN_APP_CLIENT_ID,
       authority: `${cloud.authorityHost}/${env.ISV_TENANT_ID}`,
-      knownAuthorities: cloud.knownAuthorities.length ? cloud.knownAuthorities : undefined,
+      // An empty list for Microsoft's hosts: MSAL reads `.length` of it, and an explicit undefined replaces its default.
+      knownAuthorities: cloud.knownAuthorities,
       ...(env.SIGNIN_APP_CLIENT_SECRET
         ? { clientSecret: env.SIGNIN_APP_CLIENT_SECRET }
         : { clientAssertion: () => getFederatedAssertion(env.APP_UAMI_CLIENT_ID) }),

@@ -2,6 +2,7 @@ import "server-only";
 import {
   createDefaultHttpClient,
   createHttpHeaders,
+  createPipelineFromOptions,
   createPipelineRequest,
   type HttpClient,
   type PipelineRequest,
@@ -72,10 +73,13 @@ export async function remoteWrapUnwrap(
 ): Promise<Buffer> {
   const cloud = getCloud();
   const client = keyVaultHttpClient(cloud);
+  // The SDK's default policies (proxy from HTTPS_PROXY/NO_PROXY, request IDs, redirects), without retries.
+  const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } });
   const token = await getCustomerTenantCredential(tenantId).getToken(scope, { enableCae: true });
   if (!token) throw new AppError("AZURE", "No token for Key Vault");
   const call = async (operation: "wrapkey" | "unwrapkey", value: Buffer) => {
-    const response = await client.sendRequest(
+    const response = await pipeline.sendRequest(
+      client,
       createPipelineRequest({
         url: `${versionedKeyUri}/${operation}?api-version=7.6`,
         method: "POST",

@@ -116,12 +116,34 @@ export async function browserSignIn(input: {
   return body.id_token;
 }
 
+/**
+ * Where the customer's tools reach Azure: the emulator's own URL (a custom cloud, Key Vault through a URL
+ * rewrite), or — `viaProxy` — Azure's real host names, which the process reaches through the emulator's proxy
+ * mode (HTTPS_PROXY with NODE_USE_ENV_PROXY=1, and the CA), as the customer's tools reach Azure.
+ */
+export function customerEndpoints(emulatorUrl: string, viaProxy = false) {
+  return viaProxy
+    ? {
+        login: "https://login.microsoftonline.com",
+        arm: "https://management.azure.com",
+        graph: "https://graph.microsoft.com",
+        vaultTransport: undefined,
+      }
+    : { login: emulatorUrl, arm: emulatorUrl, graph: `${emulatorUrl}/graph`, vaultTransport: emulatorUrl };
+}
+
 /** `az login --tenant …` for a user of a demo tenant. */
-export function userCredential(emulatorUrl: string, tenantId: string, upn: string): TokenCredential {
+export function userCredential(
+  emulatorUrl: string,
+  tenantId: string,
+  upn: string,
+  viaProxy = false,
+): TokenCredential {
+  const { login } = customerEndpoints(emulatorUrl, viaProxy);
   return {
     async getToken(scopes): Promise<AccessToken> {
       const scope = Array.isArray(scopes) ? (scopes[0] ?? ARM_SCOPE) : scopes;
-      const res = await fetch(`${emulatorUrl}/${tenantId}/oauth2/v2.0/token`, {
+      const res = await fetch(`${login}/${tenantId}/oauth2/v2.0/token`, {
         method: "POST",
         body: new URLSearchParams({
           grant_type: "password",
@@ -170,13 +192,16 @@ export interface ScriptOptions {
   key?: { kty: "RSA"; size: 2048 | 3072 | 4096 } | { kty: "EC"; curve: "P-256" };
   /** false: stop before granting the ISV app its role (the customer forgot, or will do it later). */
   grantRole?: boolean;
+  /** Azure's real host names through the emulator's proxy mode (customerEndpoints). */
+  viaProxy?: boolean;
 }
 
 /** What the generated Azure CLI script does: resource group, vault (RBAC, purge protection), key, roles. */
 export async function runCustomerScript(o: ScriptOptions) {
-  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  const endpoints = customerEndpoints(o.emulatorUrl, o.viaProxy);
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn, o.viaProxy);
   const location = o.location ?? "westeurope";
-  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: o.emulatorUrl });
+  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: endpoints.arm });
   const rg = `rg-${o.vaultName}`;
   await rm.resourceGroups.createOrUpdate(rg, { location });
   const vaultId = `/subscriptions/${o.tenant.subscription}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${o.vaultName}`;
@@ -195,10 +220,12 @@ export async function runCustomerScript(o: ScriptOptions) {
       Buffer.from((await admin.getToken(ARM_SCOPE))!.token.split(".")[1]!, "base64url").toString(),
     ) as { oid: string }
   ).oid;
-  await assignRole(o.emulatorUrl, admin, vaultId, CRYPTO_OFFICER, adminOid, "User", o.tenant.subscription);
-  const keys = new KeyClient(`https://${o.vaultName}.vault.azure.net`, admin, {
-    httpClient: vaultTransport(o.emulatorUrl),
-  });
+  await assignRole(endpoints.arm, admin, vaultId, CRYPTO_OFFICER, adminOid, "User", o.tenant.subscription);
+  const keys = new KeyClient(
+    `https://${o.vaultName}.vault.azure.net`,
+    admin,
+    endpoints.vaultTransport ? { httpClient: vaultTransport(endpoints.vaultTransport) } : {},
+  );
   const spec = o.key ?? { kty: "RSA", size: 3072 };
   const key =
     spec.kty === "RSA"
@@ -216,12 +243,12 @@ export async function runCustomerScript(o: ScriptOptions) {
 }
 
 export async function grantServiceRole(
-  o: Pick<ScriptOptions, "emulatorUrl" | "tenant" | "adminUpn" | "spObjectId">,
+  o: Pick<ScriptOptions, "emulatorUrl" | "tenant" | "adminUpn" | "spObjectId" | "viaProxy">,
   vaultId: string,
 ) {
-  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn, o.viaProxy);
   return assignRole(
-    o.emulatorUrl,
+    customerEndpoints(o.emulatorUrl, o.viaProxy).arm,
     admin,
     vaultId,
     SERVICE_ENCRYPTION_USER,
@@ -232,7 +259,7 @@ export async function grantServiceRole(
 }
 
 async function assignRole(
-  emulatorUrl: string,
+  armEndpoint: string,
   cred: TokenCredential,
   scope: string,
   role: string,
@@ -241,7 +268,7 @@ async function assignRole(
   subscription: string,
 ) {
   const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
-  const res = await fetch(`${emulatorUrl}${id}?api-version=2022-04-01`, {
+  const res = await fetch(`${armEndpoint}${id}?api-version=2022-04-01`, {
     method: "PUT",
     headers: {
       authorization: `Bearer ${(await cred.getToken(ARM_SCOPE))!.token}`,

@@ -16,6 +16,10 @@ export async function startEmulatorProcess(options: {
   world?: string;
   /** The app's base URL: the world's registered redirect URIs follow it. */
   appBaseUrl?: string;
+  /** Proxy mode (emulator/README.md): also answer for Azure's real host names as an HTTPS proxy on this port. */
+  proxyPort?: number;
+  /** The authority in issuers outside proxy mode and in the world's federated credentials (`--authority`). */
+  authority?: string;
   /** How long start-up may take (a large world on a busy machine takes longer). */
   timeoutMs?: number;
 }) {
@@ -28,6 +32,8 @@ export async function startEmulatorProcess(options: {
     options.dataDir,
     ...(options.world ? ["--world", options.world] : []),
     ...(options.appBaseUrl ? ["--app-base-url", options.appBaseUrl] : []),
+    ...(options.proxyPort !== undefined ? ["--proxy-port", String(options.proxyPort)] : []),
+    ...(options.authority ? ["--authority", options.authority] : []),
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");

@@ -58,9 +58,11 @@ export async function customerThroughConsent(
   inviteUrl: string,
   upn: string,
   shots?: string,
+  onPage?: (page: Page) => void,
 ) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
+  onPage?.(page);
   await page.goto(inviteUrl);
   await expect(page.getByRole("heading", { name: "Connect your encryption key" })).toBeVisible();
   if (shots) await shot(page, `${shots}-1-landing`);

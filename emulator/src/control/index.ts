@@ -78,7 +78,7 @@ export function createControlService(emu: Emulator) {
             await emu.reset(
               body === undefined || body === null
                 ? undefined
-                : parseWorld(body, { emulator: emu.baseUrl, app: emu.appBaseUrl }),
+                : parseWorld(body, { emulator: emu.authority, app: emu.appBaseUrl }),
             );
           } catch (e) {
             if (e instanceof z.ZodError || e instanceof Error) return invalid(reply, e);

@@ -44,6 +44,8 @@ export interface Federation {
 /** The object every service module receives (CONTRACT.md). Stores are rebuilt by `reset`. */
 export interface Emulator {
   baseUrl: string;
+  /** Issuers' authority outside proxy mode, and `{emulator}` in the world: the base URL unless configured. */
+  authority: string;
   /** The app's base URL; `{app}` in a world becomes it (redirect URIs follow the app's port). */
   appBaseUrl: string;
   clock: Clock;

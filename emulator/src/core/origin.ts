@@ -10,10 +10,11 @@ export const proxiedRequest = new AsyncLocalStorage<ProxiedHost>();
 
 /**
  * The authority the emulator names in issuers, discovery documents and challenges: the cloud's login host
- * (https://login.microsoftonline.com) when the request came through proxy mode, else the emulator's base URL.
+ * (https://login.microsoftonline.com) when the request came through proxy mode, else the configured authority
+ * (the emulator's base URL unless `--authority` says otherwise).
  */
 export function authorityOrigin(emu: Emulator): string {
-  return proxiedRequest.getStore()?.authorityOrigin ?? emu.baseUrl;
+  return proxiedRequest.getStore()?.authorityOrigin ?? emu.authority;
 }
 
 /** Graph's base (before /v1.0) as the caller addressed it. */

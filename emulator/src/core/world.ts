@@ -37,7 +37,7 @@ export const appRoleSchema = z.object({
 export const ficSchema = z.object({
   id: guid.optional(),
   name: z.string(),
-  /** May contain `{emulator}`, replaced by the emulator's base URL (the port differs between runs). */
+  /** May contain `{emulator}`, replaced by the emulator's authority: its base URL (the port differs between runs) or `--authority`. */
   issuer: z.string(),
   subject: z.string(),
   audiences: z.array(z.string()).length(1),
