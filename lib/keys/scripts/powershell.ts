@@ -2,6 +2,16 @@ import { validateScriptInput, type ScriptInput, type ValidScriptInput } from "./
 import { psQuote as q } from "./quote";
 import { ROLES } from "./roles";
 
+/**
+ * The oldest Az modules the script runs on (it checks before changing anything): Az.Resources 6 reads Entra
+ * through Microsoft Graph; Az.KeyVault 6 creates RBAC vaults and has the Managed HSM cmdlets used below.
+ */
+export const MIN_AZ_MODULES: readonly [string, string][] = [
+  ["Az.Accounts", "2.13.0"],
+  ["Az.Resources", "6.0.0"],
+  ["Az.KeyVault", "6.0.0"],
+];
+
 /** Azure PowerShell (Az modules), the same least-privilege steps as the CLI script. Throws on bad values. */
 export function powerShellScript(input: ScriptInput): string {
   const v = validateScriptInput(input);
@@ -9,34 +19,53 @@ export function powerShellScript(input: ScriptInput): string {
   return (
     [
       `# Creates a key in your tenant that ${v.appDisplayName} may use to encrypt your data, and nothing more.`,
-      "# Run it in Azure Cloud Shell (PowerShell) or PowerShell 7 with the Az modules.",
+      "# Run it in Azure Cloud Shell (PowerShell) or PowerShell 7 with the Az modules:",
+      `#   ./<this file>.ps1 [-Environment <name>]   (default ${v.cloud.powerShellEnvironment}; or one you added with Add-AzEnvironment)`,
+      `param([string] $Environment = ${q(v.cloud.powerShellEnvironment)})`,
       "$ErrorActionPreference = 'Stop'",
-      "# Az.KeyVault 6 creates vaults with Azure RBAC and has the Managed HSM cmdlets used below.",
-      "if (-not (Get-Module -ListAvailable Az.KeyVault | Where-Object { $_.Version -ge [version]'6.0.0' })) {",
-      "  throw 'This script needs Az.KeyVault 6.0 or later: run Update-Module Az, then start again.'",
-      "}",
+      "# When a command fails, the script stops and names the step, with the error as Azure gave it.",
+      "$step = 'checking the Az modules'",
+      'trap { Write-Host "Stopped while $($step): $($_.Exception.Message)" -ForegroundColor Red; break }',
+      ...MIN_AZ_MODULES.map(
+        ([name, version]) =>
+          `$m = Get-Module -ListAvailable ${name} | Sort-Object Version -Descending | Select-Object -First 1\n` +
+          `if (-not $m -or $m.Version -lt [version]'${version}') { throw "This script needs ${name} ${version} or later (found: $(if ($m) { $m.Version } else { 'none' })). Run Update-Module Az, then start again." }`,
+      ),
       "",
       ...variables(v, hsm),
       "",
-      `Connect-AzAccount -Environment ${q(v.cloud.powerShellEnvironment)} -Tenant $tenantId | Out-Null`,
+      '$step = "signing in to $Environment"',
+      "Connect-AzAccount -Environment $Environment -Tenant $tenantId | Out-Null",
       "# More than one subscription? Choose the key's: Set-AzContext -Subscription '<name or ID>'",
       "",
-      "# Your consent created the app's service principal; stop if this tenant has another one.",
+      "# Your consent created the app's service principal; stop if it is missing or this tenant has another one.",
+      "# A missing service principal returns nothing; a failed lookup throws and stops here with its error.",
+      '$step = "reading the app\'s service principal"',
       "$sp = Get-AzADServicePrincipal -ApplicationId $appId",
-      "if (-not $sp -or $sp.Id -ne $appSpId) {",
-      '  throw "$appName has no service principal $appSpId in this tenant. Sign in to $tenantId and grant consent first."',
+      "if (-not $sp) {",
+      '  throw "$appName is not installed in tenant $($tenantId): grant admin consent from the onboarding page first, then run this script again."',
+      "}",
+      "if ($sp.Id -ne $appSpId) {",
+      '  throw "$appName has no service principal $appSpId in this tenant (it has $($sp.Id)). Sign in to $tenantId and grant consent again from the onboarding page."',
       "}",
       "",
-      "# New role assignments take a minute or two to apply: retry instead of failing on the first 403.",
-      "function Invoke-WithRetry([scriptblock] $Action) {",
-      "  for ($attempt = 1; $attempt -le 10; $attempt++) {",
+      "# A new role assignment takes a few minutes to apply; until then Key Vault answers 403 Forbidden",
+      "# (ForbiddenByRbac). Only that error is retried, every 30 seconds for up to 10 minutes; any other stops here.",
+      "function Invoke-WhileForbidden([scriptblock] $Action) {",
+      "  for ($attempt = 1; $attempt -le 20; $attempt++) {",
       "    try { return & $Action } catch {",
-      "      if ($attempt -eq 10) { throw }",
-      '      Write-Host "Waiting for the role assignment to apply ($attempt/10)..."; Start-Sleep -Seconds 30',
+      "      if ($attempt -eq 20 -or $_.Exception.Message -notmatch 'ForbiddenByRbac|Forbidden') { throw }",
+      "      for ($left = 30; $left -gt 0; $left--) {",
+      '        Write-Host -NoNewline ("`rYour role assignment is not active yet (403 Forbidden): retrying in {0,2} s (attempt {1} of 20) " -f $left, $attempt)',
+      "        Start-Sleep -Seconds 1",
+      "      }",
+      "      Write-Host ''",
       "    }",
       "  }",
       "}",
+      "$step = 'reading your own object ID'",
       "$me = (Get-AzADUser -SignedIn).Id",
+      '$step = "creating the resource group $resourceGroup"',
       "New-AzResourceGroup -Name $resourceGroup -Location $location -Force | Out-Null",
       ...(hsm ? hsmSteps(v) : vaultSteps(v)),
       "",
@@ -67,16 +96,20 @@ function vaultSteps(v: ValidScriptInput): string[] {
   return [
     "",
     "# 1. A vault with purge protection and Azure RBAC (soft delete is always on).",
+    '$step = "creating the vault $vaultName"',
     "$vault = New-AzKeyVault -Name $vaultName -ResourceGroupName $resourceGroup -Location $location -EnablePurgeProtection -SoftDeleteRetentionInDays 90",
     'if (-not $vault.EnableRbacAuthorization) { throw "Vault $vaultName does not use Azure RBAC; update Az.KeyVault and start again." }',
     "",
     `# 2. Let yourself create keys in this vault only (${ROLES.cryptoOfficer.id}).`,
+    `$step = 'granting you ${ROLES.cryptoOfficer.name} on the vault'`,
     `New-AzRoleAssignment -RoleDefinitionName ${q(ROLES.cryptoOfficer.name)} -Scope $vault.ResourceId -ObjectId $me -ObjectType User | Out-Null`,
     "",
     "# 3. An RSA 3072 key that can only wrap and unwrap.",
-    "$key = Invoke-WithRetry { Add-AzKeyVaultKey -VaultName $vaultName -Name $keyName -Destination Software -KeyType RSA -Size 3072 -KeyOps wrapKey,unwrapKey }",
+    '$step = "creating the key $keyName"',
+    "$key = Invoke-WhileForbidden { Add-AzKeyVaultKey -VaultName $vaultName -Name $keyName -Destination Software -KeyType RSA -Size 3072 -KeyOps wrapKey,unwrapKey }",
     "",
     `# 4. Let the app read, wrap and unwrap ${v.scope === "key" ? "this key" : "the keys in this vault"}, nothing else (${ROLES.serviceEncryptionUser.id}).`,
+    `$step = "granting $appName ${ROLES.serviceEncryptionUser.name}"`,
     `New-AzRoleAssignment -RoleDefinitionName ${q(ROLES.serviceEncryptionUser.name)} -Scope ${scope} -ObjectId $appSpId -ObjectType ServicePrincipal | Out-Null`,
   ];
 }
@@ -87,8 +120,11 @@ function hsmSteps(v: ValidScriptInput): string[] {
     "",
     "# 1. A Managed HSM with purge protection; you are its first administrator.",
     "#    Creating one takes 15 to 30 minutes, and it is billed by the hour from then on.",
-    "$hsm = Get-AzKeyVaultManagedHsm -Name $hsmName -ResourceGroupName $resourceGroup -ErrorAction SilentlyContinue",
+    "#    It is looked up first; a failed lookup throws and stops here with its error.",
+    '$step = "looking up the Managed HSM $hsmName"',
+    "$hsm = Get-AzKeyVaultManagedHsm -ResourceGroupName $resourceGroup | Where-Object { $_.Name -eq $hsmName }",
     "if (-not $hsm) {",
+    '  $step = "creating the Managed HSM $hsmName"',
     "  $hsm = New-AzKeyVaultManagedHsm -Name $hsmName -ResourceGroupName $resourceGroup -Location $location -Administrator $me -SoftDeleteRetentionInDays 90 -EnablePurgeProtection",
     "}",
     "",
@@ -102,10 +138,13 @@ function hsmSteps(v: ValidScriptInput): string[] {
     "}",
     "",
     `# 3. Let yourself create keys (${ROLES.hsmCryptoUser.name}), then an RSA-HSM 3072 key that can only wrap and unwrap.`,
+    `$step = 'granting you ${ROLES.hsmCryptoUser.name}'`,
     `New-AzKeyVaultRoleAssignment -HsmName $hsmName -RoleDefinitionName ${q(ROLES.hsmCryptoUser.name)} -ObjectId $me -Scope '/keys' | Out-Null`,
-    "$key = Invoke-WithRetry { Add-AzKeyVaultKey -HsmName $hsmName -Name $keyName -KeyType RSA -Size 3072 -KeyOps wrapKey,unwrapKey }",
+    '$step = "creating the key $keyName"',
+    "$key = Invoke-WhileForbidden { Add-AzKeyVaultKey -HsmName $hsmName -Name $keyName -KeyType RSA -Size 3072 -KeyOps wrapKey,unwrapKey }",
     "",
     `# 4. Let the app read, wrap and unwrap ${v.scope === "key" ? "this key" : "the keys in this HSM"}, nothing else (Managed HSM local RBAC).`,
+    `$step = "granting $appName ${ROLES.hsmServiceEncryptionUser.name}"`,
     `New-AzKeyVaultRoleAssignment -HsmName $hsmName -RoleDefinitionName ${q(ROLES.hsmServiceEncryptionUser.name)} -ObjectId $appSpId -Scope ${scope} | Out-Null`,
   ];
 }

@@ -7,8 +7,8 @@
  * Environment: AZ_STANDIN_EMULATOR (the emulator's base URL), AZ_STANDIN_USER / AZ_STANDIN_PASSWORD (who
  * "az login" signs in as: ROPC with the Azure CLI's client ID, as the emulated customer does elsewhere),
  * AZ_STANDIN_SUBSCRIPTION (the account's default subscription; the emulator has no tenant-wide list),
- * AZURE_CONFIG_DIR (where the login is kept between calls, as az keeps it). Trust the emulator's CA with
- * NODE_EXTRA_CA_CERTS.
+ * AZURE_CONFIG_DIR (where the login is kept between calls, as az keeps it), AZ_STANDIN_VERSION (what
+ * `az version` reports; 2.67.0 unless set). Trust the emulator's CA with NODE_EXTRA_CA_CERTS.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -109,7 +109,9 @@ const vault = (method, vaultName, p, body) =>
 function print(f, result) {
   const output = f.output ?? "json";
   if (output === "none") return;
-  const value = typeof f.query === "string" ? f.query.split(".").reduce((o, k) => o?.[k], result) : result;
+  // JMESPath as the script writes it: dotted names, a name with a dash in double quotes ('"azure-cli"').
+  const keys = typeof f.query === "string" ? f.query.split(".").map((k) => k.replace(/^"(.*)"$/, "$1")) : [];
+  const value = keys.reduce((o, k) => o?.[k], result);
   if (output === "tsv") process.stdout.write(`${value ?? ""}\n`);
   else if (output === "json") process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   else fail(`--output ${output} is not implemented by the stand-in`);
@@ -120,6 +122,10 @@ const rgId = (rg) => `/subscriptions/${sub()}/resourceGroups/${rg}`;
 const vaultId = (rg, name) => `${rgId(rg)}/providers/Microsoft.KeyVault/vaults/${name}`;
 
 const COMMANDS = {
+  version: async (args) => {
+    const f = flags(args, ["query", "output"]);
+    print(f, { "azure-cli": process.env.AZ_STANDIN_VERSION ?? "2.67.0", "azure-cli-core": "2.67.0" });
+  },
   "cloud set": async (args) => {
     const name = one(flags(args, ["name"]), "name");
     if (!CLOUDS.has(name)) fail(`The cloud '${name}' is not registered.`, 1);

@@ -19,7 +19,15 @@ export interface ScriptRun {
  */
 export async function runGeneratedScript(
   script: string,
-  o: { emulatorUrl: string; upn: string; subscriptionId: string },
+  o: {
+    emulatorUrl: string;
+    upn: string;
+    subscriptionId: string;
+    /** What `az version` reports (the stand-in's default is current). */
+    azVersion?: string;
+    /** Sign in with this password instead of the demo one (a failed `az login`). */
+    password?: string;
+  },
 ): Promise<ScriptRun> {
   const configDir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-az-"));
   try {
@@ -30,7 +38,8 @@ export async function runGeneratedScript(
         AZURE_CONFIG_DIR: configDir,
         AZ_STANDIN_EMULATOR: o.emulatorUrl,
         AZ_STANDIN_USER: o.upn,
-        AZ_STANDIN_PASSWORD: DEMO_PASSWORD,
+        AZ_STANDIN_PASSWORD: o.password ?? DEMO_PASSWORD,
+        ...(o.azVersion ? { AZ_STANDIN_VERSION: o.azVersion } : {}),
         AZ_STANDIN_SUBSCRIPTION: o.subscriptionId,
       },
       stdio: ["pipe", "pipe", "pipe"],

@@ -42,12 +42,14 @@ function shownScript(overrides: { servicePrincipalObjectId?: string; vaultName?:
     ...overrides,
   });
 }
-const run = (script: string) =>
+const run = (script: string, o: { azVersion?: string; password?: string } = {}) =>
   runGeneratedScript(script, {
     emulatorUrl: emulatorUrl(),
     upn: ADMIN,
     subscriptionId: TENANTS.contoso.subscription,
+    ...o,
   });
+const emulatorState = () => fetch(`${emulatorUrl()}/_emulator/state`).then((r) => r.text());
 
 describe("[scripts] the generated Azure CLI script, run for real against the emulator", () => {
   it("creates the vault and key and grants the app its role: the key it prints verifies on every hop", async () => {
@@ -72,9 +74,46 @@ describe("[scripts] the generated Azure CLI script, run for real against the emu
     );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(
-      "has no service principal 00000000-0000-4000-8000-000000000000 in this tenant",
+      `has no service principal 00000000-0000-4000-8000-000000000000 in this tenant (it has ${spObjectId})`,
     );
-    const state = await fetch(`${emulatorUrl()}/_emulator/state`).then((r) => r.text());
-    expect(state).not.toContain(vaultName);
+    expect(await emulatorState()).not.toContain(vaultName);
+  });
+
+  it("an Azure CLI older than the minimum stops the script before it signs in, saying which version it needs", async () => {
+    const vaultName = "kv-script-oldcli";
+    const result = await run(shownScript({ vaultName }), { azVersion: "2.45.0" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "This script needs Azure CLI 2.60.0 or later; this is 2.45.0. Run az upgrade (or update your package), then start again.",
+    );
+    expect(await emulatorState()).not.toContain(vaultName);
+  });
+
+  it("a failed sign-in stops at that step, with the Azure CLI's own error above it", async () => {
+    const vaultName = "kv-script-nologin";
+    const result = await run(shownScript({ vaultName }), { password: "not-the-password" });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /^ERROR: sign-in failed: AADSTS50126: Error validating credentials[\s\S]+\nStopped while signing in to AzureCloud \(exit code 1\): the error above says why\.\n$/,
+    );
+    expect(result.stderr).not.toContain("consent");
+    expect(await emulatorState()).not.toContain(vaultName);
+  });
+
+  it("a Graph failure is reported as what it is, not as missing consent, and nothing is changed", async () => {
+    const vaultName = "kv-script-graphfail";
+    await fetch(`${emulatorUrl()}/_emulator/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: "graph", status: 503, count: 1 }),
+    });
+    const result = await run(shownScript({ vaultName }));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("ERROR: (ServiceUnavailable)");
+    expect(result.stderr).toContain(
+      "Could not read the service principal of Fabrikam Cloud Encryption (az exit code 1, error above). Nothing was changed.",
+    );
+    expect(result.stderr).not.toContain("grant admin consent");
+    expect(await emulatorState()).not.toContain(vaultName);
   });
 });

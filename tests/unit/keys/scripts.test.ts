@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { getCloudProfile } from "@/lib/azure/clouds";
 import {
@@ -40,7 +40,8 @@ describe("[scripts] Azure CLI", () => {
         "VAULT='kv-contoso-cmk'",
         "KEY='fabrikam-cmk'",
         "LOCATION='westeurope'  # the region of the services that will use the key",
-        "az cloud set --name 'AzureCloud'",
+        "CLOUD='AzureCloud'",
+        'az cloud set --name "$CLOUD"',
         'az login --tenant "$TENANT_ID" --output none',
       ]),
     );
@@ -74,10 +75,82 @@ describe("[scripts] Azure CLI", () => {
 
   it("follows the customer's cloud", () => {
     expect(azureCliScript({ ...input, cloud: getCloudProfile("usgov") })).toContain(
-      "az cloud set --name 'AzureUSGovernment'",
+      "CLOUD='AzureUSGovernment'",
     );
     expect(azureCliScript({ ...input, cloud: getCloudProfile("china") })).toContain(
-      "az cloud set --name 'AzureChinaCloud'",
+      "CLOUD='AzureChinaCloud'",
+    );
+  });
+
+  it("never hides an error: no 2>/dev/null, no || true, and every step is named when it fails", () => {
+    for (const kind of ["VAULT", "MANAGED_HSM"] as const) {
+      const s = azureCliScript({ ...input, kind });
+      expect(s).not.toContain("/dev/null");
+      expect(s).not.toContain("|| true");
+      expect(s).toContain(
+        `trap 'echo "Stopped while $STEP (exit code $?): the error above says why." >&2' ERR`,
+      );
+    }
+  });
+
+  /** Runs the script's first lines (options, variables, trap, helpers) in bash, then `tail`, with `az` and `sleep` stubbed. */
+  function runPrelude(tail: string, args: string[] = [], azStub = 'az() { echo "az $*"; }') {
+    const prelude = script.slice(0, script.indexOf('STEP="reading your own object ID"'));
+    const withoutChecks =
+      prelude.slice(0, prelude.indexOf("AZ_VERSION=$(az version")) +
+      prelude.slice(prelude.indexOf("# A new role assignment"));
+    const r = spawnSync(
+      "bash",
+      ["-c", `${azStub}\nsleep() { :; }\n${withoutChecks}\n${tail}`, "script", ...args],
+      {
+        encoding: "utf8",
+      },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it("takes --cloud to run the same script against another (or a registered) cloud, and refuses other arguments", () => {
+    expect(runPrelude('echo "$CLOUD"').stdout).toBe("AzureCloud\n");
+    expect(runPrelude('echo "$CLOUD"', ["--cloud", "AzureUSGovernment"]).stdout).toBe("AzureUSGovernment\n");
+    const bad = runPrelude('echo "$CLOUD"', ["--subscription", "x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("Unknown argument: --subscription (the only option is --cloud <name>)\n");
+  });
+
+  it("retries only Key Vault's 403 while a role applies, with a countdown, and stops on any other error", () => {
+    // The first two attempts answer 403 ForbiddenByRbac, then the command succeeds.
+    const flaky = `n=0; az() { n=$((n+1)); if [ $n -le 2 ]; then echo "ERROR: (Forbidden) Caller is not authorized. Inner error: ForbiddenByRbac" >&2; return 1; fi; echo created; }`;
+    const ok = runPrelude(
+      'STEP="creating the key"; retry_while_forbidden az keyvault key create; echo "tries=$n"',
+      [],
+      flaky,
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe("created\ntries=3\n");
+    const other = `n=0; az() { n=$((n+1)); echo "ERROR: (VaultNotFound) The vault was not found." >&2; return 1; }`;
+    const stopped = runPrelude(
+      'STEP="creating the key"; retry_while_forbidden az keyvault key create; echo "not reached"',
+      [],
+      other,
+    );
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toBe("");
+    expect(stopped.stderr).toBe(
+      "ERROR: (VaultNotFound) The vault was not found.\nStopped while creating the key (exit code 1): the error above says why.\n",
+    );
+  });
+
+  it("counts down each wait in the terminal", () => {
+    const once = `n=0; az() { n=$((n+1)); if [ $n -eq 1 ]; then echo "(Forbidden) ForbiddenByRbac" >&2; return 1; fi; }`;
+    const r = runPrelude("retry_while_forbidden az x", [], once);
+    expect(r.code).toBe(0);
+    const ticks = r.stderr.split("\r").filter(Boolean);
+    expect(ticks).toHaveLength(30);
+    expect(ticks[0]).toBe(
+      "Your role assignment is not active yet (403 Forbidden): retrying in 30 s (attempt 1 of 20) ",
+    );
+    expect(ticks[29]).toBe(
+      "Your role assignment is not active yet (403 Forbidden): retrying in  1 s (attempt 1 of 20) \n",
     );
   });
 
@@ -106,7 +179,8 @@ describe("[scripts] Azure CLI", () => {
 describe("[scripts] PowerShell", () => {
   it("signs in to the customer's cloud and tenant and grants by object ID", () => {
     const ps = powerShellScript({ ...input, cloud: getCloudProfile("china") });
-    expect(ps).toContain("Connect-AzAccount -Environment 'AzureChinaCloud' -Tenant $tenantId");
+    expect(ps).toContain("param([string] $Environment = 'AzureChinaCloud')");
+    expect(ps).toContain("Connect-AzAccount -Environment $Environment -Tenant $tenantId");
     expect(ps).toContain("$appName       = 'Fabrikam''s Cloud Encryption'");
     expect(ps).toContain(
       "New-AzKeyVault -Name $vaultName -ResourceGroupName $resourceGroup -Location $location -EnablePurgeProtection",
@@ -115,6 +189,22 @@ describe("[scripts] PowerShell", () => {
     expect(ps).toContain(
       `New-AzRoleAssignment -RoleDefinitionName 'Key Vault Crypto Service Encryption User' -Scope "$($vault.ResourceId)/keys/$keyName" -ObjectId $appSpId -ObjectType ServicePrincipal`,
     );
+  });
+
+  it("checks the Az module versions first, hides no error, names each step, and retries only Key Vault's 403", () => {
+    for (const kind of ["VAULT", "MANAGED_HSM"] as const) {
+      const ps = powerShellScript({ ...input, kind });
+      expect(ps).not.toContain("SilentlyContinue");
+      expect(ps).toContain(
+        "if (-not $m -or $m.Version -lt [version]'6.0.0') { throw \"This script needs Az.Resources 6.0.0 or later",
+      );
+      expect(ps.indexOf("Az.KeyVault 6.0.0 or later")).toBeLessThan(ps.indexOf("Connect-AzAccount"));
+      expect(ps).toContain('trap { Write-Host "Stopped while $($step): $($_.Exception.Message)"');
+      expect(ps).toContain(
+        "if ($attempt -eq 20 -or $_.Exception.Message -notmatch 'ForbiddenByRbac|Forbidden') { throw }",
+      );
+      expect(ps).toContain("$key = Invoke-WhileForbidden { Add-AzKeyVaultKey");
+    }
   });
 
   it("Managed HSM variant uses the HSM cmdlets", () => {
@@ -181,7 +271,7 @@ describe("[scripts] refusing bad values instead of writing a broken script", () 
       azureCliScript({ ...input, cloud: getCloudProfile("emulator", "https://localhost:8443") }),
     ).toThrow(/cloud/);
     const forged = { ...getCloudProfile("public"), cliCloudName: "AzureCloud; curl evil" };
-    expect(azureCliScript({ ...input, cloud: forged })).toContain("az cloud set --name 'AzureCloud'\n");
+    expect(azureCliScript({ ...input, cloud: forged })).toContain("CLOUD='AzureCloud'\n");
   });
 
   it("quotes for each shell so a value stays one literal word", () => {
