@@ -14,12 +14,9 @@ process.env.NODE_EXTRA_CA_CERTS = path.resolve(".cache/e2e-emulator/tls/ca.pem")
 process.env.E2E_EMULATOR_URL = EMULATOR_URL;
 process.env.E2E_APP_URL = APP_URL;
 process.env.E2E_STACK_FILE = path.resolve(".cache/e2e-stack.json");
-// The public-cloud project's customer tools reach Azure's real host names through the emulator's proxy mode
+// The public-cloud project's browser reaches Azure's real host names through the emulator's proxy mode
 // (tests/e2e/public-cloud.spec.ts starts it); everything on localhost stays direct.
 const PROXY_URL = `http://localhost:${PUBLIC_CLOUD_PORTS.proxy}`;
-process.env.HTTPS_PROXY = PROXY_URL;
-process.env.NO_PROXY = "localhost,127.0.0.1";
-process.env.NODE_USE_ENV_PROXY = "1";
 const chromiumProxy = {
   server: PROXY_URL,
   bypass: "localhost,127.0.0.1,*.google.com,*.googleapis.com,*.gstatic.com",
@@ -87,9 +84,6 @@ export default defineConfig({
       SESSION_SECRET: crypto.randomBytes(48).toString("base64url"),
       LOG_LEVEL: "warn",
       DATABASE_URL: "",
-      // The emulator-profile stack talks to the emulator directly.
-      HTTPS_PROXY: "",
-      NODE_USE_ENV_PROXY: "",
     },
   },
 });

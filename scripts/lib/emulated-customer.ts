@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import https from "node:https";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { ResourceManagementClient } from "@azure/arm-resources";
@@ -118,18 +119,55 @@ export async function browserSignIn(input: {
 
 /**
  * Where the customer's tools reach Azure: the emulator's own URL (a custom cloud, Key Vault through a URL
- * rewrite), or — `viaProxy` — Azure's real host names, which the process reaches through the emulator's proxy
- * mode (HTTPS_PROXY with NODE_USE_ENV_PROXY=1, and the CA), as the customer's tools reach Azure.
+ * rewrite), or — with `viaProxy`, the URL of the emulator's proxy mode — Azure's real host names through that
+ * proxy, as the customer's tools reach Azure. The proxy is given to each client, not to the process.
  */
-export function customerEndpoints(emulatorUrl: string, viaProxy = false) {
+export function customerEndpoints(emulatorUrl: string, viaProxy?: string) {
   return viaProxy
     ? {
         login: "https://login.microsoftonline.com",
         arm: "https://management.azure.com",
         graph: "https://graph.microsoft.com",
         vaultTransport: undefined,
+        proxyOptions: { host: `http://${new URL(viaProxy).hostname}`, port: Number(new URL(viaProxy).port) },
+        fetch: proxiedFetch(viaProxy),
       }
-    : { login: emulatorUrl, arm: emulatorUrl, graph: `${emulatorUrl}/graph`, vaultTransport: emulatorUrl };
+    : {
+        login: emulatorUrl,
+        arm: emulatorUrl,
+        graph: `${emulatorUrl}/graph`,
+        vaultTransport: emulatorUrl,
+        proxyOptions: undefined,
+        fetch: (url: string, init: FetchInit) => fetch(url, init),
+      };
+}
+
+interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
+}
+
+/** A fetch-shaped call through an HTTPS proxy (Node's agent with `proxyEnv`), for the few raw calls. */
+function proxiedFetch(proxyUrl: string) {
+  const agent = new https.Agent({ proxyEnv: { ...process.env, HTTPS_PROXY: proxyUrl, NO_PROXY: "" } });
+  return (url: string, init: FetchInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const body = init.body === undefined ? undefined : String(init.body);
+      const headers = {
+        ...(init.body instanceof URLSearchParams
+          ? { "content-type": "application/x-www-form-urlencoded" }
+          : {}),
+        ...init.headers,
+      };
+      const req = https.request(url, { agent, method: init.method ?? "GET", headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0 })));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
 }
 
 /** `az login --tenant …` for a user of a demo tenant. */
@@ -137,9 +175,9 @@ export function userCredential(
   emulatorUrl: string,
   tenantId: string,
   upn: string,
-  viaProxy = false,
+  viaProxy?: string,
 ): TokenCredential {
-  const { login } = customerEndpoints(emulatorUrl, viaProxy);
+  const { login, fetch } = customerEndpoints(emulatorUrl, viaProxy);
   return {
     async getToken(scopes): Promise<AccessToken> {
       const scope = Array.isArray(scopes) ? (scopes[0] ?? ARM_SCOPE) : scopes;
@@ -192,8 +230,8 @@ export interface ScriptOptions {
   key?: { kty: "RSA"; size: 2048 | 3072 | 4096 } | { kty: "EC"; curve: "P-256" };
   /** false: stop before granting the ISV app its role (the customer forgot, or will do it later). */
   grantRole?: boolean;
-  /** Azure's real host names through the emulator's proxy mode (customerEndpoints). */
-  viaProxy?: boolean;
+  /** The emulator's proxy mode URL: Azure's real host names through it (customerEndpoints). */
+  viaProxy?: string;
 }
 
 /** What the generated Azure CLI script does: resource group, vault (RBAC, purge protection), key, roles. */
@@ -201,7 +239,10 @@ export async function runCustomerScript(o: ScriptOptions) {
   const endpoints = customerEndpoints(o.emulatorUrl, o.viaProxy);
   const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn, o.viaProxy);
   const location = o.location ?? "westeurope";
-  const rm = new ResourceManagementClient(admin, o.tenant.subscription, { endpoint: endpoints.arm });
+  const rm = new ResourceManagementClient(admin, o.tenant.subscription, {
+    endpoint: endpoints.arm,
+    proxyOptions: endpoints.proxyOptions,
+  });
   const rg = `rg-${o.vaultName}`;
   await rm.resourceGroups.createOrUpdate(rg, { location });
   const vaultId = `/subscriptions/${o.tenant.subscription}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${o.vaultName}`;
@@ -220,11 +261,13 @@ export async function runCustomerScript(o: ScriptOptions) {
       Buffer.from((await admin.getToken(ARM_SCOPE))!.token.split(".")[1]!, "base64url").toString(),
     ) as { oid: string }
   ).oid;
-  await assignRole(endpoints.arm, admin, vaultId, CRYPTO_OFFICER, adminOid, "User", o.tenant.subscription);
+  await assignRole(endpoints, admin, vaultId, CRYPTO_OFFICER, adminOid, "User", o.tenant.subscription);
   const keys = new KeyClient(
     `https://${o.vaultName}.vault.azure.net`,
     admin,
-    endpoints.vaultTransport ? { httpClient: vaultTransport(endpoints.vaultTransport) } : {},
+    endpoints.vaultTransport
+      ? { httpClient: vaultTransport(endpoints.vaultTransport) }
+      : { proxyOptions: endpoints.proxyOptions },
   );
   const spec = o.key ?? { kty: "RSA", size: 3072 };
   const key =
@@ -248,7 +291,7 @@ export async function grantServiceRole(
 ) {
   const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn, o.viaProxy);
   return assignRole(
-    customerEndpoints(o.emulatorUrl, o.viaProxy).arm,
+    customerEndpoints(o.emulatorUrl, o.viaProxy),
     admin,
     vaultId,
     SERVICE_ENCRYPTION_USER,
@@ -259,7 +302,7 @@ export async function grantServiceRole(
 }
 
 async function assignRole(
-  armEndpoint: string,
+  endpoints: ReturnType<typeof customerEndpoints>,
   cred: TokenCredential,
   scope: string,
   role: string,
@@ -268,7 +311,7 @@ async function assignRole(
   subscription: string,
 ) {
   const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
-  const res = await fetch(`${armEndpoint}${id}?api-version=2022-04-01`, {
+  const res = await endpoints.fetch(`${endpoints.arm}${id}?api-version=2022-04-01`, {
     method: "PUT",
     headers: {
       authorization: `Bearer ${(await cred.getToken(ARM_SCOPE))!.token}`,

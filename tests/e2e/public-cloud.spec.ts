@@ -11,7 +11,7 @@ import { PUBLIC_CLOUD_PORTS } from "./public-cloud-ports";
  * The production code path: the app and its worker run `AZURE_CLOUD=public` and reach Azure's real host names
  * (login.microsoftonline.com, graph.microsoft.com, management.azure.com, {vault}.vault.azure.net) through the
  * emulator's proxy mode — no emulator endpoint, no URL rewrite. Chromium gets the proxy from this project's
- * `proxy` option (playwright.config.ts); the customer's tools in this process from HTTPS_PROXY.
+ * `proxy` option (playwright.config.ts); the customer's tools in this process take it per client (viaProxy).
  */
 test.describe.configure({ mode: "serial", timeout: 5 * 60_000 });
 
@@ -54,7 +54,7 @@ test("[public-cloud] onboarding with AZURE_CLOUD=public: sign-in, consent and ke
 
   const { versionlessUri } = await runCustomerScript({
     emulatorUrl: stack.emulatorUrl,
-    viaProxy: true,
+    viaProxy: stack.proxyUrl,
     tenant: TENANTS.adatum,
     adminUpn: ADMIN,
     spObjectId: customer.spObjectId,
