@@ -1,6 +1,7 @@
 /**
- * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W]`: applies a verified customer key to
- * N emulated storage accounts through the real job path (pg-boss workers as their own processes, the
+ * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W --kind storage-account|sql-database]`:
+ * applies a verified customer key to N emulated storage accounts (or N databases of one SQL server, each given
+ * its own database-level protector) through the real job path (pg-boss workers as their own processes, the
  * per-subscription write budget, the ARM adapter) with the emulator's write limit at R/s, and prints the figures.
  * Its last line (scripts/lib/bench-cmk-report.ts) counts what really ended applied and failed; the exit code is
  * non-zero unless all N did. Timing is reported, never judged.
@@ -19,6 +20,7 @@ import { execFileSync } from "node:child_process";
 import { TENANTS } from "./lib/emulated-customer.ts";
 import { startEmulatorProcess } from "./lib/emulator-process.ts";
 import { benchSummary, parseBenchOptions, type WriteBucket } from "./lib/bench-cmk-report.ts";
+import { benchTargets } from "./lib/bench-cmk-targets.ts";
 
 const options = parseBenchOptions(process.argv.slice(2));
 const N = options.resources;
@@ -36,27 +38,12 @@ const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemera
 try {
   await migrateDatabase(pg.url);
 
-  // The world: the demo one plus N storage accounts that already exist in the ISV's subscription.
+  // The world: the demo one plus N storage accounts (or one SQL server with N databases) in the ISV's subscription.
   const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as {
     arm: { resources?: unknown[] };
   };
-  const names = Array.from({ length: N }, (_, i) => `stbench${String(i).padStart(5, "0")}`);
-  world.arm.resources = [
-    ...(world.arm.resources ?? []),
-    ...names.map((name) => ({
-      id: `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers/Microsoft.Storage/storageAccounts/${name}`,
-      type: "Microsoft.Storage/storageAccounts",
-      location: "westeurope",
-      kind: "StorageV2",
-      sku: { name: "Standard_LRS" },
-      properties: {
-        encryption: {
-          keySource: "Microsoft.Storage",
-          services: { blob: { enabled: true, keyType: "Account" } },
-        },
-      },
-    })),
-  ];
+  const targets = benchTargets(options.kind, N);
+  world.arm.resources = [...(world.arm.resources ?? []), ...targets.world];
   const worldFile = path.join(dir, "world.json");
   await fs.writeFile(worldFile, JSON.stringify(world));
   const env: NodeJS.ProcessEnv = {
@@ -127,7 +114,7 @@ try {
       tokenHash: crypto.randomBytes(32).toString("hex"),
       expiresAt: new Date(Date.now() + 86_400_000),
       createdBy: "bench",
-      services: ["STORAGE_ACCOUNT"],
+      services: [targets.rows[0]?.kind ?? "STORAGE_ACCOUNT"],
     },
   });
   const onboarding = await db.tenantOnboarding.create({
@@ -157,19 +144,14 @@ try {
     },
   });
   await db.isvResource.createMany({
-    data: names.map((name) => {
-      const armId = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers/Microsoft.Storage/storageAccounts/${name}`;
-      return {
-        armId,
-        armIdKey: armId.toLowerCase(),
-        kind: "STORAGE_ACCOUNT" as const,
-        name,
-        subscriptionId: ISV_SUB,
-        resourceGroup: "crosskey-isv",
-        region: "westeurope",
-        customerId: customer.id,
-      };
-    }),
+    data: targets.rows.map((r) => ({
+      ...r,
+      armIdKey: r.armId.toLowerCase(),
+      subscriptionId: ISV_SUB,
+      resourceGroup: "crosskey-isv",
+      region: "westeurope",
+      customerId: customer.id,
+    })),
   });
   const resources = await db.isvResource.findMany({ select: { id: true } });
 
@@ -181,7 +163,7 @@ try {
   const bucket: WriteBucket = { rate: settings.armWritesPerSecond, burst: settings.armWriteBurst };
   const boss = await startBoss(pg.url, "producer");
   say(
-    `seeded ${N} storage accounts; starting ${options.workers} worker(s) × ${options.concurrency}; emulator writes ${bucket.rate}/s, burst ${bucket.burst}`,
+    `seeded ${N} ${options.kind === "sql-database" ? "SQL databases on one server" : "storage accounts"}; starting ${options.workers} worker(s) × ${options.concurrency}; emulator writes ${bucket.rate}/s, burst ${bucket.burst}`,
   );
   const statsBefore = control("stats") as {
     arm: { accepted: { writes: number; reads: number }; throttled: { writes: number; reads: number } };
@@ -238,6 +220,7 @@ try {
     applied,
     failed,
     throttled: { writes: throttled, reads: readThrottled },
+    kind: options.kind,
   });
   say(`wall ${wall.toFixed(1)} s; floor (N - burst) / rate from the emulator's bucket`);
   console.log(summary.line);

@@ -1,11 +1,20 @@
 import "server-only";
 import { ResourceManagementClient, restorePoller } from "@azure/arm-resources";
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+} from "@azure/core-rest-pipeline";
 import { getCloud } from "@/lib/env";
 import { getAppCredential } from "./credentials";
 
-/** One ARM write: a PUT or PATCH of a resource by its ID, with the api-version and body to send. */
+/**
+ * One ARM write: a PUT or PATCH of a resource by its ID, or a POST of a provider action (`id` is then the
+ * action's path, e.g. a SQL database's `…/encryptionProtector/current/revert`), with the api-version and body.
+ */
 export interface ArmRequest {
-  method: "PUT" | "PATCH";
+  method: "PUT" | "PATCH" | "POST";
   id: string;
   apiVersion: string;
   body: Record<string, unknown>;
@@ -52,6 +61,7 @@ function beginFor(client: ResourceManagementClient, step: ArmRequest) {
  */
 export async function startArmWrite(step: ArmRequest): Promise<ArmWriteProgress> {
   const client = getArmClient(subscriptionOf(step.id));
+  if (step.method === "POST") return startArmAction(client, step);
   const poller = await beginFor(client, step)(step.id, step.apiVersion, step.body);
   return poller.isDone()
     ? { done: true, body: poller.getResult() }
@@ -65,8 +75,11 @@ export async function startArmWrite(step: ArmRequest): Promise<ArmWriteProgress>
  */
 export async function resumeArmWrite(step: ArmRequest, resumeState: string): Promise<ArmWriteProgress> {
   const client = getArmClient(subscriptionOf(step.id));
+  if (step.method === "POST") return pollArmAction(client, resumeState);
   // restorePoller returns a thenable: kept in an object so that no `await` on it waits for the end.
-  const holder = { poller: restorePoller(client, resumeState, beginFor(client, step) as never) };
+  const holder = {
+    poller: restorePoller(client, resumeState, beginFor(client, step) as never),
+  };
   const slice = new AbortController();
   const timer = setTimeout(() => slice.abort(), POLL_SLICE_MS);
   try {
@@ -79,4 +92,84 @@ export async function resumeArmWrite(step: ArmRequest, resumeState: string): Pro
   return holder.poller.isDone
     ? { done: true, body: holder.poller.result }
     : { done: false, resumeState: await holder.poller.serialize() };
+}
+
+// ARM provider actions (POST) have no generic SDK method: they go through the client's own pipeline (its
+// credential, retry and Retry-After handling), and their long-running operation is polled the way ARM
+// documents it (docs/azure-contracts.md §4.1): Azure-AsyncOperation status if given, else Location until not 202.
+const http = createDefaultHttpClient();
+interface ActionState {
+  pollingUrl: string;
+  resultUrl: string | null;
+  mode: "status" | "location";
+}
+
+async function sendArm(
+  client: ResourceManagementClient,
+  method: "GET" | "POST",
+  url: string,
+  body?: unknown,
+) {
+  const request = createPipelineRequest({
+    url,
+    method,
+    headers: createHttpHeaders({ "content-type": "application/json" }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const response = await client.pipeline.sendRequest(http, request);
+  const text = response.bodyAsText ?? "";
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  if (response.status >= 400) {
+    const error = json?.error as { code?: string; message?: string } | undefined;
+    const e = new RestError(error?.message ?? `Azure answered ${response.status}.`, {
+      code: error?.code,
+      statusCode: response.status,
+      request,
+      response,
+    });
+    e.details = json;
+    throw e;
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+async function startArmAction(client: ResourceManagementClient, step: ArmRequest): Promise<ArmWriteProgress> {
+  const url = `${getCloud().armEndpoint.replace(/\/+$/, "")}${step.id}?api-version=${step.apiVersion}`;
+  const res = await sendArm(client, "POST", url, step.body);
+  if (res.status !== 202) return { done: true, body: res.json ?? null };
+  const status = res.headers.get("azure-asyncoperation");
+  const location = res.headers.get("location");
+  const state: ActionState = status
+    ? { pollingUrl: status, resultUrl: location ?? null, mode: "status" }
+    : { pollingUrl: location ?? "", resultUrl: null, mode: "location" };
+  if (!state.pollingUrl) return { done: true, body: null };
+  return { done: false, resumeState: JSON.stringify(state) };
+}
+
+async function pollArmAction(
+  client: ResourceManagementClient,
+  resumeState: string,
+): Promise<ArmWriteProgress> {
+  const state = JSON.parse(resumeState) as ActionState;
+  const deadline = Date.now() + POLL_SLICE_MS;
+  for (;;) {
+    const res = await sendArm(client, "GET", state.pollingUrl);
+    if (state.mode === "location" && res.status !== 202) return { done: true, body: res.json ?? null };
+    const status = String(res.json?.status ?? "");
+    if (state.mode === "status" && /^succeeded$/i.test(status))
+      return {
+        done: true,
+        body: state.resultUrl ? ((await sendArm(client, "GET", state.resultUrl)).json ?? null) : null,
+      };
+    if (/^canceled$/i.test(status)) throw new Error("Operation was canceled");
+    if (/^failed$/i.test(status)) {
+      const error = res.json?.error as { code?: string; message?: string } | undefined;
+      throw new Error(
+        `The long-running operation has failed. ${error?.code ?? "OperationFailed"}. ${error?.message ?? ""}`,
+      );
+    }
+    const waitMs = (Number(res.headers.get("retry-after")) || 1) * 1000;
+    if (Date.now() + waitMs > deadline) return { done: false, resumeState };
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }

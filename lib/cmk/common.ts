@@ -23,6 +23,14 @@ export function keyTypeProblems(key: CmkKeyRef, label: string, sizes: number[]):
   return [];
 }
 
+/** The refusals every module makes before any write: the key's type and size for the service, and the ISV identity. */
+export const keyAndIdentityCheck =
+  (label: string, sizes: number[]) =>
+  ({ key, identity }: Pick<CmkInput, "key" | "identity">): CmkProblem[] => [
+    ...keyTypeProblems(key, label, sizes),
+    ...identityProblems(identity),
+  ];
+
 const UAMI_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -123,6 +131,33 @@ export function driftOf(
       detail: `Uses version ${keyVersion} of the customer's key, not the pinned version ${expected.keyVersion}.`,
     };
   return null;
+}
+
+/**
+ * What a read-back shows for a service that names its key by URI: still running, no customer key, another
+ * key or version than expected (DRIFTED, with `driftPrefix` before the reason), or the customer's key.
+ */
+export function observeKeyUri(o: {
+  running: boolean;
+  /** No customer key (default: no key URI). */
+  managed?: boolean;
+  keyUri: string | null;
+  keyVersion: string | null;
+  expected: CmkKeyRef | undefined;
+  pending: string;
+  none: string;
+  applied: () => string;
+  driftPrefix?: string;
+  azureStatus?: string;
+}): ObservedCmk {
+  const { keyUri, keyVersion } = o;
+  const status = o.azureStatus === undefined ? {} : { azureStatus: o.azureStatus };
+  if (o.running) return { state: "PENDING", keyUri, keyVersion, detail: o.pending };
+  if (o.managed ?? !keyUri)
+    return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: o.none };
+  const drift = driftOf(keyUri, keyVersion, o.expected);
+  if (drift) return { ...drift, detail: `${o.driftPrefix ?? ""}${drift.detail}` };
+  return { state: "APPLIED", keyUri, keyVersion, detail: o.applied(), ...status };
 }
 
 export function props(body: unknown): Record<string, unknown> {

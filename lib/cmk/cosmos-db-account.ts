@@ -3,10 +3,9 @@ import { z } from "zod";
 import {
   armBodySchema,
   driftOf,
-  identityProblems,
   identityWith,
   isRunning,
-  keyTypeProblems,
+  keyAndIdentityCheck,
   parseArmBody,
   versionlessUri,
 } from "./common";
@@ -61,10 +60,9 @@ export const cosmosDbAccountModule: CmkModule = {
   kind: "COSMOS_DB_ACCOUNT",
   apiVersion: API,
   label: "Cosmos DB account",
-  check: ({ key, identity, resource }) => [
-    ...keyTypeProblems(key, "Azure Cosmos DB", [2048, 3072, 4096]),
-    ...identityProblems(identity),
-    ...accountProblems(resource.body),
+  check: (input) => [
+    ...keyAndIdentityCheck("Azure Cosmos DB", [2048, 3072, 4096])(input),
+    ...accountProblems(input.resource.body),
   ],
   plan: ({ resource, key, identity }) => [
     {

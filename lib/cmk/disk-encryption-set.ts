@@ -2,11 +2,10 @@ import "server-only";
 import { z } from "zod";
 import {
   armBodySchema,
-  driftOf,
-  identityProblems,
   identityWith,
   isRunning,
-  keyTypeProblems,
+  keyAndIdentityCheck,
+  observeKeyUri,
   parseArmBody,
   versionedUri,
   versionOf,
@@ -39,10 +38,9 @@ export const diskEncryptionSetModule: CmkModule = {
   kind: "DISK_ENCRYPTION_SET",
   apiVersion: API,
   label: "Disk encryption set",
-  check: ({ key, identity, cloudName }) => [
-    ...keyTypeProblems(key, "Disk encryption sets", [2048, 3072, 4096]),
-    ...identityProblems(identity),
-    ...(cloudName === "china" || cloudName === "usgov"
+  check: (input) => [
+    ...keyAndIdentityCheck("Disk encryption sets", [2048, 3072, 4096])(input),
+    ...(input.cloudName === "china" || input.cloudName === "usgov"
       ? [
           {
             code: "CrossTenantNotAvailable",
@@ -82,25 +80,22 @@ export const diskEncryptionSetModule: CmkModule = {
     const p = parsed.properties ?? {};
     const keyUri = p.activeKey?.keyUrl ?? null;
     const keyVersion = versionOf(keyUri);
-    if (isRunning(parsed))
-      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still applying a change." };
-    if (!keyUri)
-      return { state: "MICROSOFT_MANAGED", keyUri: null, keyVersion: null, detail: "No active key." };
-    // A versionless hand-over rotates: the DES may be on a newer version than the one planned.
-    const drift = driftOf(keyUri, keyVersion, expected);
-    if (drift) return drift;
     const notes = [
       (p.previousKeys?.length ?? 0) > 0 ? "Disks are still being re-encrypted from the previous key." : "",
       p.autoKeyRotationError
         ? `Automatic rotation stopped: ${p.autoKeyRotationError.message ?? p.autoKeyRotationError.code}`
         : "",
     ].filter(Boolean);
-    return {
-      state: "APPLIED",
+    // A versionless hand-over rotates: the DES may be on a newer version than the one planned.
+    return observeKeyUri({
+      running: isRunning(parsed),
       keyUri,
       keyVersion,
-      detail: [`Active key ${keyUri}.`, ...notes].join(" "),
+      expected,
+      pending: "Azure is still applying a change.",
+      none: "No active key.",
+      applied: () => [`Active key ${keyUri}.`, ...notes].join(" "),
       azureStatus: p.autoKeyRotationError?.code,
-    };
+    });
   },
 };

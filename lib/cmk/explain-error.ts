@@ -119,6 +119,49 @@ const BY_CODE: [RegExp, (c: Context) => Words][] = [
     /^(AzureKeyVaultNoServerIdentity|InvalidPrimaryUserAssignedIdentityId|FailedIdentityOperation|InvalidIdentity)$/,
     identity,
   ],
+  // Database-level TDE (docs/azure-contracts.md §5.6; the error list of DatabaseEncryptionProtectorRevert.json).
+  [
+    /^RevertDatabaseLevelKeyOnlySupportedWithSMK$/,
+    () => ({
+      what: "Azure reverts a database to its server's protector only while the server itself uses a service-managed key; this server has a customer-managed key of its own.",
+      todo: "Change the database to another customer key instead, or switch the server's protector back to service-managed first, then revert again.",
+    }),
+  ],
+  [
+    /^DatabaseLevelEncryptionProtectorDoesNotExist$/,
+    () => ({
+      what: "The database has no key of its own: it already uses its server's protector.",
+      todo: "Nothing to revert; refresh the resource to see its state.",
+    }),
+  ],
+  [
+    /^(PerDatabaseCMKAKVKeyMaterialMissingOnGeoSecondary|PerDatabaseCMKAKVKeyUriMissingOnGeoSecondary)$/,
+    (c) => ({
+      what: `The database has a geo-secondary that does not hold the customer's key, and every database of a geo-replication must: ${c.message}`,
+      todo: "Assign the geo-secondary database (on the partner server) to the same customer and apply the key to it first (Crosskey only adds the key there), then apply to this database again.",
+    }),
+  ],
+  [
+    /^(PerDatabaseCMKCopyOrReplicationAttemptedWithoutCurrentKeys\w*|PerDatabaseCMKMissingIdentityOnGeoSecondaryDatabase|SecurityAzureKeyVaultGeoChainError)$/,
+    (c) => ({
+      what: `Azure refused a geo-secondary or copy of a database with its own key: ${c.message}`,
+      todo: "Create the secondary with the primary's identity, federated client ID and keys (docs/azure-contracts.md §5.6), from the primary itself, not from another secondary.",
+    }),
+  ],
+  [
+    /^UpdateNotAllowedInCurrentReplicationState$/,
+    () => ({
+      what: "The database is a geo-secondary: its protector is its primary's, replicated, and cannot be set or reverted on the secondary.",
+      todo: "Apply, rotate or revert the key on the primary database.",
+    }),
+  ],
+  [
+    /^(MultipleIdentitiesOnDatabase|InvalidNumberOfIdentities|CannotAssignIdentityToMaster)$/,
+    (c) => ({
+      what: `Azure refused the database's identity: ${c.message}`,
+      todo: "A database takes one user-assigned identity (and master none): remove the other identity from the database, then apply again.",
+    }),
+  ],
   [
     /^(SubscriptionRequestsThrottled|TooManyRequests|RetryableErrorDueToAnotherOperation)$/,
     () => ({

@@ -1,18 +1,21 @@
 import "server-only";
 import { z } from "zod";
 import {
-  driftOf,
-  identityProblems,
   identityWith,
   isRunning,
-  keyTypeProblems,
+  keyAndIdentityCheck,
+  observeKeyUri,
   parseArmBody,
   versionedUri,
   versionOf,
 } from "./common";
 import type { CmkModule } from "./types";
 
-const API = "2023-08-01";
+/** Microsoft.Sql api-version of servers, server keys and protectors, and of databases (§4.4, §5.4, §5.6). */
+export const SQL_API = "2023-08-01";
+const API = SQL_API;
+/** Azure SQL takes RSA 2048 or 3072 keys, at server and at database level (§5.5). */
+export const sqlKeyCheck = keyAndIdentityCheck("Azure SQL", [2048, 3072]);
 
 /** §4.4: the encryption protector's GET is what tells the server's TDE key. */
 const protectorBodySchema = z.looseObject({
@@ -39,10 +42,7 @@ export const sqlServerModule: CmkModule = {
   kind: "SQL_SERVER",
   apiVersion: API,
   label: "SQL server",
-  check: ({ key, identity }) => [
-    ...keyTypeProblems(key, "Azure SQL", [2048, 3072]),
-    ...identityProblems(identity),
-  ],
+  check: sqlKeyCheck,
   plan: ({ resource, key, identity }) => {
     const version = key.keyVersion ?? key.verifiedVersion;
     const serverKeyName = sqlServerKeyName(key, version);
@@ -98,23 +98,18 @@ export const sqlServerModule: CmkModule = {
     const p = parsed.properties ?? {};
     const keyUri = p.uri ?? null;
     const keyVersion = versionOf(keyUri);
-    if (isRunning(parsed))
-      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still changing the TDE protector." };
-    if (!p.serverKeyType || p.serverKeyType.toLowerCase() === "servicemanaged")
-      return {
-        state: "MICROSOFT_MANAGED",
-        keyUri: null,
-        keyVersion: null,
-        detail: "TDE uses a service-managed key.",
-      };
     // With auto-rotation the protector moves to newer versions of the same key by itself.
-    const drift = driftOf(keyUri, keyVersion, expected);
-    if (drift) return { ...drift, detail: `The TDE protector is ${p.serverKeyName}: ${drift.detail}` };
-    return {
-      state: "APPLIED",
+    return observeKeyUri({
+      running: isRunning(parsed),
+      managed: !p.serverKeyType || p.serverKeyType.toLowerCase() === "servicemanaged",
       keyUri,
       keyVersion,
-      detail: `TDE protector ${p.serverKeyName}${p.autoRotationEnabled ? ", rotating automatically" : ""}.`,
-    };
+      expected,
+      pending: "Azure is still changing the TDE protector.",
+      none: "TDE uses a service-managed key.",
+      driftPrefix: `The TDE protector is ${p.serverKeyName}: `,
+      applied: () =>
+        `TDE protector ${p.serverKeyName}${p.autoRotationEnabled ? ", rotating automatically" : ""}.`,
+    });
   },
 };

@@ -2,11 +2,10 @@ import "server-only";
 import { z } from "zod";
 import {
   armBodySchema,
-  driftOf,
-  identityProblems,
   identityWith,
   isRunning,
-  keyTypeProblems,
+  keyAndIdentityCheck,
+  observeKeyUri,
   parseArmBody,
   versionOf,
 } from "./common";
@@ -45,10 +44,7 @@ export const storageAccountModule: CmkModule = {
   apiVersion: API,
   label: "Storage account",
   // The vault's region is not in its URI; Storage refuses another region itself (KeyVaultRegionMismatch).
-  check: ({ key, identity }) => [
-    ...keyTypeProblems(key, "Azure Storage", [2048, 3072, 4096]),
-    ...identityProblems(identity),
-  ],
+  check: keyAndIdentityCheck("Azure Storage", [2048, 3072, 4096]),
   plan: ({ resource, key, identity }) => [
     {
       method: "PATCH",
@@ -97,22 +93,14 @@ export const storageAccountModule: CmkModule = {
       : (kv?.currentVersionedKeyIdentifier ??
         `${(kv?.keyvaulturi ?? "").replace(/\/+$/, "")}/keys/${kv?.keyname ?? ""}`);
     const keyVersion = versionOf(kv?.currentVersionedKeyIdentifier) ?? (kv?.keyversion || null);
-    if (isRunning(parsed))
-      return { state: "PENDING", keyUri, keyVersion, detail: "Azure is still applying a change." };
-    if (!cmk)
-      return {
-        state: "MICROSOFT_MANAGED",
-        keyUri: null,
-        keyVersion: null,
-        detail: "Encrypted with Microsoft-managed keys.",
-      };
-    return (
-      driftOf(keyUri, keyVersion, expected) ?? {
-        state: "APPLIED",
-        keyUri,
-        keyVersion,
-        detail: `Encrypted with ${keyUri}.`,
-      }
-    );
+    return observeKeyUri({
+      running: isRunning(parsed),
+      keyUri,
+      keyVersion,
+      expected,
+      pending: "Azure is still applying a change.",
+      none: "Encrypted with Microsoft-managed keys.",
+      applied: () => `Encrypted with ${keyUri}.`,
+    });
   },
 };

@@ -24,9 +24,12 @@ export interface CmkIdentity {
   federatedClientId: string;
 }
 
-/** One ARM write, exactly as it will be sent. `description` is one sentence for the operator. */
+/**
+ * One ARM write, exactly as it will be sent. `description` is one sentence for the operator. POST is a
+ * provider action (`id` is the action's path), e.g. the SQL database encryption-protector revert.
+ */
 export const armWriteSchema = z.object({
-  method: z.enum(["PUT", "PATCH"]),
+  method: z.enum(["PUT", "PATCH", "POST"]),
   id: z.string(),
   apiVersion: z.string(),
   body: z.record(z.string(), z.unknown()),

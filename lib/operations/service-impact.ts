@@ -41,7 +41,7 @@ export const SERVICE_IMPACT: Record<
     ifKeyUnreachable:
       "The database becomes inaccessible (the server's other databases keep working) and comes back once the key is reachable again.",
     followsVersions: null,
-    revertRefusal:
-      "Going back to the server's TDE protector is a separate Azure operation (the database encryption-protector revert) that Crosskey does not send yet.",
+    // Revert is Azure's encryption-protector revert; Azure itself refuses it while the server has a customer key.
+    revertRefusal: null,
   },
 };

@@ -12,16 +12,24 @@ const NUMERIC = {
   workers: 1,
   port: 8447,
 } as const;
-export type BenchOptions = { -readonly [K in keyof typeof NUMERIC]: number };
+/** What the run encrypts: storage accounts, or databases of one SQL server (database-level TDE, one key each apply). */
+export const BENCH_KINDS = ["storage-account", "sql-database"] as const;
+export type BenchKind = (typeof BENCH_KINDS)[number];
+export type BenchOptions = { -readonly [K in keyof typeof NUMERIC]: number } & { kind: BenchKind };
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: Object.fromEntries(Object.keys(NUMERIC).map((name) => [name, { type: "string" as const }])),
+    options: Object.fromEntries(
+      [...Object.keys(NUMERIC), "kind"].map((name) => [name, { type: "string" as const }]),
+    ),
   });
-  const options = { ...NUMERIC } as BenchOptions;
-  for (const name of Object.keys(NUMERIC) as (keyof BenchOptions)[]) {
+  const kind = values.kind ?? "storage-account";
+  if (typeof kind !== "string" || !(BENCH_KINDS as readonly string[]).includes(kind))
+    throw new Error(`--kind must be one of ${BENCH_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+  const options = { ...NUMERIC, kind } as BenchOptions;
+  for (const name of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) {
     const raw = values[name];
     if (raw === undefined) continue;
     const value = Number(raw);
@@ -51,6 +59,8 @@ export interface BenchOutcome {
   applied: number;
   failed: number;
   throttled: { writes: number; reads: number };
+  /** Appended to the line when the run was not the default storage accounts. */
+  kind?: BenchKind;
 }
 
 /** The last line (existing fields first, new ones appended) and the exit code: 1 unless every resource applied. */
@@ -61,6 +71,7 @@ export function benchSummary(o: BenchOutcome): { line: string; exitCode: number 
   const line =
     `cmk-bench resources=${o.resources} rate=${o.bucket.rate} wall_s=${o.wallSeconds.toFixed(1)}` +
     ` min_s=${min.toFixed(1)} ratio=${ratio} throttled=${o.throttled.writes}` +
-    ` applied=${o.applied} failed=${o.failed} read_throttled=${o.throttled.reads} burst=${o.bucket.burst}`;
+    ` applied=${o.applied} failed=${o.failed} read_throttled=${o.throttled.reads} burst=${o.bucket.burst}` +
+    (o.kind && o.kind !== "storage-account" ? ` kind=${o.kind}` : "");
   return { line, exitCode: o.applied < o.resources ? 1 : 0 };
 }

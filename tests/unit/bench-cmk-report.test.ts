@@ -18,7 +18,12 @@ describe("[bench] cmk benchmark options and closing line", () => {
       concurrency: 48,
       workers: 1,
       port: 8447,
+      kind: "storage-account",
     });
+    expect(parseBenchOptions(["--kind", "sql-database"]).kind).toBe("sql-database");
+    expect(() => parseBenchOptions(["--kind", "cosmos"])).toThrow(
+      /--kind must be one of storage-account, sql-database/,
+    );
     expect(parseBenchOptions(["--resources", "50", "--rate=2.5", "--workers", "2"])).toMatchObject({
       resources: 50,
       rate: 2.5,
@@ -49,6 +54,11 @@ describe("[bench] cmk benchmark options and closing line", () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.line).toContain(" applied=998 failed=2 ");
     expect(benchSummary({ ...outcome, applied: 999, failed: 0 }).exitCode).toBe(1);
+  });
+
+  it("a run over SQL databases says so at the end of the line; storage accounts keep the old line", () => {
+    expect(benchSummary({ ...outcome, kind: "sql-database" }).line).toMatch(/ burst=10 kind=sql-database$/);
+    expect(benchSummary({ ...outcome, kind: "storage-account" }).line).toMatch(/ burst=10$/);
   });
 
   it("a run inside the burst has no meaningful ratio and says so", () => {

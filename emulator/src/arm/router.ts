@@ -129,6 +129,14 @@ export function matchRoute(method: string, path: string): ArmRoute {
       run: (c) => listByType(c, prefix, provider),
     };
   }
+  if (
+    method === "POST" &&
+    lower[2] === "resourcegroups" &&
+    p === 4 &&
+    rest.length >= 3 &&
+    rest.length % 2 === 1
+  )
+    return actionRoute(sub, clean);
   if (lower[2] !== "resourcegroups" || p !== 4 || rest.length < 2 || rest.length % 2 !== 0)
     throw notSupported(path);
   const id = parseResourceId(clean);
@@ -148,6 +156,29 @@ export function matchRoute(method: string, path: string): ArmRoute {
         );
       const res = await fn.call(provider, c, id, c.store.getResource(clean));
       return method === "HEAD" ? { status: res.status === 200 ? 204 : res.status } : res;
+    },
+  };
+}
+
+/** `POST {resourceId}/{action}`: a provider action, authorized and versioned as its resource type. */
+function actionRoute(sub: string, clean: string): ArmRoute {
+  const cut = clean.lastIndexOf("/");
+  const action = decodeURIComponent(clean.slice(cut + 1));
+  const resourceId = clean.slice(0, cut);
+  const id = parseResourceId(resourceId);
+  const provider = PROVIDERS.get(id.type.toLowerCase());
+  return {
+    subscriptionId: sub,
+    apiType: id.type,
+    operation: `${provider?.type ?? id.type}/${action}/action`,
+    run: async (c) => {
+      if (!provider?.action)
+        throw new ArmError(
+          405,
+          "MethodNotAllowed",
+          `The emulator does not support POST '${action}' on '${id.type}'.`,
+        );
+      return provider.action(c, id, c.store.getResource(resourceId), action);
     },
   };
 }

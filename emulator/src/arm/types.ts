@@ -50,4 +50,11 @@ export interface ResourceProvider {
     id: ResourceId,
     existing: ArmResource | undefined,
   ): ArmResponse | Promise<ArmResponse>;
+  /** `POST {resourceId}/{action}` (e.g. a SQL database's `encryptionProtector/current/revert`). */
+  action?(
+    ctx: ArmContext,
+    id: ResourceId,
+    existing: ArmResource | undefined,
+    action: string,
+  ): ArmResponse | Promise<ArmResponse>;
 }

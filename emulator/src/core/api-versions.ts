@@ -16,7 +16,8 @@
  *   diskEncryptionSet.json`; from 2022-03-02 (`federatedClientId`, example
  *   `DiskEncryptionSet_Create_WithKeyVaultFromADifferentTenant`).
  * - Microsoft.Sql: `sql/resource-manager/Microsoft.Sql/stable/{v}/ServerKeys.json`, `EncryptionProtectors.json`,
- *   `Servers.json`.
+ *   `Servers.json`; databases with their own keys (`Databases.json` `keys`, `encryptionProtector`,
+ *   `DatabaseEncryptionProtectorRevert.json`) only 2023-08-01, the version Crosskey pins.
  * - Microsoft.KeyVault: `keyvault/resource-manager/Microsoft.KeyVault/stable/{v}/keyvault.json` and
  *   `managedHsm.json`; vaults from 2019-09-01 (`enableRbacAuthorization`), managed HSMs from 2021-10-01.
  * - Microsoft.ManagedIdentity: `msi/resource-manager/Microsoft.ManagedIdentity/stable/{v}/ManagedIdentity.json`.
@@ -121,6 +122,8 @@ export const ARM_API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   "microsoft.sql/servers": SQL,
   "microsoft.sql/servers/keys": SQL,
   "microsoft.sql/servers/encryptionprotector": SQL,
+  "microsoft.sql/servers/databases": ["2023-08-01"],
+  "microsoft.sql/servers/databases/encryptionprotector": ["2023-08-01"],
   "microsoft.keyvault/vaults": KEY_VAULT,
   "microsoft.keyvault/managedhsms": MANAGED_HSM,
   "microsoft.managedidentity/userassignedidentities": ["2024-11-30", "2023-01-31", "2018-11-30"],

@@ -43,7 +43,7 @@ function keyRef(keyId: string, vaultName: string): CmkKeyRef {
 
 /**
  * The ISV's own resources, created with the app's identity through the adapter, still Microsoft-managed.
- * SQL databases are not here: the emulator does not model database-level CMK yet.
+ * SQL databases live on a server: they have their own file (sql-database.test.ts).
  */
 type CreatableKind = Exclude<ResourceKind, "SQL_DATABASE">;
 const CREATE: Record<CreatableKind, (name: string) => { id: string; apiVersion: string; body: object }> = {

@@ -78,3 +78,20 @@ export async function createSqlServer(emulatorUrl: string, name: string): Promis
   );
   return id;
 }
+
+/** A database on one of the ISV's SQL servers (on the server's protector), or a geo-secondary when `properties` say so. */
+export async function createSqlDatabase(
+  emulatorUrl: string,
+  serverId: string,
+  name: string,
+  body: { identity?: Record<string, unknown>; properties?: Record<string, unknown> } = {},
+): Promise<string> {
+  const id = `${serverId}/databases/${name}`;
+  await arm(emulatorUrl).resources.beginCreateOrUpdateByIdAndWait(
+    id,
+    "2023-08-01",
+    { location: "westeurope", ...body },
+    { updateIntervalInMs: 200 },
+  );
+  return id;
+}

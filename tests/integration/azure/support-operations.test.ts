@@ -78,7 +78,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-/** SQL databases are not here: the emulator does not model database-level CMK yet. */
+/** SQL databases live on a server: they have their own file (sql-database.test.ts). */
 type CreatableKind = Exclude<ResourceKind, "SQL_DATABASE">;
 const CREATE: Record<CreatableKind, (name: string) => Promise<string>> = {
   STORAGE_ACCOUNT: (n) => createStorageAccount(emulatorUrl(), n),

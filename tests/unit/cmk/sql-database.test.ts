@@ -37,9 +37,49 @@ describe("[cmk] SQL database: database-level TDE protector (docs/azure-contracts
     expect(props.encryptionProtectorAutoRotation).toBe(false);
   });
 
-  it("revert is not planned yet, and says why", () => {
-    expect(m.planRevert({ resource: { id: DB, body: {} } })).toEqual([]);
-    expect(m.revertNote).toMatch(/server's TDE protector/);
+  it("revert is Azure's POST on the database's encryption protector, with an empty body", () => {
+    expect(m.planRevert({ resource: { id: DB, body: {} } })).toEqual([
+      {
+        method: "POST",
+        id: `${DB}/encryptionProtector/current/revert`,
+        apiVersion: "2023-08-01",
+        body: {},
+        description: expect.stringMatching(/server's TDE protector.*service-managed key/),
+      },
+    ]);
+    expect(m.revertNote).toBeUndefined();
+  });
+
+  it("a geo-secondary gets identity, federated client and the key, never a protector of its own", () => {
+    const [step] = m.plan({
+      ...input(DB),
+      resource: { ...input(DB).resource, body: { properties: { secondaryType: "Geo" } } },
+    });
+    expect(step!.body).toEqual({
+      identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } },
+      properties: { federatedClientId: APP, keys: { [uri(V)]: {} } },
+    });
+    expect(step!.description).toMatch(/geo-secondary.*its primary/);
+    const key = input(DB).key;
+    const held = m.observe({ properties: { secondaryType: "Geo", keys: { [uri(V)]: {} } } }, key);
+    expect(held).toMatchObject({ state: "APPLIED", keyUri: uri(V), keyVersion: V });
+    expect(m.observe({ properties: { secondaryType: "Geo", keys: {} } }, key).state).toBe(
+      "MICROSOFT_MANAGED",
+    );
+  });
+
+  it("refuses master and a database that already carries another identity", () => {
+    const other = UAMI.replace("crosskey-cmk", "someone-else");
+    const withOther = input(DB);
+    withOther.resource.body = {
+      identity: { type: "UserAssigned", userAssignedIdentities: { [other]: {}, [UAMI]: {} } },
+    };
+    expect(m.check(withOther).map((p) => p.code)).toEqual(["MultipleIdentitiesOnDatabase"]);
+    withOther.resource.body = { identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } } };
+    expect(m.check(withOther)).toEqual([]);
+    expect(m.check(input(DB.replace(/db$/, "master"))).map((p) => p.code)).toEqual([
+      "CannotAssignIdentityToMaster",
+    ]);
   });
 
   it("observe reads the database's own protector", () => {
@@ -58,5 +98,8 @@ describe("[cmk] SQL database: database-level TDE protector (docs/azure-contracts
       input(DB).key,
     );
     expect(other.state).toBe("DRIFTED");
+    expect(
+      m.observe({ properties: { encryptionProtector: uri(V), status: "Inaccessible" } }, input(DB).key),
+    ).toMatchObject({ state: "FAILED", azureStatus: "Inaccessible" });
   });
 });

@@ -16,7 +16,7 @@ import { checkCustomerKey, parseKeyUri, type CmkResult } from "./check.js";
 import { cmkError, type CmkErrorTable } from "./errors.js";
 
 /** SQL TDE errors; codes from the SQL "common errors with TDE + AKV" doc, messages partly guessed (COVERAGE.md). */
-const ERRORS: CmkErrorTable = {
+export const SQL_CMK_ERRORS: CmkErrorTable = {
   Forbidden: [
     "AzureKeyVaultMissingPermissions",
     (d) =>
@@ -95,7 +95,7 @@ async function putServerKey(
   uri: string,
 ): Promise<ArmResource> {
   const cmk = await checkForServer(ctx, server, uri, "apply");
-  if (!cmk.ok) throw cmkError(ERRORS, cmk);
+  if (!cmk.ok) throw cmkError(SQL_CMK_ERRORS, cmk);
   const pub = ctx.emu.keyVault
     .getKey(cmk.host, cmk.keyName, cmk.version)
     ?.publicKey.export({ format: "der", type: "spki" });
@@ -119,7 +119,7 @@ async function putServerKey(
   });
 }
 
-const withKind = (r: ArmResource) => ({ ...serialize(r), kind: r.internal.kind });
+export const withKind = (r: ArmResource) => ({ ...serialize(r), kind: r.internal.kind });
 
 export const sqlServers: ResourceProvider = {
   type: "Microsoft.Sql/servers",
@@ -187,6 +187,16 @@ async function writeServer(
     complete: (o) => {
       if (o !== "Succeeded") return;
       ctx.store.putResource(server);
+      // Every logical server has its system database, listed among its databases (never given a key of its own).
+      if (!ctx.store.getResource(`${resourceId}/databases/master`))
+        ctx.store.putResource({
+          id: `${resourceId}/databases/master`,
+          name: "master",
+          type: "Microsoft.Sql/servers/databases",
+          location,
+          internal: { kind: "v12.0,system", sku: { name: "System", tier: "System" } },
+          properties: { collation: "SQL_Latin1_General_CP1_CI_AS", status: "Online" },
+        });
       if (typeof keyId === "string") setProtector(ctx, server, keyName(keyId), "AzureKeyVault", false);
     },
     result: () => withKind(server),
@@ -218,7 +228,7 @@ function setProtector(
   });
 }
 
-function requireServer(ctx: ArmContext, id: ResourceId): ArmResource {
+export function requireServer(ctx: ArmContext, id: ResourceId): ArmResource {
   const server = ctx.store.getResource(serverIdOf(id));
   if (!server)
     throw new ArmError(
@@ -279,7 +289,7 @@ export const sqlEncryptionProtector: ResourceProvider = {
         );
       // SQL re-validates access to the key when it becomes the protector.
       const cmk = await checkForServer(ctx, server, String(key.properties.uri), "apply");
-      if (!cmk.ok) throw cmkError(ERRORS, cmk);
+      if (!cmk.ok) throw cmkError(SQL_CMK_ERRORS, cmk);
     } else if (type !== "ServiceManaged") {
       throw new ArmError(400, "InvalidServerKeyType", `The server key type '${type}' is not valid.`);
     }

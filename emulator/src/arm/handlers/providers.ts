@@ -1,6 +1,7 @@
 import { cosmosAccounts } from "../cmk/cosmos.js";
 import { diskEncryptionSets } from "../cmk/disk-encryption-set.js";
 import { sqlEncryptionProtector, sqlServerKeys, sqlServers } from "../cmk/sql.js";
+import { sqlDatabaseEncryptionProtector, sqlDatabases } from "../cmk/sql-database.js";
 import { storageAccounts } from "../cmk/storage.js";
 import type { ResourceProvider } from "../types.js";
 import { userAssignedIdentities } from "./identities.js";
@@ -15,6 +16,8 @@ export const PROVIDERS = new Map<string, ResourceProvider>(
     sqlServers,
     sqlServerKeys,
     sqlEncryptionProtector,
+    sqlDatabases,
+    sqlDatabaseEncryptionProtector,
     vaults,
     userAssignedIdentities,
   ].map((p) => [p.type.toLowerCase(), p]),
