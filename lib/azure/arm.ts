@@ -118,7 +118,7 @@ async function sendArm(
   });
   const response = await client.pipeline.sendRequest(http, request);
   const text = response.bodyAsText ?? "";
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  const json = parseJson(text);
   if (response.status >= 400) {
     const error = json?.error as { code?: string; message?: string } | undefined;
     const e = new RestError(error?.message ?? `Azure answered ${response.status}.`, {
@@ -131,6 +131,16 @@ async function sendArm(
     throw e;
   }
   return { status: response.status, headers: response.headers, json };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = text ? JSON.parse(text) : undefined;
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    // A gateway's HTML error page: the status code still says what happened.
+    return undefined;
+  }
 }
 
 async function startArmAction(client: ResourceManagementClient, step: ArmRequest): Promise<ArmWriteProgress> {

@@ -32,6 +32,8 @@ export type ResourceRow = {
   customerName: string | null;
   cmkState: CmkState;
   appliedKeyVersion: string | null;
+  /** What the last read-back through ARM said, in words (e.g. a database on its server's protector). */
+  observedDetail: string | null;
   jobState: JobState | null;
   jobProgress: ReturnType<typeof jobProgressColumn.read>;
   jobError: ReturnType<typeof jobErrorColumn.read>;
@@ -74,7 +76,7 @@ export function resourcePageSql(
   const order = forward ? Prisma.sql`r."name" ASC, r."id" ASC` : Prisma.sql`r."name" DESC, r."id" DESC`;
   return Prisma.sql`
     SELECT r."id", r."name", r."kind", r."resourceGroup", r."region", r."subscriptionId", r."customerId",
-           c."name" AS "customerName", r."cmkState", r."appliedKeyVersion",
+           c."name" AS "customerName", r."cmkState", r."appliedKeyVersion", r."observed"->>'detail' AS "observedDetail",
            j."state" AS "jobState", j."progress" AS "jobProgress", j."error" AS "jobError"
       FROM (SELECT * FROM "IsvResource" r WHERE ${whereClause(filters)} ${seek} ORDER BY ${order} LIMIT ${limit}) r
       LEFT JOIN "Customer" c ON c."id" = r."customerId"

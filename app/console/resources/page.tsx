@@ -139,7 +139,8 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
             <Td>
               <p className="font-medium break-all">{r.name}</p>
               <p className="text-xs text-slate-600">
-                {KIND[r.kind]} · {r.resourceGroup} · {r.region}
+                {r.kind === "SQL_DATABASE" ? `SQL database on server ${r.name.split("/")[0]}` : KIND[r.kind]}{" "}
+                · {r.resourceGroup} · {r.region}
               </p>
             </Td>
             <Td className="text-sm">
@@ -151,6 +152,9 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
                 <p className="mt-1 font-mono text-[11px] text-slate-600">
                   version {r.appliedKeyVersion.slice(0, 8)}…
                 </p>
+              )}
+              {r.observedDetail && (
+                <p className="mt-1 max-w-72 text-[11px] break-all text-slate-600">{r.observedDetail}</p>
               )}
             </Td>
             <Td className="max-w-64 text-xs">

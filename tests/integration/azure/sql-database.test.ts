@@ -6,15 +6,16 @@ import { getCmkModule } from "../../../lib/cmk";
 import { explainCmkError } from "../../../lib/cmk/explain-error";
 import { discoverIsvResources } from "../../../lib/resources/discover-resources";
 import { startBoss } from "../../../lib/jobs/boss";
+import { probeKeyHealth } from "../../../lib/key-health/check-key-health";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
-import { runApplyJob } from "../../../lib/operations/run-apply-job";
 import { requestOperation } from "../../../lib/operations/support-operations";
 import { resourceErrorColumn } from "../../../lib/resources/resource-columns";
-import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/factories";
-import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
+import { seedIsvResource } from "../../../prisma/seed/factories";
+import { control } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
 import { CMK_UAMI, createSqlDatabase, createSqlServer, ISV_SUB } from "./isv-resources";
+import { driveJob, onboardVerifiedCustomer } from "./verified-customer";
 
 // The database-per-tenant layout (docs/azure-contracts.md §5.6): one ISV server, one database per customer,
 // each database protected by its own customer's key, through the whole pipeline (jobs, ARM, read-back).
@@ -31,46 +32,9 @@ type Who = "litware" | "adatum";
 let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let boss: PgBoss;
 let server = "";
-const customers = {} as Record<
-  Who,
-  { id: string; keyId: string; keys: Awaited<ReturnType<typeof runCustomerScript>>["keys"] }
->;
+const customers = {} as Record<Who, Awaited<ReturnType<typeof onboardVerifiedCustomer>>>;
 
-async function onboard(which: Who) {
-  const tenant = TENANTS[which];
-  const adminUpn = `admin@${tenant.domain}`;
-  const spObjectId = await installApp(emulatorUrl(), tenant.id, adminUpn, CMK_APP);
-  const vault = `kv-sqldb-${which}`;
-  const script = await runCustomerScript({
-    emulatorUrl: emulatorUrl(),
-    tenant,
-    adminUpn,
-    spObjectId,
-    vaultName: vault,
-    keyName: "cmk",
-  });
-  const seeded = await seedOnboardedCustomer(t.db, {
-    name: `${which} databases`,
-    tenantId: tenant.id,
-    adminUpn,
-    spObjectId,
-    keyUri: script.versionlessUri,
-    vaultHost: `${vault}.vault.azure.net`,
-    keyName: "cmk",
-  });
-  expect((await runKeyVerification(t.db, { keyId: seeded.key.id })).result?.outcome).toBe("verified");
-  customers[which] = { id: seeded.customer.id, keyId: seeded.key.id, keys: script.keys };
-}
-
-/** What the worker does with one job's messages, honouring the asked delay. */
-async function drive(jobId: string) {
-  for (let i = 0; i < 20; i++) {
-    const outcome = await runApplyJob(t.db, jobId, { writesPerSecond: 50 });
-    if (outcome.kind !== "retry") return outcome.kind;
-    await new Promise((r) => setTimeout(r, outcome.afterSeconds * 1000));
-  }
-  throw new Error("job never finished");
-}
+const drive = (jobId: string) => driveJob(t.db, jobId);
 
 async function database(name: string, who: Who, serverId = server) {
   return seedIsvResource(t.db, {
@@ -106,8 +70,12 @@ beforeAll(async () => {
   t = await createTestDatabase();
   boss = await startBoss(t.url, "producer");
   await control(emulatorUrl(), "settings", { rolePropagationSeconds: 0, lroSeconds: 1 }, "PATCH");
-  await onboard("litware");
-  await onboard("adatum");
+  for (const tenant of ["litware", "adatum"] as const)
+    customers[tenant] = await onboardVerifiedCustomer(t.db, {
+      tenant,
+      name: `${tenant} databases`,
+      vaultName: `kv-sqldb-${tenant}`,
+    });
   server = await createSqlServer(emulatorUrl(), "sql-tenants-sqldb");
 }, 120_000);
 afterAll(async () => {
@@ -261,5 +229,18 @@ describe("[sql-database] geo-secondaries need the customer's key too", () => {
     expect((await armProps(secondaryId)).encryptionProtector).toMatch(
       new RegExp(`/keys/cmk/${rotated.properties.version}$`),
     );
+  });
+});
+
+describe("[sql-database] key health reads each database's own protector", () => {
+  it("with the customer's key disabled, its databases read back inaccessible; the other customer's are not touched", async () => {
+    for await (const version of customers.litware.keys.listPropertiesOfKeyVersions("cmk"))
+      await customers.litware.keys.updateKeyProperties("cmk", version.version!, { enabled: false });
+    const key = await t.db.customerKey.findUniqueOrThrow({ where: { id: customers.litware.keyId } });
+    const probe = await probeKeyHealth(t.db, { ...key, spObjectId: customers.litware.spObjectId });
+    const byName = new Map(probe.resources.map((r) => [r.name, r.observed]));
+    expect(byName.get("db-litware")).toMatchObject({ state: "FAILED", azureStatus: "Inaccessible" });
+    expect(byName.get("db-litware")?.detail).toMatch(/inaccessible: Azure SQL cannot reach its protector/);
+    expect(byName.has("db-adatum")).toBe(false);
   });
 });

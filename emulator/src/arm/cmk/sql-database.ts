@@ -3,14 +3,7 @@ import { ArmError } from "../errors.js";
 import { accepted } from "../lro-http.js";
 import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
-import {
-  asRecord,
-  authorizeDelete,
-  authorizeWrite,
-  bodyObject,
-  requireExisting,
-  resolveIdentity,
-} from "../tracked.js";
+import { asRecord, authorizeWrite, bodyObject, requireExisting, resolveIdentity } from "../tracked.js";
 import type { ArmContext, ResourceProvider } from "../types.js";
 import { checkCustomerKey, parseKeyUri } from "./check.js";
 import { cmkError, type CmkErrorTable } from "./errors.js";
@@ -295,12 +288,6 @@ export const sqlDatabases: ResourceProvider = {
   },
   put: (ctx, id, existing) => write(ctx, id, existing, false),
   patch: (ctx, id, existing) => write(ctx, id, requireExisting(existing, id), true),
-  delete(ctx, id, existing) {
-    if (!existing) return { status: 204 };
-    authorizeDelete(ctx, id, existing.id);
-    ctx.store.deleteResource(existing.id);
-    return { status: 200 };
-  },
 };
 
 /** `POST …/databases/{db}/encryptionProtector/current/revert`: back to the server's protector (LRO, final state via Location). */
