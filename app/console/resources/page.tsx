@@ -154,7 +154,7 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
                 </p>
               )}
               {r.observedDetail && (
-                <p className="mt-1 max-w-72 text-[11px] break-all text-slate-600">{r.observedDetail}</p>
+                <p className="mt-1 max-w-72 text-[11px] wrap-anywhere text-slate-600">{r.observedDetail}</p>
               )}
             </Td>
             <Td className="max-w-64 text-xs">
