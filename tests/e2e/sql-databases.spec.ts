@@ -4,12 +4,18 @@ import { runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer"
 import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, shot } from "./helpers";
 
 // The database-per-tenant layout of the demo world: one ISV server, one database per customer (issue 20).
+// Litware and Woodgrove: tenants no spec consents in before evidence.spec replaces the emulator's world.
 const DATABASES = [
   { name: "sql-fabrikam-saas/tenant-001", customer: "Litware Databases E2E", tenant: "litware" },
-  { name: "sql-fabrikam-saas/tenant-002", customer: "Adatum Databases E2E", tenant: "adatum" },
+  { name: "sql-fabrikam-saas/tenant-002", customer: "Woodgrove Databases E2E", tenant: "woodgrove" },
 ] as const;
 
-async function verifiedCustomer(operator: Page, browser: Browser, name: string, which: "litware" | "adatum") {
+async function verifiedCustomer(
+  operator: Page,
+  browser: Browser,
+  name: string,
+  which: "litware" | "woodgrove",
+) {
   const tenant = TENANTS[which];
   const adminUpn = `admin@${tenant.domain}`;
   const inviteUrl = await createInvite(operator, name);
