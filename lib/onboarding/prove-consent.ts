@@ -1,6 +1,6 @@
 import "server-only";
 import { describeAzureError } from "@/lib/azure/azure-error";
-import { getCustomerTenantCredential } from "@/lib/azure/credentials";
+import { evictCustomerTenantCredential, getCustomerTenantCredential } from "@/lib/azure/credentials";
 import { getCloud } from "@/lib/env";
 
 export type ConsentProof =
@@ -9,8 +9,14 @@ export type ConsentProof =
 // Entra creates the service principal at consent, but token issuance can lag it by seconds (replication).
 const ATTEMPT_DELAYS_MS = [0, 1000, 2000, 4000];
 
-/** A token for the ISV's app in the customer tenant exists only if its service principal does. */
+/**
+ * A token for the ISV's app in the customer tenant exists only if its service principal does. Always a fresh
+ * token: a cached one (from an earlier onboarding of the same tenant) would name the service principal as it
+ * was then — one the customer may since have deleted and re-created by consenting again — and the role the
+ * customer assigns next would go to a principal that no longer exists.
+ */
 export async function proveConsent(tenantId: string): Promise<ConsentProof> {
+  evictCustomerTenantCredential(tenantId);
   let last: ConsentProof = { ok: false, code: "Unknown", message: "not attempted" };
   for (const delay of ATTEMPT_DELAYS_MS) {
     if (delay) await new Promise((r) => setTimeout(r, delay));

@@ -31,6 +31,8 @@ let dataDir: string;
 const say = (line: string) => console.log(`[scale-out] ${line}`);
 
 test.beforeAll(async () => {
+  // Two app instances, two workers, PostgreSQL and an emulator: on a busy machine that takes minutes.
+  test.setTimeout(300_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "crosskey-scale-"));
   fs.chmodSync(dataDir, 0o755);
   stack = await startScaleStack({

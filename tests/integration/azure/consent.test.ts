@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CustomerSession } from "../../../lib/auth/session";
 import { handleConsentCallback } from "../../../lib/onboarding/admin-consent";
 import { AppError } from "../../../lib/errors";
-import { TENANTS } from "../../../scripts/lib/emulated-customer";
+import { TENANTS, userCredential } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
 import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
 
@@ -95,6 +95,33 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     // The same callback again: the state was spent by the first use.
     const replay = await handleConsentCallback(t.db, { query: callback.searchParams, session });
     expect(replay).toEqual({ kind: "rejected", reason: "replayed_state" });
+  });
+
+  it("consent granted again after the service principal was deleted records the new one, not a cached token's", async () => {
+    const admin = "admin@litware.onmicrosoft.com";
+    const consentFor = async (name: string) => {
+      const { token, onboarding } = await newInvite(t.db, name);
+      const { outcome } = await consentAs(t.db, await signInCustomer(t.db, token, admin), admin);
+      expect(outcome.kind).toBe("consented");
+      return (await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboarding.id } }))
+        .servicePrincipalObjectId!;
+    };
+    const first = await consentFor("Litware first");
+    // The customer removes the app (its service principal) and later consents again: a new object ID.
+    const graph = (await userCredential(inject("emulatorUrl"), TENANTS.litware.id, admin).getToken(
+      "https://graph.microsoft.com/.default",
+    ))!.token;
+    const removed = await fetch(`${inject("emulatorUrl")}/graph/v1.0/servicePrincipals/${first}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${graph}` },
+    });
+    expect(removed.status).toBe(204);
+    const second = await consentFor("Litware second");
+    expect(second).not.toBe(first);
+    const now = await fetch(`${inject("emulatorUrl")}/graph/v1.0/servicePrincipals/${second}`, {
+      headers: { authorization: `Bearer ${graph}` },
+    });
+    expect(now.status).toBe(200);
   });
 
   it("a cancelled consent changes nothing and says so", async () => {
