@@ -57,13 +57,14 @@ try {
   // This process sends jobs with the app's own code (startBoss logs through the app's configuration): it runs
   // with the same settings as the workers it starts.
   Object.assign(process.env, env);
-  const { caFile } = await startEmulatorProcess({
+  const { caFile, proxyEnv } = await startEmulatorProcess({
     url: EMULATOR_URL,
     dataDir: path.join(dir, "emulator"),
     env,
     world: worldFile,
   });
   Object.assign(env, {
+    ...proxyEnv,
     NODE_EXTRA_CA_CERTS: caFile,
     IDENTITY_ENDPOINT: `${EMULATOR_URL}/msi/token`,
     IDENTITY_HEADER: "crosskey-emulator-identity-header",

@@ -73,7 +73,7 @@ try {
   const inviteToken = await createInviteToken(bigDb);
 
   const sessionSecret = crypto.randomBytes(48).toString("base64url");
-  const { caFile } = await startEmulatorProcess({
+  const { caFile, proxyEnv } = await startEmulatorProcess({
     url: EMULATOR_URL,
     appBaseUrl: BIG_URL,
     dataDir: path.join(dir, "emulator"),
@@ -90,6 +90,7 @@ try {
     SESSION_SECRET: sessionSecret,
     LOG_LEVEL: "warn",
     NODE_EXTRA_CA_CERTS: caFile,
+    ...proxyEnv,
   });
   const next = path.join(ROOT, "node_modules/.bin/next");
   if (!(await isBuildFresh(ROOT))) {

@@ -26,14 +26,7 @@ export interface CloudProfile {
   cliCloudName: string;
   /** How `Connect-AzAccount -Environment` names it. */
   powerShellEnvironment: string;
-  /**
-   * Where Key Vault traffic for a real vault host actually goes. Identity for real clouds; the emulator
-   * profile routes `https://{vault}.vault.azure.net/...` to `{emulator}/keyvault/{vault}.vault.azure.net/...`.
-   */
-  keyVaultTransportUrl(url: URL): URL;
 }
-
-const identity = (url: URL) => url;
 
 const PUBLIC: CloudProfile = {
   name: "public",
@@ -54,7 +47,6 @@ const PUBLIC: CloudProfile = {
   portalUrl: "https://portal.azure.com",
   cliCloudName: "AzureCloud",
   powerShellEnvironment: "AzureCloud",
-  keyVaultTransportUrl: identity,
 };
 
 const CHINA: CloudProfile = {
@@ -76,7 +68,6 @@ const CHINA: CloudProfile = {
   portalUrl: "https://portal.azure.cn",
   cliCloudName: "AzureChinaCloud",
   powerShellEnvironment: "AzureChinaCloud",
-  keyVaultTransportUrl: identity,
 };
 
 const USGOV: CloudProfile = {
@@ -98,10 +89,13 @@ const USGOV: CloudProfile = {
   portalUrl: "https://portal.azure.us",
   cliCloudName: "AzureUSGovernment",
   powerShellEnvironment: "AzureUSGovernment",
-  keyVaultTransportUrl: identity,
 };
 
-/** The local Azure in `emulator/`: real resource identifiers and key URIs, endpoints from configuration. */
+/**
+ * The local Azure in `emulator/` for the demo a person opens in a normal browser: sign-in, Graph and ARM at the
+ * emulator's URL (a custom cloud, as the browser has no proxy). Key Vault keeps its real host names: the server
+ * reaches `https://{vault}.vault.azure.net` through the emulator's proxy mode (HTTPS_PROXY), as in production.
+ */
 function emulatorProfile(emulatorUrl: string): CloudProfile {
   const base = new URL(emulatorUrl);
   const origin = base.origin;
@@ -114,7 +108,6 @@ function emulatorProfile(emulatorUrl: string): CloudProfile {
     graphEndpoint: `${origin}/graph`,
     armEndpoint: origin,
     portalUrl: origin,
-    keyVaultTransportUrl: (url) => new URL(`/keyvault/${url.host}${url.pathname}${url.search}`, origin),
   };
 }
 

@@ -24,7 +24,10 @@ export function isAllowedKeyVaultHost(host: string, cloud: CloudProfile = getClo
   );
 }
 
-/** The transport: allowlist first, then (emulator profile only) route the real host to the emulator. */
+/**
+ * The transport: the allowlist, then the request as it is. The pipeline's proxy policy (HTTPS_PROXY) decides the
+ * route, so the emulator profile reaches the real vault host through the emulator's proxy mode.
+ */
 function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
   const inner = createDefaultHttpClient();
   return {
@@ -40,15 +43,7 @@ function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
           `Refusing to call ${original.host}: not a Key Vault host of ${cloud.displayName}.`,
         );
       }
-      const routed = cloud.keyVaultTransportUrl(original);
-      if (routed === original) return inner.sendRequest(request);
-      // The SDK checks the challenge against the URL it sent, so the rewrite is undone before it looks.
-      request.url = routed.toString();
-      try {
-        return await inner.sendRequest(request);
-      } finally {
-        request.url = original.toString();
-      }
+      return inner.sendRequest(request);
     },
   };
 }

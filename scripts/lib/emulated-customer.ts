@@ -209,10 +209,14 @@ function vaultTransport(emulatorUrl: string): HttpClient {
       const original = request.url;
       const u = new URL(original);
       request.url = `${emulatorUrl}/keyvault/${u.host}${u.pathname}${u.search}`;
+      // The rewrite already reaches the emulator: the proxy agent chosen for the real host (HTTPS_PROXY) does not apply.
+      const agent = request.agent;
+      request.agent = undefined;
       try {
         return await inner.sendRequest(request);
       } finally {
         request.url = original;
+        request.agent = agent;
       }
     },
   };

@@ -16,7 +16,10 @@ export async function startEmulatorProcess(options: {
   world?: string;
   /** The app's base URL: the world's registered redirect URIs follow it. */
   appBaseUrl?: string;
-  /** Proxy mode (emulator/README.md): also answer for Azure's real host names as an HTTPS proxy on this port. */
+  /**
+   * Proxy mode (emulator/README.md) answers for Azure's real host names on this port; the emulator's own port
+   * + 100 unless given. Key Vault is reached only this way, in every cloud profile.
+   */
   proxyPort?: number;
   /** The authority in issuers outside proxy mode and in the world's federated credentials (`--authority`). */
   authority?: string;
@@ -24,6 +27,7 @@ export async function startEmulatorProcess(options: {
   timeoutMs?: number;
 }) {
   const port = new URL(options.url).port || "443";
+  const proxyPort = options.proxyPort ?? Number(port) + 100;
   const args = [
     EMULATOR_MAIN,
     "--port",
@@ -32,7 +36,8 @@ export async function startEmulatorProcess(options: {
     options.dataDir,
     ...(options.world ? ["--world", options.world] : []),
     ...(options.appBaseUrl ? ["--app-base-url", options.appBaseUrl] : []),
-    ...(options.proxyPort !== undefined ? ["--proxy-port", String(options.proxyPort)] : []),
+    "--proxy-port",
+    String(proxyPort),
     ...(options.authority ? ["--authority", options.authority] : []),
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
@@ -49,5 +54,9 @@ export async function startEmulatorProcess(options: {
     options.timeoutMs ?? 120_000,
     caFile,
   );
-  return { child, caFile };
+  const proxyUrl = `http://localhost:${proxyPort}`;
+  // What a Node process needs to reach Azure's real hosts through the proxy (the Azure SDKs read these; Node's
+  // own fetch also needs NODE_USE_ENV_PROXY=1 at start, which only the public-cloud profile needs).
+  const proxyEnv = { HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost,127.0.0.1" };
+  return { child, caFile, proxyUrl, proxyEnv };
 }

@@ -92,6 +92,7 @@ export async function startScaleStack(options: {
     IDENTITY_ENDPOINT: `${emulatorUrl}/msi/token`,
     IDENTITY_HEADER: "crosskey-emulator-identity-header",
     LOG_LEVEL: "warn",
+    ...emulator.proxyEnv,
     ...options.appEnv,
   };
   const apps = options.ports.apps.map((port, i) =>

@@ -81,13 +81,16 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
         "The local Azure emulator is not in this checkout yet (emulator/src/main.ts is missing): sign-in and Azure features will not work.",
       );
     } else {
-      ({ caFile } = await startEmulatorProcess({
+      let proxyEnv: Record<string, string>;
+      ({ caFile, proxyEnv } = await startEmulatorProcess({
         url: config.EMULATOR_URL,
         appBaseUrl: config.APP_BASE_URL,
         dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"),
         env,
       }));
       env.NODE_EXTRA_CA_CERTS = caFile;
+      // Key Vault's real hosts (https://{vault}.vault.azure.net) through the emulator's proxy mode.
+      Object.assign(env, proxyEnv);
       env.IDENTITY_ENDPOINT ??= new URL("/msi/token", config.EMULATOR_URL).toString();
       env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
       say(`emulator ready at ${config.EMULATOR_URL}`);

@@ -28,6 +28,9 @@ const APP_TEST_URL = `http://localhost:${3100 + portOffset}`;
  */
 export default async function setup(project: TestProject) {
   const withEmulator = project.name === "integration-azure";
+  // `AZURE_CLOUD=public npx vitest run --project integration-azure`: the same tests on the production code path,
+  // Azure's real host names answered by the emulator's proxy mode (docs/testing.md).
+  const publicCloud = process.env.AZURE_CLOUD === "public";
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-it-"));
   await fs.chmod(dir, 0o755);
   const external = process.env.TEST_DATABASE_URL;
@@ -42,21 +45,26 @@ export default async function setup(project: TestProject) {
     DATABASE_URL: adminUrl,
     SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
     APP_BASE_URL: APP_TEST_URL,
-    AZURE_CLOUD: "emulator",
+    AZURE_CLOUD: publicCloud ? "public" : "emulator",
     EMULATOR_URL: EMULATOR_TEST_URL,
     LOG_LEVEL: "silent",
   });
   if (withEmulator) {
-    const { caFile } = await startEmulatorProcess({
+    const { caFile, proxyEnv } = await startEmulatorProcess({
       url: EMULATOR_TEST_URL,
       dataDir: path.join(dir, "emulator"),
       appBaseUrl: APP_TEST_URL,
       env: { ...process.env },
+      // Managed identity tokens and federated credentials then name Entra's real issuer, as in Azure.
+      authority: publicCloud ? "https://login.microsoftonline.com" : undefined,
     });
     Object.assign(process.env, {
+      ...proxyEnv,
       NODE_EXTRA_CA_CERTS: caFile,
       IDENTITY_ENDPOINT: `${EMULATOR_TEST_URL}/msi/token`,
       IDENTITY_HEADER: "crosskey-emulator-identity-header",
+      // Node's own fetch (MSAL, jose, Graph) takes HTTPS_PROXY only with this, read when a worker starts.
+      ...(publicCloud ? { NODE_USE_ENV_PROXY: "1" } : {}),
     });
   }
   project.provide("postgresAdminUrl", adminUrl);
