@@ -43,7 +43,8 @@ export function CustomerPicker({
     const timer = setTimeout(
       () =>
         start(async () => {
-          const found = await searchCustomersAction(text, verifiedKeyOnly);
+          const answer = await searchCustomersAction(text, verifiedKeyOnly);
+          const found = answer.ok ? answer.customers : [];
           // A slower answer to an older keystroke must not replace a newer one.
           if (ticket !== request.current) return;
           setOptions(extraOption && !text.trim() ? [extraOption, ...found] : found);

@@ -51,8 +51,13 @@ export const envSchema = z
     /** Retries of a transaction that failed for a transient reason (pool wait, serialization, reset). */
     DATABASE_TRANSIENT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
     // --- Azure: which cloud, and the ISV's identities in it
-    AZURE_CLOUD: z.enum(CLOUD_NAMES).default("emulator"),
-    EMULATOR_URL: httpUrl.default("https://localhost:8443"),
+    /** Required in production; the demo's local emulator when unset elsewhere (see parseEnv). */
+    AZURE_CLOUD: z.enum(CLOUD_NAMES).optional(),
+    /** Lets a production build talk to the local emulator: the demo and test stacks only. */
+    ALLOW_EMULATOR: z.enum(["true", "false"]).default("false"),
+    EMULATOR_URL: z
+      .url({ protocol: /^https$/, error: "must be an https URL (tokens and keys travel over it)" })
+      .default("https://localhost:8443"),
     ISV_TENANT_ID: guid.default("11111111-1111-4111-8111-111111111111"),
     CMK_APP_CLIENT_ID: guid.default("22222222-2222-4222-8222-222222222222"),
     SIGNIN_APP_CLIENT_ID: guid.default("33333333-3333-4333-8333-333333333333"),
@@ -117,6 +122,24 @@ export const envSchema = z
       .default([]),
     /** Key verifications one worker process runs at once (each is a few Key Vault and Graph calls). */
     VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+    // --- Client addresses and rate limits (docs/security.md)
+    /**
+     * Proxies in front of the app that append the address they saw to X-Forwarded-For (App Service or
+     * Container Apps ingress: 1; Front Door in front of those: 2). 0: the app is reached directly.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+    /** A header the platform sets to the client's address, replacing X-Forwarded-For (e.g. X-Azure-ClientIP). */
+    CLIENT_IP_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a header name")
+      .transform((v) => v.toLowerCase())
+      .optional(),
+    /** Requests per minute one invite link may make to each customer step. */
+    RATE_LIMIT_PER_INVITE: z.coerce.number().int().min(1).max(10_000).default(30),
+    /** Requests per minute one client address may make to each customer step (a whole company behind one NAT). */
+    RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Unknown or malformed invite tokens and consent states one client address may present per minute. */
+    RATE_LIMIT_MISSES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SIGNIN_APP_CLIENT_SECRET) {
@@ -127,9 +150,42 @@ export const envSchema = z
           "is for local development only; in production the app signs in with its managed identity's federated credential",
       });
     }
+    if (env.NODE_ENV !== "production") return;
+    // Fail closed: production never falls back to demo settings that would send tokens to the wrong place.
+    if (!env.AZURE_CLOUD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AZURE_CLOUD"],
+        message: "is required in production: public, china or usgov",
+      });
+    } else if (env.AZURE_CLOUD === "emulator" && env.ALLOW_EMULATOR !== "true") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AZURE_CLOUD"],
+        message:
+          "emulator is refused in production (sign-in, tokens and keys would go to EMULATOR_URL); set ALLOW_EMULATOR=true only for a local demo",
+      });
+    }
+    if (env.TRUSTED_PROXY_HOPS === undefined && !env.CLIENT_IP_HEADER) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TRUSTED_PROXY_HOPS"],
+        message:
+          "is required in production (or CLIENT_IP_HEADER): rate limits need the client's address as your proxies report it",
+      });
+    }
+    const base = new URL(env.APP_BASE_URL);
+    if (base.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(base.hostname)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_BASE_URL"],
+        message: "must be https in production (session cookies and redirect URIs depend on it)",
+      });
+    }
   });
 
-export type Env = z.infer<typeof envSchema>;
+type ParsedEnv = z.infer<typeof envSchema>;
+export type Env = Omit<ParsedEnv, "AZURE_CLOUD"> & { AZURE_CLOUD: NonNullable<ParsedEnv["AZURE_CLOUD"]> };
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
@@ -149,7 +205,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
     );
   }
-  return result.data;
+  return { ...result.data, AZURE_CLOUD: result.data.AZURE_CLOUD ?? "emulator" };
 }
 
 let cached: { env: Env; cloud: CloudProfile } | undefined;

@@ -87,6 +87,8 @@ try {
     APP_BASE_URL: baseUrl,
     EMULATOR_URL,
     AZURE_CLOUD: "emulator",
+    ALLOW_EMULATOR: "true",
+    TRUSTED_PROXY_HOPS: "0",
     SESSION_SECRET: sessionSecret,
     LOG_LEVEL: "warn",
     NODE_EXTRA_CA_CERTS: caFile,

@@ -1,114 +1,91 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import {
-  clearCookie,
-  getCustomerSession,
-  readSealedCookie,
-  writeSealedCookie,
-  type CustomerSession,
-} from "@/lib/auth/session";
-import { currentRequestId } from "@/lib/auth/operator";
+import { anyone, customer, inviteKey, serverAction } from "@/lib/actions/server-action";
+import { clearCookie, readSealedCookie, writeSealedCookie } from "@/lib/auth/session";
 import { CLOUD_NAMES } from "@/lib/azure/clouds";
+import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
 import {
   renderScripts,
   type RenderedScripts,
   type ScriptDefaults,
   type ScriptVariant,
 } from "@/lib/keys/scripts/render-scripts";
-import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
-import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
 import type { VerificationResult } from "@/lib/keys/verify/types";
-import { loggerFor } from "@/lib/log";
+import type { Db } from "@/lib/db/client";
+import type { Actor } from "@/lib/audit/record-audit-event";
 import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
 import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
-import { submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
-import { enforceRateLimit } from "@/lib/security/rate-limit";
+import { findActiveCustomerKey, submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
 
 export type ActionResult =
   | { ok: true; message?: string; redirectTo?: string }
   /** `value`: what the person typed, handed back so a rejected entry stays in its field. */
-  | { ok: false; error: string; value?: string };
+  | { ok: false; error: string; value?: string; retryAfterSeconds?: number };
 
-async function failure(error: unknown): Promise<ActionResult> {
-  if (isAppError(error)) return { ok: false, error: error.message };
-  loggerFor(await currentRequestId()).error({ err: error }, "customer action failed");
-  return {
-    ok: false,
-    error: "Something went wrong on our side. Nothing was changed; try again in a moment.",
-  };
-}
-
-async function requireCustomer(): Promise<CustomerSession> {
-  const session = await getCustomerSession();
-  if (!session) redirect("/onboard/session-ended");
-  return session;
-}
+const onboardLayout: [string, "layout"][] = [["/onboard", "layout"]];
+const noInput = { args: () => ({}), input: z.object({}) };
 
 /** Step 1: returns what the browser's MSAL needs; the nonce it must carry is kept server-side. */
-export async function beginCustomerSignIn(token: string) {
-  try {
-    await enforceRateLimit(getDb(), "customer-sign-in", 20);
-    const { pending, msal } = await startCustomerSignIn(getDb(), z.string().max(100).parse(token));
+export const beginCustomerSignIn = serverAction({
+  name: "beginCustomerSignIn",
+  access: anyone("sign-in-begin"),
+  args: (token: string) => ({ token }),
+  input: z.object({ token: z.string().max(100) }),
+  invite: ({ token }) => inviteKey(token),
+  run: async ({ input, db }) => {
+    const { pending, msal } = await startCustomerSignIn(db, input.token);
     await writeSealedCookie("customerSignIn", pending);
     return { ok: true as const, msal };
-  } catch (error) {
-    return failure(error);
-  }
-}
+  },
+});
 
 /** Step 1, after the redirect: the server verifies the ID token itself before trusting anything in it. */
-export async function finishCustomerSignIn(idToken: string): Promise<ActionResult> {
-  try {
-    await enforceRateLimit(getDb(), "customer-sign-in", 20);
+export const finishCustomerSignIn = serverAction({
+  name: "finishCustomerSignIn",
+  access: anyone("sign-in-finish"),
+  args: (idToken: string) => ({ idToken }),
+  input: z.object({ idToken: z.string().max(16_384) }),
+  invite: async () => {
+    const pending = await readSealedCookie<{ token: string; nonce: string }>("customerSignIn");
+    return pending ? inviteKey(pending.token) : undefined;
+  },
+  run: async ({ input, requestId, db }) => {
     const pending = await readSealedCookie<{ token: string; nonce: string }>("customerSignIn");
     await clearCookie("customerSignIn");
-    const session = await completeCustomerSignIn(getDb(), {
-      idToken: z.string().max(16_384).parse(idToken),
-      pending,
-      requestId: await currentRequestId(),
-    });
+    const session = await completeCustomerSignIn(db, { idToken: input.idToken, pending, requestId });
     await writeSealedCookie("customer", { ...session });
-    return { ok: true, redirectTo: `/onboard/${session.inviteToken}` };
-  } catch (error) {
-    return failure(error);
-  }
-}
+    return { ok: true as const, redirectTo: `/onboard/${session.inviteToken}` };
+  },
+});
 
 /** Step 2: off to Microsoft's admin-consent page with a state bound to this session. */
-export async function beginAdminConsent(): Promise<ActionResult> {
-  const session = await requireCustomer();
-  let url: string;
-  try {
-    url = await startAdminConsent(getDb(), session);
-  } catch (error) {
-    return failure(error);
-  }
-  redirect(url);
-}
+export const beginAdminConsent = serverAction({
+  name: "beginAdminConsent",
+  access: customer("consent-begin"),
+  ...noInput,
+  run: async ({ session, db }): Promise<never> => redirect(await startAdminConsent(db, session)),
+});
 
 /** Step 2, when consent was granted elsewhere (e.g. by a forwarded link): prove it with a token. */
-export async function checkConsentAgain(): Promise<ActionResult> {
-  const session = await requireCustomer();
-  try {
-    await enforceRateLimit(getDb(), "consent-check", 10);
-    const outcome = await confirmConsent(getDb(), { session, requestId: await currentRequestId() });
-    revalidatePath("/onboard", "layout");
+export const checkConsentAgain = serverAction({
+  name: "checkConsentAgain",
+  access: customer("consent-check"),
+  ...noInput,
+  run: async ({ session, requestId, db }) => {
+    const outcome = await confirmConsent(db, { session, requestId });
     return outcome.kind === "consented"
-      ? { ok: true, message: "Consent confirmed." }
+      ? { ok: true as const, message: "Consent confirmed." }
       : {
-          ok: false,
+          ok: false as const,
           error:
             "Microsoft does not show consent for your organization yet. If someone just granted it, wait a minute and check again.",
         };
-  } catch (error) {
-    return failure(error);
-  }
-}
+  },
+  revalidate: onboardLayout,
+});
 
 const KEY_URI_MAX = 4096;
 const keyUriInput = z.string().superRefine((value, ctx) => {
@@ -120,14 +97,10 @@ const keyUriInput = z.string().superRefine((value, ctx) => {
 });
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
-async function verifyNow(session: CustomerSession, keyId: string): Promise<ActionResult> {
-  const { result, retry } = await runKeyVerification(getDb(), {
-    keyId,
-    actor: { type: "CUSTOMER", id: session.upn },
-  });
+async function verifyNow(db: Db, keyId: string, actor: Actor) {
+  const { result, retry } = await runKeyVerification(db, { keyId, actor });
   if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
-  revalidatePath("/onboard", "layout");
-  return { ok: true, message: describeOutcome(result) };
+  return { ok: true as const, message: describeOutcome(result) };
 }
 
 /** The sentence a screen reader announces after a verification; the page shows the details. */
@@ -142,53 +115,56 @@ function describeOutcome(result: VerificationResult | null): string {
     : "Verification failed. The details are shown under Verification.";
 }
 
+const submitKeyFrom = serverAction({
+  name: "submitKey",
+  access: customer("key-submit"),
+  args: (form: FormData) => {
+    const raw = form.get("keyUri");
+    return { keyUri: typeof raw === "string" ? raw : "" };
+  },
+  input: z.object({ keyUri: keyUriInput }),
+  run: async ({ input, session, actor, requestId, db }) => {
+    const key = await submitCustomerKey(db, { session, keyUri: input.keyUri, requestId });
+    return verifyNow(db, key.id, actor);
+  },
+  revalidate: onboardLayout,
+});
+
 /** Step 4: strict parse, store, verify at once; a role still propagating is retried in the background. */
 export async function submitKey(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const session = await requireCustomer();
   const raw = form.get("keyUri");
-  const typed = typeof raw === "string" ? raw : "";
   // Handed back only up to a size a page can hold; the message still reports the real length.
-  const echo = typed.slice(0, 16_384);
-  try {
-    await enforceRateLimit(getDb(), "key-submit", 15);
-    const keyUri = keyUriInput.safeParse(typed);
-    if (!keyUri.success)
-      return {
-        ok: false,
-        error: keyUri.error.issues[0]?.message ?? "Paste the key's identifier.",
-        value: echo,
-      };
-    const key = await submitCustomerKey(getDb(), {
-      session,
-      keyUri: keyUri.data,
-      requestId: await currentRequestId(),
-    });
-    return await verifyNow(session, key.id);
-  } catch (error) {
-    const failed = await failure(error);
-    return failed.ok ? failed : { ...failed, value: echo };
-  }
+  const echo = (typeof raw === "string" ? raw : "").slice(0, 16_384);
+  const result = await submitKeyFrom(form);
+  return result.ok ? result : { ...result, value: echo };
 }
 
 /** "Verify again" after the customer fixed something. */
-export async function verifyAgain(): Promise<ActionResult> {
-  const session = await requireCustomer();
-  try {
-    await enforceRateLimit(getDb(), "key-verify", 15);
-    const key = await getDb().customerKey.findFirst({
-      where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" },
-    });
-    if (!key) return { ok: false, error: "Submit a key URI first." };
-    return await verifyNow(session, key.id);
-  } catch (error) {
-    return failure(error);
-  }
-}
+export const verifyAgain = serverAction({
+  name: "verifyAgain",
+  access: customer("key-verify"),
+  ...noInput,
+  run: async ({ session, actor, db }) => {
+    const key = await findActiveCustomerKey(db, session);
+    if (!key) return { ok: false as const, error: "Submit a key URI first." };
+    return verifyNow(db, key.id, actor);
+  },
+  revalidate: onboardLayout,
+});
 
+const signOut = serverAction({
+  name: "signOutCustomer",
+  access: customer(),
+  ...noInput,
+  run: async ({ session }): Promise<never> => {
+    await clearCookie("customer");
+    redirect(`/onboard/${session.inviteToken}`);
+  },
+});
+
+/** Signing out (a form action): ends the session and shows the invite's landing page again. */
 export async function signOutCustomer(): Promise<void> {
-  const session = await getCustomerSession();
-  await clearCookie("customer");
-  redirect(session ? `/onboard/${session.inviteToken}` : "/");
+  await signOut();
 }
 
 const scriptRequestSchema = z.object({
@@ -211,18 +187,15 @@ const scriptRequestSchema = z.object({
 });
 
 /** Another variant of the customer's scripts (cloud, key store, scope), written and checked on the server. */
-export async function renderScriptsAction(
-  defaults: ScriptDefaults,
-  variant: ScriptVariant,
-): Promise<{ ok: true; scripts: RenderedScripts } | { ok: false; error: string }> {
-  try {
-    const session = await requireCustomer();
-    const request = scriptRequestSchema.parse({ defaults, variant });
-    // The scripts are for the signed-in tenant only, whatever the page sent.
-    const scripts = renderScripts({ ...request.defaults, tenantId: session.tid }, request.variant);
-    return { ok: true, scripts };
-  } catch (error) {
-    const failed = await failure(error);
-    return failed.ok ? { ok: false, error: "The script could not be written." } : failed;
-  }
-}
+export const renderScriptsAction = serverAction({
+  name: "renderScripts",
+  access: customer("scripts"),
+  args: (defaults: ScriptDefaults, variant: ScriptVariant) => ({ defaults, variant }),
+  input: scriptRequestSchema,
+  invalidMessage: "The script could not be written.",
+  // The scripts are for the signed-in tenant only, whatever the page sent.
+  run: async ({ input, session }): Promise<{ ok: true; scripts: RenderedScripts }> => ({
+    ok: true,
+    scripts: renderScripts({ ...input.defaults, tenantId: session.tid }, input.variant),
+  }),
+});

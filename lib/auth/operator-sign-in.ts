@@ -122,7 +122,15 @@ export async function completeOperatorSignIn(
 
 /** Only same-site paths: an open redirect after sign-in would hand the session to someone else's page. */
 export function safeReturnTo(value: string | null | undefined): string {
-  return value && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) && !value.includes("\\") ? value : "/console";
+  const path = value?.split("?")[0] ?? "";
+  // Dot segments are refused too: a browser resolves /console/../x to /x before asking for it.
+  return value &&
+    /^\/(?!\/)[\w\-./?=&%]*$/.test(value) &&
+    !value.includes("\\") &&
+    !/(^|\/)\.\.?(\/|$)/.test(path) &&
+    !/%2e/i.test(path)
+    ? value
+    : "/console";
 }
 
 function timingSafeEqual(a: string, b: string): boolean {

@@ -42,7 +42,3 @@ export async function requireOperator(allowed: readonly OperatorRole[]): Promise
 export function operatorActor(session: OperatorSession): Actor {
   return { type: "OPERATOR", id: session.upn, role: session.roles.join(",") || "none" };
 }
-
-export async function currentRequestId(): Promise<string | undefined> {
-  return (await headers()).get("x-request-id") ?? undefined;
-}

@@ -13,10 +13,13 @@ export interface IdTokenClaims extends JWTPayload {
 }
 
 const jwksByTenant = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/** Key sets kept at most; the oldest is dropped first, so tokens naming random tenants cannot grow memory. */
+export const JWKS_CACHE_MAX = 500;
 
 function jwksFor(tenantId: string) {
   let jwks = jwksByTenant.get(tenantId);
   if (!jwks) {
+    if (jwksByTenant.size >= JWKS_CACHE_MAX) jwksByTenant.delete(jwksByTenant.keys().next().value!);
     jwks = createRemoteJWKSet(new URL(`${getCloud().authorityHost}/${tenantId}/discovery/v2.0/keys`), {
       cooldownDuration: 30_000,
     });
@@ -24,6 +27,8 @@ function jwksFor(tenantId: string) {
   }
   return jwks;
 }
+
+export const jwksCacheSize = () => jwksByTenant.size;
 
 /**
  * Verifies an Entra v2 ID token on the server: signature against the issuing tenant's keys, issuer, audience,

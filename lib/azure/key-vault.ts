@@ -28,7 +28,7 @@ export function isAllowedKeyVaultHost(host: string, cloud: CloudProfile = getClo
  * The transport: the allowlist, then the request as it is. The pipeline's proxy policy (HTTPS_PROXY) decides the
  * route, so the emulator profile reaches the real vault host through the emulator's proxy mode.
  */
-function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
+export function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
   const inner = createDefaultHttpClient();
   return {
     async sendRequest(request: PipelineRequest) {

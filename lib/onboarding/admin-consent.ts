@@ -7,6 +7,7 @@ import { hashToken } from "@/lib/auth/invite-token";
 import type { CustomerSession } from "@/lib/auth/session";
 import { getCloud, getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { countInWindow, countMiss } from "@/lib/security/rate-limit";
 import { proveConsent } from "./prove-consent";
 import { transitionOnboarding } from "./state-machine";
 
@@ -70,38 +71,53 @@ export type ConsentFailureReason = "cancelled" | "not_admin" | "bad_redirect" | 
  */
 export async function handleConsentCallback(
   db: Db,
-  input: { query: URLSearchParams; session: CustomerSession | null; requestId?: string },
+  input: {
+    query: URLSearchParams;
+    session: CustomerSession | null;
+    /** The client's address (lib/request-context.ts): unknown states count against it. */
+    address: string;
+    requestId?: string;
+  },
 ): Promise<ConsentOutcome> {
   const parsed = callbackSchema.safeParse(Object.fromEntries(input.query));
   const q = parsed.success ? parsed.data : {};
   const reject = async (reason: string, onboarding?: { id: string; customerId: string }) => {
-    await recordAuditEvent(db, {
-      actor: input.session ? { type: "CUSTOMER", id: input.session.upn } : { type: "ANONYMOUS" },
-      action: "consent.callback_rejected",
-      targetType: "onboarding",
-      targetId: onboarding?.id,
-      onboardingId: onboarding?.id,
-      customerId: onboarding?.customerId,
-      outcome: "denied",
-      details: { reason, tenant: q.tenant ?? null, hasSession: input.session !== null },
-      requestId: input.requestId,
-    });
+    // One audit event per address and minute: a flood of forged callbacks cannot grow the audit log.
+    const inWindow = await countInWindow(db, `audit:consent-rejected:${input.address}`, 60);
+    if (inWindow === 1)
+      await recordAuditEvent(db, {
+        actor: input.session ? { type: "CUSTOMER", id: input.session.upn } : { type: "ANONYMOUS" },
+        action: "consent.callback_rejected",
+        targetType: "onboarding",
+        targetId: onboarding?.id,
+        onboardingId: onboarding?.id,
+        customerId: onboarding?.customerId,
+        outcome: "denied",
+        details: {
+          reason,
+          tenant: q.tenant ?? null,
+          hasSession: input.session !== null,
+          note: "further rejections from this address in the same minute are counted, not recorded",
+        },
+        requestId: input.requestId,
+      });
     return { kind: "rejected", reason } as const;
   };
-  if (!parsed.success || !q.state) return reject("malformed");
+  if (!parsed.success || !q.state) {
+    await countMiss(db, input.address);
+    return reject("malformed");
+  }
 
   const request = await db.consentRequest.findUnique({
     where: { stateHash: hashToken(q.state) },
     include: { onboarding: true },
   });
-  if (!request) return reject("unknown_state");
-  // Single use, whatever happens next: the state is spent by the first callback that presents it.
-  const spent = await db.consentRequest.updateMany({
-    where: { id: request.id, usedAt: null },
-    data: { usedAt: new Date() },
-  });
-  if (spent.count === 0) return reject("replayed_state", request.onboarding);
-  if (request.expiresAt < new Date()) return reject("expired_state", request.onboarding);
+  if (!request) {
+    await countMiss(db, input.address);
+    return reject("unknown_state");
+  }
+  // Only the browser session that asked for consent may spend its state: a callback opened elsewhere
+  // (another browser, a link shared too early) is refused without burning the real one.
   const session = input.session;
   if (
     !session ||
@@ -110,6 +126,15 @@ export async function handleConsentCallback(
   ) {
     return reject("session_mismatch", request.onboarding);
   }
+  if (request.usedAt) return reject("replayed_state", request.onboarding);
+  if (request.expiresAt < new Date()) return reject("expired_state", request.onboarding);
+  // Single use: the first callback of the owning session that presents it spends it.
+  const spentAt = new Date();
+  const spent = await db.consentRequest.updateMany({
+    where: { id: request.id, usedAt: null },
+    data: { usedAt: spentAt },
+  });
+  if (spent.count === 0) return reject("replayed_state", request.onboarding);
 
   if (q.error) {
     const reason = classifyConsentError(q.error, q.error_description, q.error_subcode);
@@ -134,7 +159,16 @@ export async function handleConsentCallback(
   if (!q.tenant || q.tenant.toLowerCase() !== request.tenantId)
     return reject("tenant_mismatch", request.onboarding);
 
-  return confirmConsent(db, { session, requestId: input.requestId });
+  try {
+    return await confirmConsent(db, { session, requestId: input.requestId });
+  } catch (error) {
+    // Nothing was recorded: the state is handed back, so this callback (or "Check again") can still finish.
+    await db.consentRequest.updateMany({
+      where: { id: request.id, usedAt: spentAt },
+      data: { usedAt: null },
+    });
+    throw error;
+  }
 }
 
 /**

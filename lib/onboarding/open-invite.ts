@@ -12,6 +12,7 @@ export async function openInvite(db: Db, token: string, now = new Date()) {
     throw new AppError(
       "NOT_FOUND",
       "This invite link is incomplete or mistyped. Copy the whole link from the message you received.",
+      { details: { miss: true } },
     );
   const invite = await db.invite.findUnique({
     where: { tokenHash: hashToken(token) },
@@ -21,6 +22,7 @@ export async function openInvite(db: Db, token: string, now = new Date()) {
     throw new AppError(
       "NOT_FOUND",
       "This invite link is not valid. It may have been replaced by a newer link.",
+      { details: { miss: true } },
     );
   if (invite.revokedAt)
     throw new AppError("INVITE_UNUSABLE", "This invite link was revoked. Ask your contact for a new one.", {

@@ -71,3 +71,10 @@ export async function submitCustomerKey(
     return created;
   });
 }
+
+/** The key this customer's onboarding uses now, within the signed-in tenant only. */
+export async function findActiveCustomerKey(db: Db, session: CustomerSession) {
+  return db.customerKey.findFirst({
+    where: { onboardingId: session.onboardingId, tenantId: session.tid, status: "ACTIVE" },
+  });
+}

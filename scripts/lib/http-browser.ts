@@ -22,6 +22,11 @@ export class HttpBrowser {
     return this.request("GET", pathOrUrl, {});
   }
 
+  /** Any request with this browser's cookies; `headers` may override what a browser would send (e.g. Origin). */
+  async send(method: string, pathOrUrl: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    return this.request(method, pathOrUrl, headers);
+  }
+
   /** Calls a server action; `value` is what the action returned, `redirect` where it sent the browser. */
   async action(
     pagePath: string,
@@ -70,9 +75,9 @@ export class HttpBrowser {
           method,
           localAddress: this.localAddress,
           headers: {
+            origin: new URL(this.baseUrl).origin,
             ...headers,
             ...(cookie && { cookie }),
-            origin: new URL(this.baseUrl).origin,
             ...(body && { "content-length": String(body.length) }),
           },
           timeout: 120_000,

@@ -87,6 +87,9 @@ export async function startScaleStack(options: {
     SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
     APP_BASE_URL: proxyUrl,
     AZURE_CLOUD: "emulator",
+    ALLOW_EMULATOR: "true",
+    // The round-robin proxy below sets X-Forwarded-For to the address it received each request from.
+    TRUSTED_PROXY_HOPS: "1",
     EMULATOR_URL: emulatorUrl,
     NODE_EXTRA_CA_CERTS: caFile,
     IDENTITY_ENDPOINT: `${emulatorUrl}/msi/token`,
@@ -192,7 +195,10 @@ function startProxy(port: number, targets: number[]) {
           path: req.url,
           headers: {
             ...req.headers,
-            "x-forwarded-for": req.socket.remoteAddress ?? "",
+            // Appended, as real proxies do: whatever the client wrote stays to the left, untrusted.
+            "x-forwarded-for": [req.headers["x-forwarded-for"], req.socket.remoteAddress]
+              .filter(Boolean)
+              .join(", "),
             "x-forwarded-proto": "http",
           },
         },

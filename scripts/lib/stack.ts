@@ -73,6 +73,10 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
     ...process.env,
     DATABASE_URL: database.url,
     SESSION_SECRET: sessionSecret,
+    // The app and worker run as production builds; production refuses the emulator unless this is said out
+    // loud, and wants to know how many proxies stand in front (none here: browsers reach the app directly).
+    ...(config.AZURE_CLOUD === "emulator" && { AZURE_CLOUD: "emulator", ALLOW_EMULATOR: "true" }),
+    TRUSTED_PROXY_HOPS: process.env.TRUSTED_PROXY_HOPS || (process.env.CLIENT_IP_HEADER ? undefined : "0"),
   };
   let caFile: string | undefined;
   if (config.AZURE_CLOUD === "emulator") {

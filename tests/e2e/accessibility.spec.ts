@@ -88,7 +88,7 @@ test("[a11y] at 375 px no page is wider than the screen", async ({ browser }) =>
   const pages = {
     "page-landing": "/",
     "page-not-found": "/no-such-page",
-    "page-signin-failed": "/signin-failed?reason=The%20account%20was%20not%20picked.",
+    "page-signin-failed": "/signin-failed?reason=entra",
     "page-session-ended": "/onboard/session-ended",
     "page-consent-rejected": "/onboard/consent-rejected",
     "page-signed-in-elsewhere": "/onboard/signed-in",

@@ -59,4 +59,45 @@ describe("[config] typed environment", () => {
   it("treats empty variables as unset", () => {
     expect(parseEnv({ ...minimal, AZURE_CLOUD: "" }).AZURE_CLOUD).toBe("emulator");
   });
+
+  describe("[security] production fails closed", () => {
+    const production = {
+      ...minimal,
+      NODE_ENV: "production",
+      AZURE_CLOUD: "public",
+      APP_BASE_URL: "https://crosskey.example.com",
+      TRUSTED_PROXY_HOPS: "1",
+    };
+
+    it("accepts a complete production configuration", () => {
+      expect(problems(production)).toEqual([]);
+    });
+
+    it("stops without AZURE_CLOUD, naming it", () => {
+      const { AZURE_CLOUD: _omitted, ...rest } = production;
+      expect(problems(rest)).toEqual(["AZURE_CLOUD: is required in production: public, china or usgov"]);
+    });
+
+    it("refuses the emulator unless ALLOW_EMULATOR=true says it is a local demo", () => {
+      expect(problems({ ...production, AZURE_CLOUD: "emulator" })[0]).toMatch(
+        /^AZURE_CLOUD: emulator is refused in production/,
+      );
+      expect(problems({ ...production, AZURE_CLOUD: "emulator", ALLOW_EMULATOR: "true" })).toEqual([]);
+    });
+
+    it("wants to know where the client's address comes from", () => {
+      const { TRUSTED_PROXY_HOPS: _omitted, ...rest } = production;
+      expect(problems(rest)[0]).toMatch(/^TRUSTED_PROXY_HOPS: is required in production/);
+      expect(problems({ ...rest, CLIENT_IP_HEADER: "X-Azure-ClientIP" })).toEqual([]);
+    });
+
+    it("refuses a plain-http public address, and http emulator URLs anywhere", () => {
+      expect(problems({ ...production, APP_BASE_URL: "http://crosskey.example.com" })[0]).toMatch(
+        /^APP_BASE_URL: must be https in production/,
+      );
+      expect(problems({ ...minimal, EMULATOR_URL: "http://localhost:8443" })[0]).toMatch(
+        /^EMULATOR_URL: must be an https URL/,
+      );
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { clearCookie, readSealedCookie, writeSealedCookie } from "@/lib/auth/ses
 import { completeOperatorSignIn, type PendingSignIn } from "@/lib/auth/operator-sign-in";
 import { recordOperatorSignIn } from "@/lib/auth/record-operator-sign-in";
 import { getEnv } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
+import { signInFailureCode } from "@/lib/auth/sign-in-failure";
 import { loggerFor } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -21,9 +21,7 @@ export async function GET(request: NextRequest) {
     );
   } catch (error) {
     loggerFor(request.headers.get("x-request-id")).warn({ err: error }, "operator sign-in failed");
-    const message = isAppError(error) ? error.message : "Sign-in failed. Try again.";
-    return NextResponse.redirect(
-      new URL(`/signin-failed?reason=${encodeURIComponent(message.slice(0, 300))}`, base),
-    );
+    // A code, never text: the page words it, so nobody can make this site show a sentence of their choosing.
+    return NextResponse.redirect(new URL(`/signin-failed?reason=${signInFailureCode(error)}`, base));
   }
 }

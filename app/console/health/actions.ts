@@ -1,32 +1,32 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ANY_ROLE, currentRequestId, operatorActor, requireOperator } from "@/lib/auth/operator";
-import { getDb } from "@/lib/db/client";
+import { operator, serverAction } from "@/lib/actions/server-action";
+import { ANY_ROLE } from "@/lib/auth/operator";
 import { getEnv } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
 import { getProducerBoss } from "@/lib/jobs/boss";
 import { requestKeyHealthCheck } from "@/lib/key-health/request-check";
-import { loggerFor } from "@/lib/log";
 
 export type HealthActionResult = { ok: true; message: string } | { ok: false; error: string };
 
-export async function checkKeyNowAction(keyId: string): Promise<HealthActionResult> {
-  try {
-    const session = await requireOperator(ANY_ROLE);
-    const outcome = await requestKeyHealthCheck(getDb(), await getProducerBoss(getEnv().DATABASE_URL), {
-      keyId: z.uuid().parse(keyId),
-      actor: operatorActor(session),
-      requestId: await currentRequestId(),
+export const checkKeyNowAction = serverAction({
+  name: "checkKeyNow",
+  access: operator(ANY_ROLE),
+  args: (keyId: string) => ({ keyId }),
+  input: z.object({ keyId: z.uuid("This key ID is not valid.") }),
+  run: async ({ input, actor, requestId, db }) => {
+    const outcome = await requestKeyHealthCheck(db, await getProducerBoss(getEnv().DATABASE_URL), {
+      keyId: input.keyId,
+      actor,
+      requestId,
     });
-    revalidatePath(`/console/health/${keyId}`);
-    return outcome === "queued"
-      ? { ok: true, message: "Check queued: the result appears here in a few seconds." }
-      : { ok: true, message: "A check of this key is already queued; its result appears here shortly." };
-  } catch (error) {
-    if (isAppError(error)) return { ok: false, error: error.message };
-    loggerFor(await currentRequestId()).error({ err: error }, "check key now failed");
-    return { ok: false, error: "Something went wrong. Nothing was changed." };
-  }
-}
+    return {
+      ok: true as const,
+      message:
+        outcome === "queued"
+          ? "Check queued: the result appears here in a few seconds."
+          : "A check of this key is already queued; its result appears here shortly.",
+    };
+  },
+  revalidate: [["/console/health/[keyId]", "page"]],
+});

@@ -1,32 +1,19 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { currentRequestId, operatorActor, requireOperator } from "@/lib/auth/operator";
-import { getDb } from "@/lib/db/client";
+import { operator, serverAction } from "@/lib/actions/server-action";
 import { getEnv } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
 import { getProducerBoss } from "@/lib/jobs/boss";
 import { sendDeliveries } from "@/lib/jobs/queues";
-import { loggerFor } from "@/lib/log";
 import { createChannel, sendTestEvent, setChannelEnabled } from "@/lib/notifications/manage-channels";
 
 export type ChannelActionResult =
-  { ok: true; message: string; secret?: string } | { ok: false; error: string; field?: string };
+  | { ok: true; message: string; secret?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
-const ADMIN = ["Admin"] as const;
-
-async function run(work: () => Promise<ChannelActionResult>): Promise<ChannelActionResult> {
-  try {
-    const result = await work();
-    revalidatePath("/console/notifications");
-    return result;
-  } catch (error) {
-    if (isAppError(error)) return { ok: false, error: error.message };
-    loggerFor(await currentRequestId()).error({ err: error }, "notification action failed");
-    return { ok: false, error: "Something went wrong. Nothing was changed." };
-  }
-}
+const admin = operator(["Admin"]);
+const revalidate = "/console/notifications";
+const channelId = z.object({ channelId: z.uuid("This channel ID is not valid.") });
 
 const form = z.object({
   kind: z.enum(["EMAIL", "WEBHOOK"], { error: "Choose email or webhook." }),
@@ -43,60 +30,46 @@ const form = z.object({
     .transform((v) => (v === "" ? null : v)),
 });
 
-export async function createChannelAction(
-  _previous: ChannelActionResult | null,
-  data: FormData,
-): Promise<ChannelActionResult> {
-  return run(async () => {
-    const session = await requireOperator(ADMIN);
-    const parsed = form.safeParse(Object.fromEntries(data));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: issue?.message ?? "Check the form.", field: String(issue?.path[0] ?? "") };
-    }
-    const { channel, secret } = await createChannel(
-      getDb(),
-      parsed.data,
-      operatorActor(session),
-      await currentRequestId(),
-    );
+export const createChannelAction = serverAction({
+  name: "createChannel",
+  access: admin,
+  args: (_previous: ChannelActionResult | null, data: FormData) => Object.fromEntries(data),
+  input: form,
+  run: async ({ input, actor, requestId, db }) => {
+    const { channel, secret } = await createChannel(db, input, actor, requestId);
     return {
-      ok: true,
+      ok: true as const,
       message: `Added ${channel.name}.${secret ? " Configure your receiver with this signing secret; it is shown only once." : ""}`,
       secret,
     };
-  });
-}
+  },
+  revalidate,
+});
 
-export async function setChannelEnabledAction(
-  channelId: string,
-  enabled: boolean,
-): Promise<ChannelActionResult> {
-  return run(async () => {
-    const session = await requireOperator(ADMIN);
-    await setChannelEnabled(
-      getDb(),
-      { channelId: z.uuid().parse(channelId), enabled },
-      operatorActor(session),
-      await currentRequestId(),
-    );
+export const setChannelEnabledAction = serverAction({
+  name: "setChannelEnabled",
+  access: admin,
+  args: (channelId: string, enabled: boolean) => ({ channelId, enabled }),
+  input: channelId.extend({ enabled: z.boolean() }),
+  run: async ({ input, actor, requestId, db }) => {
+    await setChannelEnabled(db, input, actor, requestId);
     return {
-      ok: true,
-      message: enabled ? "Channel enabled." : "Channel paused: it receives nothing until enabled.",
+      ok: true as const,
+      message: input.enabled ? "Channel enabled." : "Channel paused: it receives nothing until enabled.",
     };
-  });
-}
+  },
+  revalidate,
+});
 
-export async function sendTestEventAction(channelId: string): Promise<ChannelActionResult> {
-  return run(async () => {
-    const session = await requireOperator(ADMIN);
-    const ids = await sendTestEvent(
-      getDb(),
-      z.uuid().parse(channelId),
-      operatorActor(session),
-      await currentRequestId(),
-    );
+export const sendTestEventAction = serverAction({
+  name: "sendTestEvent",
+  access: admin,
+  args: (channelId: string) => ({ channelId }),
+  input: channelId,
+  run: async ({ input, actor, requestId, db }) => {
+    const ids = await sendTestEvent(db, input.channelId, actor, requestId);
     await sendDeliveries(await getProducerBoss(getEnv().DATABASE_URL), ids);
-    return { ok: true, message: "Test event queued; its delivery appears in the log below." };
-  });
-}
+    return { ok: true as const, message: "Test event queued; its delivery appears in the log below." };
+  },
+  revalidate,
+});

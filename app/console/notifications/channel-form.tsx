@@ -17,8 +17,7 @@ export function ChannelForm() {
   useEffect(() => {
     if (result) status.current?.focus();
   }, [result]);
-  const fieldError = (name: string) =>
-    result && !result.ok && result.field === name ? result.error : undefined;
+  const fieldError = (name: string) => (result && !result.ok ? result.fieldErrors?.[name]?.[0] : undefined);
   return (
     <form action={action} className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">

@@ -2,11 +2,14 @@ import type { Metadata } from "next";
 import { cache } from "react";
 import { Card } from "@/components/ui/card";
 import { Stepper } from "@/components/ui/stepper";
-import { getCustomerSession } from "@/lib/auth/session";
+import { notFound } from "next/navigation";
+import { getValidCustomerSession } from "@/lib/auth/customer";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { getCustomerView } from "@/lib/onboarding/get-customer-view";
+import { currentClientAddress } from "@/lib/request-context";
+import { assertMissBudget, countMiss, enforceRateLimit, inviteKey } from "@/lib/security/rate-limit";
 import { signOutCustomer } from "../actions";
 import { ConsentPanel } from "../_components/consent-panel";
 import { DonePanel } from "../_components/done-panel";
@@ -16,8 +19,23 @@ import { onboardingSteps, stepTitle } from "../_components/steps";
 
 type Props = { params: Promise<{ token: string }>; searchParams: Promise<{ consent?: string }> };
 
-// The title and the page read the same view; cache() makes that one database read per request.
-const loadView = cache(async (token: string) => getCustomerView(getDb(), token, await getCustomerSession()));
+// The title and the page read the same view; cache() makes that one database read (and one count) per request.
+const loadView = cache(async (token: string) => {
+  const db = getDb();
+  const address = await currentClientAddress();
+  await assertMissBudget(db, address);
+  await enforceRateLimit(db, { step: "invite-page", address, invite: inviteKey(token) });
+  try {
+    return await getCustomerView(db, token, await getValidCustomerSession(db));
+  } catch (error) {
+    // A token that matches no invite is what guessing looks like: counted against the address, and a 404.
+    if (isAppError(error) && error.options.details?.miss === true) {
+      await countMiss(db, address);
+      notFound();
+    }
+    throw error;
+  }
+});
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
   const { token } = await props.params;
@@ -28,7 +46,7 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
     title = stepTitle(view.state, view.signedIn, keyStatus);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    title = "Invite link not usable";
+    title = error.code === "RATE_LIMITED" ? "Too many attempts" : "Invite link not usable";
   }
   return { title, referrer: "no-referrer" };
 }
@@ -46,7 +64,9 @@ export default async function OnboardingPage(props: Props) {
         <h1 className="text-2xl font-bold text-slate-900">
           {error.code === "INVITE_UNUSABLE"
             ? "This invite link no longer works"
-            : "Invite link not recognised"}
+            : error.code === "RATE_LIMITED"
+              ? "Too many attempts"
+              : "Invite link not recognised"}
         </h1>
         <p className="mt-3 text-slate-700">{error.message}</p>
       </main>

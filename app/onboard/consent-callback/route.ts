@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getCustomerSession } from "@/lib/auth/session";
+import { getValidCustomerSession } from "@/lib/auth/customer";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { loggerFor } from "@/lib/log";
 import { handleConsentCallback } from "@/lib/onboarding/admin-consent";
-import { enforceRateLimit } from "@/lib/security/rate-limit";
+import { currentClientAddress } from "@/lib/request-context";
+import { assertMissBudget, enforceRateLimit, retryAfterOf } from "@/lib/security/rate-limit";
+import { rateLimitedResponse } from "@/lib/security/rate-limited-response";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +16,15 @@ export async function GET(request: NextRequest) {
   const base = getEnv().APP_BASE_URL;
   const requestId = request.headers.get("x-request-id") ?? undefined;
   try {
-    await enforceRateLimit(getDb(), "consent-callback", 20);
-    const outcome = await handleConsentCallback(getDb(), {
+    const db = getDb();
+    const address = await currentClientAddress();
+    await assertMissBudget(db, address);
+    await enforceRateLimit(db, { step: "consent-callback", address });
+    const outcome = await handleConsentCallback(db, {
       query: request.nextUrl.searchParams,
-      session: await getCustomerSession(),
+      // A revoked or re-issued invite ends the session: its callback is refused like any stranger's.
+      session: await getValidCustomerSession(db),
+      address,
       requestId,
     });
     switch (outcome.kind) {
@@ -34,8 +41,11 @@ export async function GET(request: NextRequest) {
         return NextResponse.redirect(new URL(`/onboard/consent-rejected`, base), 303);
     }
   } catch (error) {
+    if (isAppError(error) && error.code === "RATE_LIMITED") {
+      loggerFor(requestId).info({ code: error.code }, "consent callback rate limited");
+      return rateLimitedResponse(retryAfterOf(error));
+    }
     loggerFor(requestId).error({ err: error }, "consent callback failed");
-    const reason = isAppError(error) && error.code === "RATE_LIMITED" ? "rate_limited" : "error";
-    return NextResponse.redirect(new URL(`/onboard/consent-rejected?reason=${reason}`, base), 303);
+    return NextResponse.redirect(new URL(`/onboard/consent-rejected?reason=error`, base), 303);
   }
 }

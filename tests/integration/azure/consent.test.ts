@@ -93,7 +93,11 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     expect(await actions(onboarding.id)).toEqual(["invite.created", "customer.signed_in", "consent.granted"]);
 
     // The same callback again: the state was spent by the first use.
-    const replay = await handleConsentCallback(t.db, { query: callback.searchParams, session });
+    const replay = await handleConsentCallback(t.db, {
+      query: callback.searchParams,
+      session,
+      address: "203.0.113.1",
+    });
     expect(replay).toEqual({ kind: "rejected", reason: "replayed_state" });
   });
 
@@ -146,24 +150,42 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     const ok = (state: string, tenant: string = TENANTS.adatum.id) =>
       new URLSearchParams({ admin_consent: "True", tenant, state });
 
-    expect(await handleConsentCallback(t.db, { query: ok("made-up-state"), session })).toEqual({
+    expect(
+      await handleConsentCallback(t.db, { query: ok("made-up-state"), session, address: "203.0.113.2" }),
+    ).toEqual({
       kind: "rejected",
       reason: "unknown_state",
     });
 
     const { startAdminConsent } = await import("../../../lib/onboarding/admin-consent");
     const stateOf = async () => new URL(await startAdminConsent(t.db, session)).searchParams.get("state")!;
-    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: null })).toEqual({
+    expect(
+      await handleConsentCallback(t.db, {
+        query: ok(await stateOf()),
+        session: null,
+        address: "203.0.113.3",
+      }),
+    ).toEqual({
       kind: "rejected",
       reason: "session_mismatch",
     });
     const stranger: CustomerSession = { ...session, sid: "someone-else" };
-    expect(await handleConsentCallback(t.db, { query: ok(await stateOf()), session: stranger })).toEqual({
+    expect(
+      await handleConsentCallback(t.db, {
+        query: ok(await stateOf()),
+        session: stranger,
+        address: "203.0.113.4",
+      }),
+    ).toEqual({
       kind: "rejected",
       reason: "session_mismatch",
     });
     expect(
-      await handleConsentCallback(t.db, { query: ok(await stateOf(), TENANTS.contoso.id), session }),
+      await handleConsentCallback(t.db, {
+        query: ok(await stateOf(), TENANTS.contoso.id),
+        session,
+        address: "203.0.113.5",
+      }),
     ).toEqual({ kind: "rejected", reason: "tenant_mismatch" });
 
     expect(await state(onboarding.id)).toBe("SIGNED_IN");
@@ -173,5 +195,41 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     expect(rejected.map((e) => (e.details as { reason: string }).reason)).toEqual(
       expect.arrayContaining(["unknown_state", "session_mismatch", "tenant_mismatch"]),
     );
+  });
+
+  it("[security] only the owning session spends a consent state; a flood of forged callbacks is one audit event", async () => {
+    const { startAdminConsent } = await import("../../../lib/onboarding/admin-consent");
+    const { grantAdminConsent } = await import("../../../scripts/lib/emulated-customer");
+    const { token, onboarding } = await newInvite(t.db, "Owner");
+    const session = await signInCustomer(t.db, token, "admin@litware.onmicrosoft.com");
+    const back = await grantAdminConsent(
+      await startAdminConsent(t.db, session),
+      "admin@litware.onmicrosoft.com",
+    );
+    if (typeof back === "string") throw new Error(back);
+    // The genuine callback, opened first in a browser without the customer's cookie: refused, state unspent.
+    expect(
+      await handleConsentCallback(t.db, { query: back.searchParams, session: null, address: "192.0.2.50" }),
+    ).toEqual({ kind: "rejected", reason: "session_mismatch" });
+    const outcome = await handleConsentCallback(t.db, {
+      query: back.searchParams,
+      session,
+      address: "192.0.2.51",
+    });
+    expect(outcome.kind).toBe("consented");
+    expect(await state(onboarding.id)).toBe("CONSENTED");
+
+    const rejectedEvents = () => t.db.auditEvent.count({ where: { action: "consent.callback_rejected" } });
+    const before = await rejectedEvents();
+    for (let i = 0; i < 12; i++) {
+      const forged = new URLSearchParams({ state: `forged-${i}`, tenant: TENANTS.litware.id });
+      expect(
+        await handleConsentCallback(t.db, { query: forged, session: null, address: "192.0.2.99" }),
+      ).toEqual({ kind: "rejected", reason: "unknown_state" });
+    }
+    // One event per address and minute (two if the loop crossed a minute boundary), not one per request.
+    const recorded = (await rejectedEvents()) - before;
+    expect(recorded).toBeGreaterThanOrEqual(1);
+    expect(recorded).toBeLessThanOrEqual(2);
   });
 });

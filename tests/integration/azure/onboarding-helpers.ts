@@ -53,5 +53,8 @@ export async function consentAs(
   const back = await grantAdminConsent(url, upn, decision);
   if (typeof back === "string")
     throw new Error(`Entra showed a page instead of returning: ${back.slice(0, 300)}`);
-  return { outcome: await handleConsentCallback(db, { query: back.searchParams, session }), callback: back };
+  return {
+    outcome: await handleConsentCallback(db, { query: back.searchParams, session, address: "198.51.100.7" }),
+    callback: back,
+  };
 }

@@ -35,6 +35,9 @@ describe("[auth] return address after operator sign-in", () => {
       "https://evil.example.com",
       "/\\evil.example.com",
       "javascript:alert(1)",
+      "/console/../auth/signout",
+      "/console/./x",
+      "/console/%2e%2e/x",
       "",
       null,
     ]) {

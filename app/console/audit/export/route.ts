@@ -1,4 +1,5 @@
-import { ANY_ROLE, currentRequestId, operatorActor, requireOperator } from "@/lib/auth/operator";
+import { ANY_ROLE, operatorActor, requireOperator } from "@/lib/auth/operator";
+import { currentRequestId } from "@/lib/request-context";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { auditFilterSchema } from "@/lib/audit/find-audit-events";
 import { exportAuditCsv } from "@/lib/audit/export-audit-csv";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getCustomerSession } from "@/lib/auth/session";
+import { getValidCustomerSession } from "@/lib/auth/customer";
 import { getDb } from "@/lib/db/client";
 import { getEvidencePack, getSessionCustomerId } from "@/lib/evidence/create-evidence-pack";
 import { evidenceFileResponse, evidenceFileSchema } from "@/lib/evidence/evidence-response";
@@ -9,11 +9,12 @@ import { isAppError } from "@/lib/errors";
 export async function GET(_request: Request, props: { params: Promise<{ packId: string; file: string }> }) {
   const params = z.object({ packId: z.uuid(), file: evidenceFileSchema }).safeParse(await props.params);
   if (!params.success) return new Response("Not found", { status: 404 });
-  const session = await getCustomerSession();
+  const db = getDb();
+  // A revoked or re-issued invite ends the session here too.
+  const session = await getValidCustomerSession(db);
   if (!session)
     return new Response("Your session has ended. Open your invite link and sign in again.", { status: 401 });
   try {
-    const db = getDb();
     const customerId = await getSessionCustomerId(db, session);
     return await evidenceFileResponse(
       await getEvidencePack(db, { packId: params.data.packId, customerId }),
