@@ -98,6 +98,16 @@ export async function completeCustomerSignIn(
         data: { tenantId: claims.tid.toLowerCase(), signedInUserOid: claims.oid, signedInUserUpn: upn },
         details: { tenantId: claims.tid },
         requestId: input.requestId,
+        // Two people on one unpinned link at once: the first tenant to sign in binds it; the other is refused.
+        where: { OR: [{ tenantId: null }, { tenantId: claims.tid.toLowerCase() }] },
+      }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === "NOT_FOUND")
+          throw new AppError(
+            "FORBIDDEN",
+            "This onboarding was just claimed by another organization's sign-in. Ask your contact for a link of your own.",
+            { details: { reason: "onboarding_tenant_race" } },
+          );
+        throw error;
       });
     } else {
       await recordAuditEvent(tx, {

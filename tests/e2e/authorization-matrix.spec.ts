@@ -2,7 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "./fixtures";
-import { EMULATOR_URL } from "./helpers";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../lib/generated/prisma/client";
+import { EMULATOR_URL, stackInfo } from "./helpers";
 import { browserSignIn, pickAccount } from "../../scripts/lib/emulated-customer";
 import { HttpBrowser, type HttpAnswer } from "../../scripts/lib/http-browser";
 
@@ -232,22 +234,21 @@ function classifyRoute(answer: HttpAnswer): Outcome | "error" {
   return "allowed";
 }
 
+async function createInviteAs(admin: HttpBrowser, name: string) {
+  const create = actionId("app/console/actions.ts#createInvite");
+  const created = (await admin.action(create.page, create.id, [null, form({ customerName: name })]))
+    .value as {
+    ok: boolean;
+    inviteUrl: string;
+    onboardingId: string;
+  };
+  expect(created.ok).toBe(true);
+  return { token: new URL(created.inviteUrl).pathname.split("/").pop()!, onboardingId: created.onboardingId };
+}
+
 test.beforeAll(async () => {
   const admin = await operatorBrowser("ops-admin@fabrikamcloud.onmicrosoft.com");
-  const create = actionId("app/console/actions.ts#createInvite");
-  const invite = async (name: string) => {
-    const created = (await admin.action(create.page, create.id, [null, form({ customerName: name })]))
-      .value as {
-      ok: boolean;
-      inviteUrl: string;
-      onboardingId: string;
-    };
-    expect(created.ok).toBe(true);
-    return {
-      token: new URL(created.inviteUrl).pathname.split("/").pop()!,
-      onboardingId: created.onboardingId,
-    };
-  };
+  const invite = (name: string) => createInviteAs(admin, name);
   const a = await invite("Matrix customer A");
   const b = await invite("Matrix customer B");
   browsers.anonymous = new HttpBrowser(APP_URL);
@@ -315,4 +316,50 @@ test("[security] every action and route answers each caller as designed", async 
     ].join("\n"),
   );
   expect(wrong).toEqual([]);
+});
+
+test("[security] revoking an invite ends the customer session already open", async () => {
+  const c = await createInviteAs(browsers.Admin, "Matrix customer C");
+  const customer = await customerBrowser(c.token, "admin@contoso.onmicrosoft.com");
+  const verify = actionId("app/onboard/actions.ts#verifyAgain");
+  expect(classifyAction(await customer.action(verify.page, verify.id, []))).toBe("allowed");
+  const { databaseUrl } = stackInfo();
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 1 }) });
+  try {
+    const { inviteId } = await db.tenantOnboarding.findUniqueOrThrow({ where: { id: c.onboardingId } });
+    const revoke = actionId("app/console/actions.ts#revokeInviteAction");
+    const revoked = (await browsers.Admin.action(revoke.page, revoke.id, [inviteId])).value as {
+      ok: boolean;
+    };
+    expect(revoked.ok).toBe(true);
+  } finally {
+    await db.$disconnect();
+  }
+  const after = await customer.action(verify.page, verify.id, []);
+  expect(after.redirect).toContain("/onboard/session-ended");
+});
+
+test("[security] forged consent callbacks from one address get 429 with Retry-After; other addresses do not", async () => {
+  // No proxy stands in front of this stack (TRUSTED_PROXY_HOPS=0), so the address is what X-Forwarded-For says:
+  // each request here plays a client of its own and spends no budget of the other specs.
+  const from = (address: string) => ({ "x-forwarded-for": address });
+  let answer: HttpAnswer | undefined;
+  for (let i = 0; i < 40 && answer?.status !== 429; i++)
+    answer = await browsers.anonymous.send(
+      "GET",
+      `/onboard/consent-callback?state=forged-${i}`,
+      from("203.0.113.201"),
+    );
+  expect(answer?.status).toBe(429);
+  expect(Number(answer?.headers["retry-after"])).toBeGreaterThan(0);
+  expect(answer?.body).toMatch(/Try again in \d+ seconds/);
+  const other = await browsers.anonymous.send(
+    "GET",
+    "/onboard/consent-callback?state=x",
+    from("203.0.113.202"),
+  );
+  expect(other.status).toBe(303);
+  // An invite link that matches nothing is a 404, not a page that looks like an invite.
+  const unknown = await browsers.anonymous.send("GET", `/onboard/${"A".repeat(43)}`, from("203.0.113.203"));
+  expect(unknown.status).toBe(404);
 });

@@ -77,6 +77,52 @@ describe("[sign-in] the customer's admin signs in with their own tenant", () => 
   });
 });
 
+describe("[security] one unpinned link, two organizations at once", () => {
+  it("the first tenant to sign in binds the onboarding; one that read it unbound just before is refused", async () => {
+    const { browserSignIn } = await import("../../../scripts/lib/emulated-customer");
+    const { completeCustomerSignIn, startCustomerSignIn } =
+      await import("../../../lib/onboarding/customer-sign-in");
+    const { token, onboarding } = await newInvite(t.db, "Race");
+    const tokenFor = async (upn: string) => {
+      const { pending, msal } = await startCustomerSignIn(t.db, token);
+      const idToken = await browserSignIn({ emulatorUrl: inject("emulatorUrl"), ...msal, upn });
+      return { idToken, pending };
+    };
+    const litware = await tokenFor("admin@litware.onmicrosoft.com");
+    const adatum = await tokenFor("admin@adatum.onmicrosoft.com");
+    // Adatum's sign-in has read the onboarding (still unbound) and is about to record itself when Litware's
+    // completes: the interleaving two people on one link produce, made certain by holding Adatum's transaction.
+    let atTransaction!: () => void;
+    const reached = new Promise<void>((resolve) => (atTransaction = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = new Proxy(t.db, {
+      get(target, property) {
+        if (property === "$transaction")
+          return async (...args: Parameters<typeof target.$transaction>) => {
+            atTransaction();
+            await released;
+            return target.$transaction(...args);
+          };
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const late = completeCustomerSignIn(held, adatum).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await reached;
+    const first = await completeCustomerSignIn(t.db, litware);
+    release();
+    const refused = await late;
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe("FORBIDDEN");
+    const row = await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: onboarding.id } });
+    expect(row.tenantId).toBe(first.tid);
+  });
+});
+
 describe("[consent] admin consent, proved by a token and never by the callback", () => {
   it("a real admin's consent moves the onboarding to consented with the service principal's object ID", async () => {
     const { token, onboarding } = await newInvite(t.db, "Woodgrove");
