@@ -253,7 +253,8 @@ test.beforeAll(async () => {
   const b = await invite("Matrix customer B");
   browsers.anonymous = new HttpBrowser(APP_URL);
   browsers["customer A"] = await customerBrowser(a.token, "admin@litware.onmicrosoft.com");
-  browsers["customer B"] = await customerBrowser(b.token, "admin@adatum.onmicrosoft.com");
+  // Tenants no earlier spec consented in: customer actions here must not move anyone's onboarding on.
+  browsers["customer B"] = await customerBrowser(b.token, "admin@woodgrovebank.onmicrosoft.com");
   browsers["no role"] = await operatorBrowser("nobody@fabrikamcloud.onmicrosoft.com");
   browsers.Support = await operatorBrowser("support@fabrikamcloud.onmicrosoft.com");
   browsers.Operator = await operatorBrowser("operator@fabrikamcloud.onmicrosoft.com");
