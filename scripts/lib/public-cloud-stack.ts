@@ -89,6 +89,8 @@ export async function startPublicCloudStack(options: {
       SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
       APP_BASE_URL: appUrl,
       AZURE_CLOUD: "public",
+      // Browsers reach the app directly here; production requires saying so (docs/security.md).
+      TRUSTED_PROXY_HOPS: "0",
       EMULATOR_URL: "",
       IDENTITY_ENDPOINT: `${emulatorUrl}/msi/token`,
       IDENTITY_HEADER: "crosskey-emulator-identity-header",
