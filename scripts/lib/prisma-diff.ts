@@ -69,5 +69,22 @@ async function ensureTool(): Promise<void> {
     () => false,
   );
   if (present) return;
-  await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: TOOL_DIR, maxBuffer: 16 * 1024 * 1024 });
+  await run("npm", ["ci", "--no-audit", "--no-fund"], {
+    cwd: TOOL_DIR,
+    maxBuffer: 16 * 1024 * 1024,
+    env: withoutLoopbackProxy(process.env),
+  });
+}
+
+/**
+ * The test stacks point HTTPS_PROXY at the emulator's proxy mode, which answers only for Azure's hosts; the
+ * tool's install must reach the npm registry as `npm install` did. A real (non-loopback) proxy is kept.
+ */
+function withoutLoopbackProxy(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) {
+    const value = copy[name];
+    if (value && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\/?$/i.test(value)) delete copy[name];
+  }
+  return copy;
 }
