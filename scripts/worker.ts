@@ -15,6 +15,7 @@ import { workerApplicationName } from "../lib/jobs/worker-name.ts";
 import { getLogger } from "../lib/log.ts";
 import { runKeyVerification } from "../lib/onboarding/run-key-verification.ts";
 import { runApplyJob } from "../lib/operations/run-apply-job.ts";
+import { runFleetBatch } from "../lib/operations/fleet-run.ts";
 import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
 import { deliverNotification, findStrandedDeliveries } from "../lib/notifications/deliver-notification.ts";
 import { sendDeliveries } from "../lib/jobs/queues.ts";
@@ -31,6 +32,7 @@ const queues = await registerJobHandlers(
   {
     verifyKey: (keyId) => runKeyVerification(db, { keyId }),
     applyCmk: (jobId) => runApplyJob(db, jobId, { writesPerSecond: env.ARM_WRITES_PER_SECOND }),
+    fleetRunBatch: (runId) => runFleetBatch(db, boss, runId),
     sweepKeyHealth: async () => {
       const swept = await sweepKeyHealth(db, boss);
       await sendDeliveries(boss, await findStrandedDeliveries(db));

@@ -6,6 +6,8 @@ const NAV = [
   { href: "/console", label: "Onboardings" },
   { href: "/console/invites/new", label: "Invite a customer" },
   { href: "/console/resources", label: "Resources" },
+  { href: "/console/operations", label: "Fleet operations" },
+  { href: "/console/approvals", label: "Approvals" },
   { href: "/console/health", label: "Key health" },
   { href: "/console/notifications", label: "Notifications" },
   { href: "/console/audit", label: "Audit log" },

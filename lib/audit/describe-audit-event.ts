@@ -29,6 +29,30 @@ const TITLES: Record<string, string> = {
   "cmk.applied": "Customer key applied",
   "cmk.apply_failed": "Customer key apply failed",
   "cmk.rechecked": "Resource re-checked in Azure",
+  "operation.requested": "Operation requested",
+  "cmk.change_requested": "Key change cleared to run",
+  "cmk.revert_requested": "Revert cleared to run",
+  "cmk.rotated": "Rotated to the key's newest version",
+  "cmk.key_changed": "Changed to another key",
+  "cmk.reverted": "Reverted to Microsoft-managed keys",
+  "job.awaiting_approval": "Waiting for an Admin's approval",
+  "job.queued": "Job queued",
+  "job.running": "Job running",
+  "job.waiting_on_azure": "Waiting on Azure",
+  "job.paused": "Job held: its run is paused",
+  "job.cancelling": "Job cancelling",
+  "run.requested": "Fleet run requested",
+  "run.running": "Fleet run started",
+  "run.paused": "Fleet run paused",
+  "run.cancelling": "Fleet run cancelling",
+  "run.cancelled": "Fleet run cancelled",
+  "run.finished": "Fleet run finished",
+  "run.declined": "Fleet run declined",
+  "run.skipped": "Fleet run passed over resources",
+  "inventory.resource_added": "Resource added to the inventory",
+  "job.succeeded": "Job succeeded",
+  "job.failed": "Job failed",
+  "job.cancelled": "Job cancelled",
 };
 
 const HOP_LABELS: Record<string, string> = Object.fromEntries(HOPS.map((h) => [h.id, h.label]));
@@ -77,6 +101,23 @@ function describeDetails(action: string, details: Record<string, unknown>): stri
       return text(details.description) ?? text(details.reason)?.replaceAll("_", " ");
     case "consent.not_proved":
       return text(details.message);
+    case "run.requested":
+    case "operation.requested": {
+      const operation = text(details.operation)?.toLowerCase().replaceAll("_", " ");
+      const reason = text(details.reason);
+      return [operation, reason && `"${reason}"`].filter(Boolean).join(": ");
+    }
+    case "job.queued":
+    case "run.running":
+      return text(details.approvedBy) && `approved by ${text(details.approvedBy)}`;
+    case "job.cancelled":
+      return text(details.declinedBy) && `declined by ${text(details.declinedBy)}`;
+    case "cmk.rotated":
+    case "cmk.key_changed":
+      return (
+        text(details.keyUri) &&
+        `now ${text(details.keyUri)}${text(details.keyVersion) ? ` (version ${text(details.keyVersion)})` : ""}`
+      );
     default:
       return undefined;
   }

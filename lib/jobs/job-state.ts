@@ -47,6 +47,8 @@ export async function createJob(
     actor: Actor;
     reason?: string;
     plan?: Prisma.InputJsonValue;
+    /** The fleet run the job belongs to. */
+    runId?: string;
     requestId?: string;
   },
 ) {
@@ -61,6 +63,7 @@ export async function createJob(
       requestedBy: input.actor.id ?? "unknown",
       reason: input.reason,
       plan: input.plan,
+      runId: input.runId,
     },
   });
   await recordAuditEvent(tx, {
@@ -69,7 +72,12 @@ export async function createJob(
     targetType: "job",
     targetId: job.id,
     customerId: input.customerId,
-    details: { kind: input.kind, to: state, resourceId: input.resourceId ?? null },
+    details: {
+      kind: input.kind,
+      to: state,
+      resourceId: input.resourceId ?? null,
+      ...(input.runId && { runId: input.runId }),
+    },
     requestId: input.requestId,
   });
   return job;

@@ -28,6 +28,16 @@ export const QUEUES = {
   // A failing endpoint is retried with exponential backoff (10 s, 20 s, 40 s, …) in its own job: it never
   // holds up the monitor. The attempt count lives on the delivery row (lib/notifications).
   "deliver-notification": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  // Fleet runs (lib/operations/fleet-run.ts): one message per run creates its next batch of jobs. "stately"
+  // keeps at most one queued and one running per run, however many workers and resume clicks there are; a
+  // worker that dies mid-batch stops heartbeating and the message is handed out again (the batch is idempotent).
+  "fleet-run": {
+    policy: "stately",
+    retryLimit: 20,
+    retryDelay: 2,
+    heartbeatSeconds: 10,
+    expireInSeconds: 300,
+  },
   // Phase 1 health (lib/identity): on a cron schedule and a minute after a worker starts; one run at a time.
   "check-isv-identity": { retryLimit: 1, retryDelay: 60, expireInSeconds: 300 },
 } as const;
@@ -100,4 +110,18 @@ export async function sendApplyMessage(
     startAfter: startAfterSeconds,
   });
   if (bossJobId) await db.job.update({ where: { id: jobId }, data: { bossJobId } });
+}
+
+export const fleetRunPayload = z.object({ runId: z.uuid() });
+
+/** Queues the next batch of a fleet run (now, or after a pause for room in its window); one waiting per run. */
+export async function sendFleetRunBatch(
+  boss: PgBoss,
+  runId: string,
+  startAfterSeconds?: number,
+): Promise<void> {
+  await boss.send("fleet-run", fleetRunPayload.parse({ runId }), {
+    singletonKey: runId,
+    ...(startAfterSeconds && { startAfter: startAfterSeconds }),
+  });
 }

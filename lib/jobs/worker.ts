@@ -5,10 +5,12 @@ import { getLogger } from "@/lib/log";
 import {
   applyCmkPayload,
   deliveryPayload,
+  fleetRunPayload,
   everyMinutesCron,
   healthCheckPayload,
   ISV_IDENTITY_CHECK_CRON,
   sendApplyMessage,
+  sendFleetRunBatch,
   sendKeyVerification,
   verifyKeyPayload,
   type HealthCheckPayload,
@@ -28,6 +30,8 @@ export interface JobHandlers {
   verifyKey(keyId: string): Promise<{ retry: boolean }>;
   /** One run of an apply job (see lib/operations/run-apply-job.ts). */
   applyCmk(jobId: string): Promise<JobOutcome>;
+  /** One batch of a fleet run: creates and queues its next jobs; says when to look again, or null when done. */
+  fleetRunBatch(runId: string): Promise<{ againInSeconds: number | null }>;
   /** Queues one health check per tenant with watched keys (lib/key-health/monitor.ts). */
   sweepKeyHealth(): Promise<unknown>;
   /** Checks a tenant's watched keys (or one of them). */
@@ -71,6 +75,12 @@ export async function registerJobHandlers(
       throw error;
     }
   });
+  await boss.work("fleet-run", { localConcurrency: 1 }, async ([message]) => {
+    if (!message) return;
+    const { runId } = fleetRunPayload.parse(message.data);
+    const { againInSeconds } = await handlers.fleetRunBatch(runId);
+    if (againInSeconds !== null) await sendFleetRunBatch(boss, runId, againInSeconds);
+  });
   // The sweep is a pg-boss schedule kept in PostgreSQL: however many workers run, each interval fires once.
   await boss.schedule("key-health-sweep", everyMinutesCron(options.healthIntervalMinutes));
   await boss.work("key-health-sweep", async ([message]) => {
@@ -99,6 +109,7 @@ export async function registerJobHandlers(
   return [
     "verify-key",
     "apply-cmk",
+    "fleet-run",
     "key-health-sweep",
     "key-health-check",
     "deliver-notification",
@@ -113,7 +124,7 @@ export async function registerJobHandlers(
 export async function sweepUnsentJobs(db: Db, boss: PgBoss, olderThanSeconds = 30): Promise<number> {
   const stale = await db.job.findMany({
     where: {
-      kind: "APPLY_CMK",
+      kind: { in: ["APPLY_CMK", "ROTATE_KEY", "CHANGE_KEY", "REVERT_CMK"] },
       state: "QUEUED",
       bossJobId: null,
       createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) },

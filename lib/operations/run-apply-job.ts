@@ -14,7 +14,8 @@ import { setResourceState } from "@/lib/resources/resource-state";
 import { transitionOnboarding } from "@/lib/onboarding/state-machine";
 import { executeSteps } from "./execute-steps";
 import { toKeyRef } from "./module-input";
-import { checkAndPlan } from "./plan-apply";
+import { admitRunJob, settleRun } from "./fleet-run";
+import { planJobSteps } from "./plan-operation";
 import { readBack } from "./read-back";
 
 /** The audit action recorded when each kind of job succeeds. */
@@ -57,19 +58,53 @@ export async function runApplyJob(
   jobId: string,
   options: { writesPerSecond: number },
 ): Promise<JobOutcome> {
-  const job = await db.job.findUnique({ where: { id: jobId }, include: { resource: true } });
+  const job = await loadJob(db, jobId);
   const revert = job?.kind === "REVERT_CMK";
-  if (!job || !job.resource || (!job.customerKeyId && !revert) || !RUNNABLE.has(job.state))
+  if (!job?.resource || (!job.customerKeyId && !revert) || !RUNNABLE.has(job.state))
     return { kind: "skipped" };
+  // A job of a fleet run starts only while its run runs: a paused run holds it, a cancelled one cancels it.
+  if (job.runId && (await admitRunJob(db, job.id, job.runId)) !== "run") return { kind: "skipped" };
+  const outcome = await runJob(db, { ...job, resource: job.resource }, options);
+  if (job.runId && (outcome.kind === "succeeded" || outcome.kind === "failed"))
+    await settleRun(db, job.runId);
+  return outcome;
+}
+
+type LoadedJob = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
+const loadJob = (db: Db, jobId: string) =>
+  db.job.findUnique({
+    where: { id: jobId },
+    include: { resource: true, run: { select: { targetCustomerId: true } } },
+  });
+
+async function runJob(
+  db: Db,
+  job: LoadedJob & { resource: NonNullable<LoadedJob["resource"]> },
+  options: { writesPerSecond: number },
+): Promise<JobOutcome> {
+  const revert = job.kind === "REVERT_CMK";
   const resource = job.resource;
   // A revert has no target key: the resource goes back to keys Microsoft manages.
   const key = job.customerKeyId
     ? await db.customerKey.findUniqueOrThrow({ where: { id: job.customerKeyId } })
     : null;
   const stored = storedPlan(job.plan);
+  const targetCustomerId = stored.targetCustomerId ?? job.run?.targetCustomerId;
   const cmk = getCmkModule(resource.kind);
 
   await db.$transaction(async (tx) => {
+    // A run's job leaves the resource's steady state when it starts (a single operation did so when it was
+    // cleared to run), so a job cancelled before it started leaves the resource as it was.
+    if (job.runId && (resource.cmkState === "APPLIED" || resource.cmkState === "DRIFTED")) {
+      resource.cmkState = revert ? "REVERTING" : "PENDING";
+      await setResourceState(tx, {
+        resourceId: resource.id,
+        to: resource.cmkState,
+        actor: SYSTEM_ACTOR,
+        action: revert ? "cmk.revert_requested" : "cmk.change_requested",
+        details: { jobId: job.id, runId: job.runId },
+      });
+    }
     await transitionJob(tx, {
       jobId: job.id,
       to: "RUNNING",
@@ -91,13 +126,12 @@ export async function runApplyJob(
   try {
     let steps = stored.steps;
     if (!steps) {
-      if (!key) throw new NotRetryable("NoPlan", "The operation has no stored plan.");
-      const planned = await checkAndPlan(resource, key);
+      const planned = await planJobSteps(resource, job.kind, key);
       const refused = planned.problems[0];
       if (refused) throw new NotRetryable(refused.code, planned.problems.map((p) => p.message).join(" "));
       steps = planned.steps;
       await updateJobProgress(db, job.id, {
-        plan: jobPlanColumn.write({ steps: planned.steps }),
+        plan: jobPlanColumn.write({ ...stored, steps: planned.steps }),
       });
     }
 
@@ -130,7 +164,7 @@ export async function runApplyJob(
           appliedKeyId: key?.id ?? null,
           appliedKeyVersion: key ? observed.keyVersion : null,
           // A change of key to another customer's key moves the resource to that customer.
-          ...(stored.targetCustomerId && { customerId: stored.targetCustomerId }),
+          ...(targetCustomerId && { customerId: targetCustomerId }),
           observed: observedColumn.write(observed),
           lastReadAt: new Date(),
           lastError: undefined,

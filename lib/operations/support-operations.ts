@@ -2,7 +2,7 @@ import "server-only";
 import type { PgBoss } from "pg-boss";
 import { z } from "zod";
 import type { Db, Tx } from "@/lib/db/create-db";
-import type { CustomerKey, IsvResource } from "@/lib/generated/prisma/client";
+import type { IsvResource } from "@/lib/generated/prisma/client";
 import type { JobKind } from "@/lib/generated/prisma/enums";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import type { OperatorRole } from "@/lib/auth/session";
@@ -18,6 +18,7 @@ import { getVerifiedKey } from "@/lib/keys/verified-key";
 import { setResourceState } from "@/lib/resources/resource-state";
 import { resourceJobKey } from "./enqueue-apply";
 import { checkAndPlan } from "./plan-apply";
+import { keyForPlan } from "./plan-operation";
 import { SERVICE_IMPACT } from "./service-impact";
 
 /** The support operations on one resource, each a job kind run by the same pipeline as "apply". */
@@ -179,11 +180,6 @@ export async function previewOperation(
   };
 }
 
-/** A rotation pins the version the vault calls current now (the health monitor's latest reading). */
-function keyForPlan(key: CustomerKey): CustomerKey {
-  return key.latestVersion && !key.keyVersion ? { ...key, verifiedVersion: key.latestVersion } : key;
-}
-
 async function targetCustomerOf(
   db: Db,
   resource: IsvResource & { customer: { name: string } | null },
@@ -320,6 +316,8 @@ export async function approveOperation(
   const job = await db.$transaction(async (tx) => {
     const job = await tx.job.findUnique({ where: { id: input.jobId } });
     if (!job || !job.resourceId) throw new AppError("NOT_FOUND", "This request does not exist.");
+    if (job.state !== "AWAITING_APPROVAL")
+      throw new AppError("CONFLICT", "This request is no longer waiting for approval.");
     if (job.requestedBy.toLowerCase() === (input.actor.id ?? "").toLowerCase())
       throw new AppError("FORBIDDEN", "You requested this operation; another Admin must approve it.");
     const operation = jobPlanColumn.read(job.plan)?.operation ?? "CHANGE_KEY";
@@ -345,15 +343,19 @@ export async function rejectOperation(
 ) {
   if (!input.roles.includes("Admin"))
     throw new AppError("FORBIDDEN", "Only an Admin can decline an operation.");
-  await db.$transaction((tx) =>
-    transitionJob(tx, {
+  await db.$transaction(async (tx) => {
+    const job = await tx.job.findUnique({ where: { id: input.jobId }, select: { state: true } });
+    if (!job) throw new AppError("NOT_FOUND", "This request does not exist.");
+    if (job.state !== "AWAITING_APPROVAL")
+      throw new AppError("CONFLICT", "This request is no longer waiting for approval.");
+    await transitionJob(tx, {
       jobId: input.jobId,
       to: "CANCELLED",
       actor: input.actor,
       details: { declinedBy: input.actor.id ?? null },
       requestId: input.requestId,
-    }),
-  );
+    });
+  });
 }
 
 /** Requests waiting for a second person, oldest first, a page at a time. */

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, type Browser, type Page } from "@playwright/test";
+import { runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
 import { checkPage } from "./page-checks";
 
 export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
@@ -80,4 +81,31 @@ export async function customerThroughConsent(
   const spObjectId = /APP_SP_ID='([0-9a-f-]{36})'/.exec(script)?.[1];
   expect(spObjectId).toBeTruthy();
   return { page, spObjectId: spObjectId!, script };
+}
+
+/**
+ * A customer with a verified key, the whole way a customer gets there: the operator's invite, the customer's
+ * consent and script (vault, key, role), the key URI pasted and verified. Returns the customer's key client.
+ */
+export async function verifiedCustomer(
+  operator: Page,
+  browser: Browser,
+  input: { name: string; tenant: keyof typeof TENANTS; vaultName: string; keyName: string },
+) {
+  const tenant = TENANTS[input.tenant];
+  const adminUpn = `admin@${tenant.domain}`;
+  const inviteUrl = await createInvite(operator, input.name);
+  const customer = await customerThroughConsent(browser, inviteUrl, adminUpn);
+  const script = await runCustomerScript({
+    emulatorUrl: EMULATOR_URL,
+    tenant,
+    adminUpn,
+    spObjectId: customer.spObjectId,
+    vaultName: input.vaultName,
+    keyName: input.keyName,
+  });
+  await customer.page.getByLabel("Key identifier (URI)").fill(script.versionlessUri);
+  await customer.page.getByRole("button", { name: "Submit and verify" }).click();
+  await expect(customer.page.getByRole("heading", { name: "Your key is verified" })).toBeVisible();
+  return { customerPage: customer.page, keys: script.keys };
 }

@@ -1,7 +1,5 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
-import { createInvite, customerThroughConsent, EMULATOR_URL, operatorPage, shot } from "./helpers";
+import { operatorPage, shot, verifiedCustomer } from "./helpers";
 
 const RESOURCES = [
   "stfabrikamcontoso",
@@ -10,32 +8,17 @@ const RESOURCES = [
   "sql-fabrikam-contoso",
 ];
 
-async function verifiedCustomer(
-  page: Page,
-  browser: Parameters<typeof customerThroughConsent>[0],
-  name: string,
-) {
-  const inviteUrl = await createInvite(page, name);
-  const customer = await customerThroughConsent(browser, inviteUrl, "admin@litware.onmicrosoft.com");
-  const { versionlessUri } = await runCustomerScript({
-    emulatorUrl: EMULATOR_URL,
-    tenant: TENANTS.litware,
-    adminUpn: "admin@litware.onmicrosoft.com",
-    spObjectId: customer.spObjectId,
-    vaultName: "kv-litware-e2e",
-    keyName: "fabrikam-cmk",
-  });
-  await customer.page.getByLabel("Key identifier (URI)").fill(versionlessUri);
-  await customer.page.getByRole("button", { name: "Submit and verify" }).click();
-  await expect(customer.page.getByRole("heading", { name: "Your key is verified" })).toBeVisible();
-}
-
 test("[resources] operator assigns the four resource types to a verified customer, reviews the plans, applies, and watches them reach Applied", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
   const operator = await operatorPage(browser);
-  await verifiedCustomer(operator, browser, "Litware Resources E2E");
+  await verifiedCustomer(operator, browser, {
+    name: "Litware Resources E2E",
+    tenant: "litware",
+    vaultName: "kv-litware-e2e",
+    keyName: "fabrikam-cmk",
+  });
 
   await operator.goto("/console/resources");
   await operator.getByRole("button", { name: "Discover from Azure" }).click();

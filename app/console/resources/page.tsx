@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { CmkStateBadge, JobStateBadge } from "@/components/cmk-state-badge";
 import { CustomerPicker } from "@/components/customer-picker";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
@@ -137,7 +138,11 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
         {page.rows.map((r) => (
           <tr key={r.id} data-resource={r.name} data-state={r.cmkState}>
             <Td>
-              <p className="font-medium break-all">{r.name}</p>
+              <p className="font-medium break-all">
+                <Link href={`/console/resources/${r.id}`} className="text-brand-700 underline">
+                  {r.name}
+                </Link>
+              </p>
               <p className="text-xs text-slate-600">
                 {r.kind === "SQL_DATABASE" ? `SQL database on server ${r.name.split("/")[0]}` : KIND[r.kind]}{" "}
                 · {r.resourceGroup} · {r.region}

@@ -1,8 +1,9 @@
 "use client";
 
 import { useRef, useState, useTransition } from "react";
+import { ArmWriteList } from "@/components/arm-write-list";
 import { CustomerPicker } from "@/components/customer-picker";
-import { Button } from "@/components/ui/button";
+import { Button, ButtonLink } from "@/components/ui/button";
 import type { CmkState } from "@/lib/generated/prisma/enums";
 import {
   applyAction,
@@ -33,6 +34,7 @@ export function ResourceActions({
   const act = (work: () => Promise<ResourceActionResult>) => start(async () => setResult(await work()));
   const plan = result?.ok ? result.plan : undefined;
   const canPlan = customerId && state !== "APPLYING" && state !== "PENDING";
+  const reassignable = !customerId || state === "MICROSOFT_MANAGED" || state === "FAILED";
 
   return (
     <div className="flex flex-col items-end gap-1.5 text-sm">
@@ -53,9 +55,17 @@ export function ResourceActions({
         </div>
       ) : (
         <div className="flex flex-wrap justify-end gap-1">
-          <Button variant="secondary" disabled={pending} onClick={() => setChoosing(true)}>
-            {customerId ? "Change customer" : "Assign"}
-          </Button>
+          {/* An encrypted resource moves to another customer only through Change key on its page, with its
+              blast radius and an Admin's approval; the dropdown is offered while nothing depends on it. */}
+          {reassignable ? (
+            <Button variant="secondary" disabled={pending} onClick={() => setChoosing(true)}>
+              {customerId ? "Change customer" : "Assign"}
+            </Button>
+          ) : (
+            <ButtonLink variant="secondary" href={`/console/resources/${resourceId}`}>
+              Operations<span className="sr-only"> on {resourceName}</span>
+            </ButtonLink>
+          )}
           {canPlan && (
             <Button
               variant="secondary"
@@ -91,21 +101,7 @@ export function ResourceActions({
                 {p.message}
               </p>
             ))}
-            <ol className="mt-3 list-decimal space-y-2 pl-5">
-              {plan.steps.map((s, i) => (
-                <li key={i}>
-                  <p>{s.description}</p>
-                  <details>
-                    <summary className="cursor-pointer text-xs text-slate-600">
-                      {s.method} {s.id.split("/providers/")[1]} (api-version {s.apiVersion})
-                    </summary>
-                    <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-900 p-2 font-mono text-[11px] text-slate-100">
-                      {JSON.stringify(s.body, null, 2)}
-                    </pre>
-                  </details>
-                </li>
-              ))}
-            </ol>
+            <ArmWriteList steps={plan.steps} className="mt-3" />
             {plan.steps.length > 0 && (
               <label className="mt-4 flex flex-col text-sm text-slate-700">
                 Reason (optional, kept in the audit log)

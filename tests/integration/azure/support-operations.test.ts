@@ -11,9 +11,10 @@ import {
   requestOperation,
 } from "../../../lib/operations/support-operations";
 import { assignResource } from "../../../lib/resources/assign-resource";
-import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/factories";
-import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
+import { seedIsvResource } from "../../../prisma/seed/factories";
+import { control } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
+import { onboardedCustomer, STAFF } from "./onboarding-helpers";
 import {
   createCosmosAccount,
   createDiskEncryptionSet,
@@ -21,49 +22,16 @@ import {
   createStorageAccount,
 } from "./isv-resources";
 
-const CMK_APP = "22222222-2222-4222-8222-222222222222";
 const emulatorUrl = () => inject("emulatorUrl");
-const operator = {
-  type: "OPERATOR" as const,
-  id: "operator@fabrikamcloud.onmicrosoft.com",
-  role: "Operator",
-};
-const admin = { type: "OPERATOR" as const, id: "ops-admin@fabrikamcloud.onmicrosoft.com", role: "Admin" };
-const admin2 = { type: "OPERATOR" as const, id: "sec-admin@fabrikamcloud.onmicrosoft.com", role: "Admin" };
-const support = { type: "OPERATOR" as const, id: "support@fabrikamcloud.onmicrosoft.com", role: "Support" };
+const { operator, admin, admin2, support } = STAFF;
 const REASON = "Customer asked for it in ticket 4711";
 
 let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let boss: PgBoss;
-const customers: Record<
-  "contoso" | "woodgrove",
-  { id: string; keyId: string; keys: Awaited<ReturnType<typeof runCustomerScript>>["keys"] }
-> = {} as never;
+const customers: Record<"contoso" | "woodgrove", Awaited<ReturnType<typeof onboardedCustomer>>> = {} as never;
 
 async function onboard(which: "contoso" | "woodgrove") {
-  const tenant = TENANTS[which];
-  const adminUpn = `admin@${tenant.domain}`;
-  const spObjectId = await installApp(emulatorUrl(), tenant.id, adminUpn, CMK_APP);
-  const vault = `kv-ops-${which.slice(0, 5)}`;
-  const script = await runCustomerScript({
-    emulatorUrl: emulatorUrl(),
-    tenant,
-    adminUpn,
-    spObjectId,
-    vaultName: vault,
-    keyName: "cmk",
-  });
-  const seeded = await seedOnboardedCustomer(t.db, {
-    name: `${which} ops`,
-    tenantId: tenant.id,
-    adminUpn,
-    spObjectId,
-    keyUri: script.versionlessUri,
-    vaultHost: `${vault}.vault.azure.net`,
-    keyName: "cmk",
-  });
-  expect((await runKeyVerification(t.db, { keyId: seeded.key.id })).result?.outcome).toBe("verified");
-  customers[which] = { id: seeded.customer.id, keyId: seeded.key.id, keys: script.keys };
+  customers[which] = await onboardedCustomer(t.db, which, `kv-ops-${which.slice(0, 5)}`);
 }
 
 beforeAll(async () => {
@@ -218,7 +186,7 @@ describe("[operations] revert, rotate and change key, read back from ARM", () =>
     const { job, needsApproval, preview } = await requestOperation(t.db, boss, {
       resourceId: resource.id,
       operation: "CHANGE_KEY",
-      targetCustomerName: "woodgrove ops",
+      targetCustomerName: customers.woodgrove.name,
       reason: REASON,
       actor: admin,
       roles: ["Admin"],

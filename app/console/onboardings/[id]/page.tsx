@@ -52,6 +52,13 @@ export default async function OnboardingDetailPage(props: Props & { searchParams
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold text-slate-900">{onboarding.customer.name}</h1>
         <OnboardingStateBadge state={onboarding.state} />
+        <ButtonLink
+          variant="secondary"
+          href={`/console/operations?customer=${onboarding.customerId}`}
+          className="ml-auto"
+        >
+          Operations on this customer&apos;s resources
+        </ButtonLink>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Tenant">
