@@ -39,12 +39,32 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
       ).reverse()
     : [];
   const findings = findingsSchema.safeParse(key?.healthFindings ?? []);
+  // What of the customer's data the ISV protects with the customer's keys: counts by service and key version
+  // (an aggregate of this customer's resources only), and since when.
+  const encrypted = (
+    await db.isvResource.groupBy({
+      by: ["kind", "appliedKeyVersion"],
+      where: {
+        customerId: customer.id,
+        cmkState: { in: ["APPLIED", "DRIFTED"] },
+        appliedKeyId: { not: null },
+      },
+      _count: { _all: true },
+      _min: { cmkStateChangedAt: true },
+    })
+  ).map((g) => ({
+    kind: g.kind,
+    keyVersion: g.appliedKeyVersion,
+    count: g._count._all,
+    since: g._min.cmkStateChangedAt,
+  }));
   return {
     ...base,
     signedIn: true as const,
     session: { upn: session.upn, name: session.name, tenantId: session.tid },
     servicePrincipalObjectId: onboarding.servicePrincipalObjectId,
     consentedAt: onboarding.consentedAt,
+    encrypted,
     key: key && {
       id: key.id,
       uri: key.keyUri,

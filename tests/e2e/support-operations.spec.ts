@@ -29,7 +29,7 @@ test("[operations] Support requests a rotation, Support cannot approve it, an Ad
   };
 
   const admin = await operatorPage(browser);
-  const { keys } = await verifiedCustomer(admin, browser, {
+  const { keys, customerPage } = await verifiedCustomer(admin, browser, {
     name: CUSTOMER,
     tenant: "litware",
     vaultName: "kv-litware-ops",
@@ -187,4 +187,13 @@ test("[operations] Support requests a rotation, Support cannot approve it, an Ad
   });
   await expect(operator.locator('[data-action="cmk.reverted"]')).toBeVisible();
   await shot(operator, "operations-7-reverted");
+
+  // The customer's page says which of their data uses their key now, and which version.
+  await customerPage.reload();
+  const encrypted = customerPage.getByTestId("encrypted-data");
+  await expect(encrypted.getByRole("row", { name: /Disk encryption set 1/ })).toContainText(
+    again.properties.version!,
+  );
+  await expect(encrypted.getByRole("row", { name: /Storage account/ })).toHaveCount(0);
+  await shot(customerPage, "operations-10-customer-encrypted-data");
 });

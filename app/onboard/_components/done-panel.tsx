@@ -6,6 +6,8 @@ import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { generateMyEvidencePackAction } from "../evidence-actions";
 import { KEY_SUBMITTED_FLAG } from "./steps";
 import { KeyStatus } from "./key-status";
+import { getCmkModule } from "@/lib/cmk";
+import { formatDay } from "@/lib/format-date";
 
 /** The page the customer can come back to: what is verified and what happens next. */
 export function DonePanel({ view, isvName }: { view: SignedInView; isvName: string }) {
@@ -63,6 +65,7 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
           <KeyHealthTimeline points={view.key.timeline} />
         </Card>
       )}
+      <EncryptedData view={view} isvName={isvName} />
       <KeyStatus view={view} />
       <Card
         title="Evidence for your auditors"
@@ -71,5 +74,43 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
         <EvidencePackButton generate={generateMyEvidencePackAction} basePath="/onboard/evidence" />
       </Card>
     </>
+  );
+}
+
+/** Which of the customer's data the ISV protects with the customer's key: services, counts, key version, since when. */
+function EncryptedData({ view, isvName }: { view: SignedInView; isvName: string }) {
+  return (
+    <Card
+      title="Your data encrypted with your key"
+      description={`The ${isvName} resources that hold your data and use your key now, as Azure last reported them.`}
+    >
+      {view.encrypted.length === 0 ? (
+        <p className="text-sm text-slate-700" data-testid="encrypted-none">
+          None yet: {isvName} has not switched a resource to your key.
+        </p>
+      ) : (
+        <table className="w-full text-left text-sm" data-testid="encrypted-data">
+          <caption className="sr-only">Resources encrypted with your key, by service and key version</caption>
+          <thead>
+            <tr className="text-slate-600">
+              <th className="py-1 pr-3 font-medium">Service</th>
+              <th className="py-1 pr-3 font-medium">Resources</th>
+              <th className="py-1 pr-3 font-medium">Key version</th>
+              <th className="py-1 font-medium">Since</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.encrypted.map((e) => (
+              <tr key={`${e.kind}-${e.keyVersion}`} className="border-t border-slate-200">
+                <td className="py-1 pr-3">{getCmkModule(e.kind).label}</td>
+                <td className="py-1 pr-3">{e.count}</td>
+                <td className="py-1 pr-3 font-mono text-xs break-all">{e.keyVersion ?? "—"}</td>
+                <td className="py-1">{e.since ? formatDay(e.since) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
