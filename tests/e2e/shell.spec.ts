@@ -65,6 +65,7 @@ test("[shell] health details are for operators only: checks, live workers, queue
     "apply-cmk",
     "check-isv-identity",
     "deliver-notification",
+    "fleet-run",
     "key-health-check",
     "key-health-sweep",
     "verify-key",
