@@ -70,6 +70,16 @@ const ACTIONS: Record<string, { args: (f: Fixture) => unknown[]; expected: Expec
     expected: ADMINS,
   },
   "app/console/notifications/actions.ts#sendTestEventAction": { args: () => [randomId()], expected: ADMINS },
+  "app/console/operations/actions.ts#previewOperationAction": { args: () => [{}], expected: OPERATORS },
+  "app/console/operations/actions.ts#requestOperationAction": { args: () => [{}], expected: OPERATORS },
+  "app/console/operations/actions.ts#approveOperationAction": { args: () => [randomId()], expected: ADMINS },
+  "app/console/operations/actions.ts#rejectOperationAction": { args: () => [randomId()], expected: ADMINS },
+  "app/console/operations/actions.ts#previewFleetRunAction": { args: () => [{}], expected: OPERATORS },
+  "app/console/operations/actions.ts#requestFleetRunAction": { args: () => [{}], expected: OPERATORS },
+  "app/console/operations/actions.ts#fleetRunControlAction": {
+    args: () => [randomId(), "pause"],
+    expected: WRITERS,
+  },
   "app/console/resources/actions.ts#discoverResourcesAction": { args: () => [], expected: WRITERS },
   "app/console/resources/actions.ts#addResourceAction": {
     args: () => [null, form({ armId: "not an ARM ID" })],
