@@ -215,5 +215,12 @@ test("[scale] the operator applies keys through both instances; killing an insta
 
   const report = await checkOnboardings(db, views);
   expect(report).toEqual({ verified: 6, lost: [], brokenChains: [], crossTenant: [] });
+  // The supervisor starts the killed worker again after its backoff (1 s); on a quiet machine everything
+  // above can finish sooner than that.
+  await waitFor(
+    "the killed worker to be started again",
+    async () => stack.workers[0]!.restarts() >= 1,
+    60_000,
+  );
   expect(stack.workers[0]!.restarts()).toBe(1);
 });
