@@ -57,17 +57,14 @@ try {
   // This process sends jobs with the app's own code (startBoss logs through the app's configuration): it runs
   // with the same settings as the workers it starts.
   Object.assign(process.env, env);
-  const { caFile, proxyEnv } = await startEmulatorProcess({
+  const { platformEnv } = await startEmulatorProcess({
     url: EMULATOR_URL,
     dataDir: path.join(dir, "emulator"),
     env,
     world: worldFile,
   });
   Object.assign(env, {
-    ...proxyEnv,
-    NODE_EXTRA_CA_CERTS: caFile,
-    IDENTITY_ENDPOINT: `${EMULATOR_URL}/msi/token`,
-    IDENTITY_HEADER: "crosskey-emulator-identity-header",
+    ...platformEnv,
     // The workers' own budget sits just under Azure's limit: bucket clocks never agree exactly, and a 429 costs
     // a Retry-After (at least a second) where pacing costs milliseconds.
     ARM_WRITES_PER_SECOND: String(RATE * 0.95),

@@ -73,7 +73,7 @@ try {
   const inviteToken = await createInviteToken(bigDb);
 
   const sessionSecret = crypto.randomBytes(48).toString("base64url");
-  const { caFile, proxyEnv } = await startEmulatorProcess({
+  const { platformEnv } = await startEmulatorProcess({
     url: EMULATOR_URL,
     appBaseUrl: BIG_URL,
     dataDir: path.join(dir, "emulator"),
@@ -91,8 +91,7 @@ try {
     TRUSTED_PROXY_HOPS: "0",
     SESSION_SECRET: sessionSecret,
     LOG_LEVEL: "warn",
-    NODE_EXTRA_CA_CERTS: caFile,
-    ...proxyEnv,
+    ...platformEnv,
   });
   const next = path.join(ROOT, "node_modules/.bin/next");
   if (!(await isBuildFresh(ROOT))) {

@@ -120,18 +120,13 @@ try {
   // with the same settings as the workers it starts.
   Object.assign(process.env, env);
   say(`starting the emulator with ${TENANTS} extra tenants and ${TENANTS * PER_TENANT} keys…`);
-  const { caFile, proxyEnv } = await startEmulatorProcess({
+  const { caFile, platformEnv } = await startEmulatorProcess({
     url: EMULATOR_URL,
     dataDir: path.join(dir, "emulator"),
     env,
     world: worldFile,
   });
-  Object.assign(env, {
-    ...proxyEnv,
-    NODE_EXTRA_CA_CERTS: caFile,
-    IDENTITY_ENDPOINT: `${EMULATOR_URL}/msi/token`,
-    IDENTITY_HEADER: "crosskey-emulator-identity-header",
-  });
+  Object.assign(env, platformEnv);
 
   const db = createDb(pg.url, 4);
   const now = new Date();

@@ -5,7 +5,7 @@ import { evictCustomerTenantCredential } from "@/lib/azure/credentials";
 import { getCustomerKeyClient } from "@/lib/azure/key-vault";
 import { getCmkModule } from "@/lib/cmk";
 import type { ObservedCmk } from "@/lib/cmk/types";
-import { verifyCustomerKey } from "@/lib/keys/verify/verify-customer-key";
+import { verifyCustomerKeyFreshOnRefusal } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
 import { readBack } from "@/lib/operations/read-back";
 import { toKeyRef } from "@/lib/operations/module-input";
@@ -46,36 +46,21 @@ export async function probeKeyHealth(
     keyName: key.keyName,
     keyVersion: key.keyVersion,
   };
-  const verify = () =>
-    verifyCustomerKey({
-      tenantId: key.tenantId,
-      spObjectId: key.spObjectId,
-      inPropagationWindow: false,
-      key: target,
-    });
   // Scheduled checks reuse the tenant's token while it lasts (at most one exchange per tenant per hour), so
   // a deleted service principal shows within that hour; an operator's "check now" proves it afresh.
   if (options.freshToken) evictCustomerTenantCredential(key.tenantId);
-  let verification = await verify();
-  // A cached token outlives a removed consent; before reporting a refusal, prove it with a fresh token.
-  if (verification.outcome !== "verified" && refusedAccess(verification)) {
-    evictCustomerTenantCredential(key.tenantId);
-    verification = await verify();
-  }
+  const verification = await verifyCustomerKeyFreshOnRefusal({
+    tenantId: key.tenantId,
+    spObjectId: key.spObjectId,
+    inPropagationWindow: false,
+    key: target,
+  });
   let latestVersion = verification.facts && !key.keyVersion ? verification.facts.version : null;
   if (verification.outcome === "verified" && key.keyVersion) {
     const current = await getCustomerKeyClient(key.tenantId, target.vaultUri).getKey(key.keyName);
     latestVersion = current.properties.version ?? null;
   }
   return { verification, latestVersion, resources: await observeResources(db, key) };
-}
-
-function refusedAccess(result: VerificationResult): boolean {
-  return result.hops.some(
-    (h) =>
-      h.status === "failed" &&
-      (h.azureCode === "ForbiddenByRbac" || h.azureCode === "AADSTS700016" || h.azureCode === "Unauthorized"),
-  );
 }
 
 async function observeResources(db: Db, key: CustomerKey): Promise<ObservedResource[]> {

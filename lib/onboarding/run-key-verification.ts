@@ -1,9 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { recordAuditEvent, SYSTEM_ACTOR, type Actor } from "@/lib/audit/record-audit-event";
-import { evictCustomerTenantCredential } from "@/lib/azure/credentials";
 import { keyTargetOf } from "@/lib/keys/key-target";
-import { verifyCustomerKey } from "@/lib/keys/verify/verify-customer-key";
+import { verifyCustomerKeyFreshOnRefusal } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
 import { verificationColumn } from "./key-columns";
 import { transitionOnboarding } from "./state-machine";
@@ -23,20 +22,12 @@ export async function runKeyVerification(
   if (!key || key.status !== "ACTIVE" || !key.onboarding.servicePrincipalObjectId)
     return { result: null, retry: false };
   const inWindow = Date.now() - key.createdAt.getTime() < ROLE_PROPAGATION_WINDOW_MS;
-  const verify = () =>
-    verifyCustomerKey({
-      tenantId: key.tenantId,
-      spObjectId: key.onboarding.servicePrincipalObjectId!,
-      inPropagationWindow: inWindow,
-      key: keyTargetOf(key),
-    });
-  let result = await verify();
-  // A cached token can name a service principal the customer has since deleted and re-created (consent
-  // given again): before reporting a refusal, prove it with a fresh token, as consent was proved.
-  if (result.outcome !== "verified" && refusedAccess(result)) {
-    evictCustomerTenantCredential(key.tenantId);
-    result = await verify();
-  }
+  const result = await verifyCustomerKeyFreshOnRefusal({
+    tenantId: key.tenantId,
+    spObjectId: key.onboarding.servicePrincipalObjectId,
+    inPropagationWindow: inWindow,
+    key: keyTargetOf(key),
+  });
   await recordVerification(db, {
     key,
     result,
@@ -116,12 +107,4 @@ async function recordVerification(
       });
     }
   });
-}
-
-function refusedAccess(result: VerificationResult): boolean {
-  return result.hops.some(
-    (h) =>
-      (h.status === "failed" || h.status === "waiting") &&
-      (h.azureCode === "ForbiddenByRbac" || h.azureCode === "Unauthorized"),
-  );
 }

@@ -4,6 +4,8 @@ import { startChild, waitForHttp } from "./children.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const EMULATOR_MAIN = path.join(ROOT, "emulator/src/main.ts");
+/** The header value the emulator's managed identity endpoint expects by default (emulator/src/core/world.ts). */
+export const EMULATOR_IDENTITY_HEADER = "crosskey-emulator-identity-header";
 
 /**
  * Starts the local Azure as its own process (as a real Azure would be: nothing shared but the network)
@@ -58,5 +60,14 @@ export async function startEmulatorProcess(options: {
   // What a Node process needs to reach Azure's real hosts through the proxy (the Azure SDKs read these; Node's
   // own fetch also needs NODE_USE_ENV_PROXY=1 at start, which only the public-cloud profile needs).
   const proxyEnv = { HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost,127.0.0.1" };
-  return { child, caFile, proxyUrl, proxyEnv };
+  // What an app or worker process on this emulated platform is given, as Azure's hosting gives it: trust for
+  // the CA, the platform's managed identity endpoint (App Service / Container Apps set IDENTITY_ENDPOINT and
+  // IDENTITY_HEADER), and the way to Azure's real host names.
+  const platformEnv = {
+    NODE_EXTRA_CA_CERTS: caFile,
+    IDENTITY_ENDPOINT: new URL("/msi/token", options.url).toString(),
+    IDENTITY_HEADER: EMULATOR_IDENTITY_HEADER,
+    ...proxyEnv,
+  };
+  return { child, caFile, proxyUrl, proxyEnv, platformEnv };
 }

@@ -73,9 +73,7 @@ export async function startPublicCloudStack(options: {
     });
     children.push(emulator.child);
     const proxyEnv = {
-      NODE_EXTRA_CA_CERTS: emulator.caFile,
-      HTTPS_PROXY: proxyUrl,
-      NO_PROXY: "localhost,127.0.0.1",
+      ...emulator.platformEnv,
       // Node's own fetch and https (MSAL, jose, the Graph client) take the proxy from the variables above only
       // with this; the Azure SDKs read HTTPS_PROXY themselves.
       NODE_USE_ENV_PROXY: "1",
@@ -92,8 +90,6 @@ export async function startPublicCloudStack(options: {
       // Browsers reach the app directly here; production requires saying so (docs/security.md).
       TRUSTED_PROXY_HOPS: "0",
       EMULATOR_URL: "",
-      IDENTITY_ENDPOINT: `${emulatorUrl}/msi/token`,
-      IDENTITY_HEADER: "crosskey-emulator-identity-header",
       SMTP_URL: "",
       LOG_LEVEL: "warn",
     };

@@ -91,11 +91,8 @@ export async function startScaleStack(options: {
     // The round-robin proxy below sets X-Forwarded-For to the address it received each request from.
     TRUSTED_PROXY_HOPS: "1",
     EMULATOR_URL: emulatorUrl,
-    NODE_EXTRA_CA_CERTS: caFile,
-    IDENTITY_ENDPOINT: `${emulatorUrl}/msi/token`,
-    IDENTITY_HEADER: "crosskey-emulator-identity-header",
     LOG_LEVEL: "warn",
-    ...emulator.proxyEnv,
+    ...emulator.platformEnv,
     ...options.appEnv,
   };
   const apps = options.ports.apps.map((port, i) =>

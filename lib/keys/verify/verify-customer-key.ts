@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
 import { describeAzureError } from "@/lib/azure/azure-error";
-import { getCustomerTenantCredential } from "@/lib/azure/credentials";
+import { evictCustomerTenantCredential, getCustomerTenantCredential } from "@/lib/azure/credentials";
 import { getCustomerKeyClient, remoteWrapUnwrap } from "@/lib/azure/key-vault";
 import { getCloud, getEnv } from "@/lib/env";
 import { classifyKeyVaultFailure } from "./classify";
@@ -115,9 +115,33 @@ export async function verifyCustomerKey(input: VerifyInput): Promise<Verificatio
     }
     results.push(pass("wrap_unwrap", "Wrapped and unwrapped a random 256-bit key with RSA-OAEP-256."));
   } catch (error) {
-    return fail(classifyKeyVaultFailure(describeAzureError(error), context("wrap_unwrap")));
+    // The vault and the key answered moments ago: whatever broke (a reset connection included) broke during
+    // the round trip, and the customer is told so on that hop rather than "an earlier step did not pass".
+    const hop = classifyKeyVaultFailure(describeAzureError(error), context("wrap_unwrap"));
+    return fail({ ...hop, id: "wrap_unwrap" });
   }
   return done("verified", facts);
+}
+
+/**
+ * {@link verifyCustomerKey}, with a refusal proved by a fresh token before it is reported. A cached token
+ * can outlive the consent it came from: when the customer deletes the app and consents again, the token
+ * still names the old service principal, which no role names any more. Consent is proved the same way.
+ */
+export async function verifyCustomerKeyFreshOnRefusal(input: VerifyInput): Promise<VerificationResult> {
+  const result = await verifyCustomerKey(input);
+  if (result.outcome === "verified" || !refusedAccess(result)) return result;
+  evictCustomerTenantCredential(input.tenantId);
+  return verifyCustomerKey(input);
+}
+
+/** Azure refused the app itself (no role, no token, app not in the tenant), as opposed to the key or vault. */
+function refusedAccess(result: VerificationResult): boolean {
+  return result.hops.some(
+    (h) =>
+      (h.status === "failed" || h.status === "waiting") &&
+      (h.azureCode === "ForbiddenByRbac" || h.azureCode === "AADSTS700016" || h.azureCode === "Unauthorized"),
+  );
 }
 
 function pass(id: HopId, summary: string): HopResult {

@@ -205,6 +205,60 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     expect(failed.summary).toContain("Refusing to call 127.0.0.1:8443: not a Key Vault host");
   });
 
+  it("a refusal during the wrap/unwrap round trip is shown on that hop, after the hops that passed", async () => {
+    // Between reading the key and wrapping with it, the vault closes its firewall, then the key goes away:
+    // Key Vault's own answers for each (innererror ForbiddenByFirewall; KeyNotFound).
+    const cases = [
+      {
+        body: {
+          error: {
+            code: "Forbidden",
+            message: "Client address is not authorized and caller is not a trusted service.",
+            innererror: { code: "ForbiddenByFirewall" },
+          },
+        },
+        status: 403,
+        says: /firewall/i,
+      },
+      {
+        body: {
+          error: {
+            code: "KeyNotFound",
+            message: "A key with (name/id) cmk was not found in this key vault.",
+          },
+        },
+        status: 404,
+        says: /No key named "cmk"/,
+      },
+    ];
+    for (const fault of cases) {
+      const { versionlessUri } = await script();
+      // Every attempt the SDK makes at wrapkey meets the fault; reading the key does not.
+      await control(emulatorUrl(), "faults", {
+        service: "keyvault",
+        path: "/wrapkey$",
+        status: fault.status,
+        body: fault.body,
+        count: 0,
+      });
+      try {
+        const result = await submitAndVerify(versionlessUri);
+        expect(result.outcome).toBe("failed");
+        expect(statuses(result)).toEqual({
+          token: "passed",
+          vault: "passed",
+          key: "passed",
+          properties: "passed",
+          purge_protection: "passed",
+          wrap_unwrap: "failed",
+        });
+        expect(hop(result, "wrap_unwrap").summary).toMatch(fault.says);
+      } finally {
+        await control(emulatorUrl(), "faults", undefined, "DELETE");
+      }
+    }
+  });
+
   it("the emulator is left as found", async () => {
     expect(await control(emulatorUrl(), "health")).toMatchObject({ status: "ok" });
   });
