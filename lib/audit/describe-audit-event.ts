@@ -1,3 +1,4 @@
+import "server-only";
 import { HOPS } from "@/lib/keys/verify/types";
 import { formatDay } from "@/lib/format-date";
 

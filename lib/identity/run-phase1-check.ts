@@ -1,7 +1,6 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import type { Db } from "@/lib/db/create-db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -10,7 +9,7 @@ import { decideNotification, type NotificationKind } from "@/lib/notifications/d
 import { raiseNotification } from "@/lib/notifications/raise-notification";
 import { evaluatePhase1, type Phase1Expectations } from "./evaluate-phase1";
 import { gatherPhase1Facts, getPhase1Expectations } from "./gather-phase1-facts";
-import type { Phase1Report } from "./phase1-types";
+import { phase1ReportColumn, type Phase1Report } from "./phase1-types";
 
 /** Audit actions recorded when Phase 1 breaks or recovers (each also raises a notification). */
 export const PHASE1_TRANSITION_ACTIONS = {
@@ -50,7 +49,7 @@ export async function runPhase1Check(
 /** The stored result of the last check, or null before the first. */
 export async function getLastPhase1Report(db: Db): Promise<Phase1Report | null> {
   const row = await db.isvIdentity.findUnique({ where: { appClientId: getPhase1Expectations().cmkAppId } });
-  return (row?.lastCheck as Phase1Report | null | undefined) ?? null;
+  return phase1ReportColumn.read(row?.lastCheck);
 }
 
 async function savePhase1Report(
@@ -70,14 +69,15 @@ async function savePhase1Report(
       uamiPrincipalId: primary.principalId,
       ficName: report.identities[0]?.credential ?? null,
       lastCheckedAt: new Date(report.checkedAt),
-      lastCheck: report as unknown as Prisma.InputJsonValue,
+      lastCheck: phase1ReportColumn.write(report),
     };
     await tx.isvIdentity.upsert({
       where: { appClientId: x.cmkAppId },
       create: { appClientId: x.cmkAppId, ...data },
       update: data,
     });
-    const wasBroken = (previous?.lastCheck as Phase1Report | null | undefined)?.status === "error";
+    const previousReport = phase1ReportColumn.read(previous?.lastCheck);
+    const wasBroken = previousReport?.status === "error";
     const isBroken = report.status === "error";
     const failing = report.findings
       .filter((f) => f.status === "error")
@@ -102,7 +102,6 @@ async function savePhase1Report(
         requestId: options.requestId,
       });
     }
-    const previousReport = previous?.lastCheck as Phase1Report | null | undefined;
     const lastMessage = await tx.notification.findFirst({
       where: { event: { startsWith: "isv_identity." }, customerId: null },
       orderBy: { createdAt: "desc" },

@@ -1,3 +1,4 @@
+import "server-only";
 import os from "node:os";
 
 export const WORKER_APPLICATION_PREFIX = "crosskey-worker:";

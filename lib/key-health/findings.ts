@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { VerificationResult } from "@/lib/keys/verify/types";
 

@@ -71,6 +71,15 @@ export async function findKeyHealth(db: Db, filter: KeyHealthFilter) {
   };
 }
 
+/** The name of a key's customer, for a page title; null when there is no such key. */
+export async function findKeyCustomerName(db: Db, keyId: string): Promise<string | null> {
+  const key = await db.customerKey.findUnique({
+    where: { id: keyId },
+    select: { customer: { select: { name: true } } },
+  });
+  return key?.customer.name ?? null;
+}
+
 /** One key's health: findings, the timeline (newest 60 points) and the resources behind it (a page). */
 export async function getKeyHealth(db: Db, keyId: string, where: Prisma.CustomerKeyWhereInput = {}) {
   const key = await db.customerKey.findFirst({

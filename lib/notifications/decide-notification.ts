@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * When a key's problem deserves a message. One message when a problem starts or changes, a reminder at a set
  * cadence while it lasts, one "resolved" message when it ends, and nothing while nothing changes: a monitor

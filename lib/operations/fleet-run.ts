@@ -689,6 +689,24 @@ export async function getRunProgress(db: Db, run: OperationRun): Promise<RunProg
   };
 }
 
+/** One run with the names of the customers it selects and moves to; null when there is no such run. */
+export async function getRun(db: Db, id: string) {
+  const run = await db.operationRun.findUnique({ where: { id } });
+  if (!run) return null;
+  const selection = fleetSelection.parse(run.selection);
+  const nameOf = (customerId: string | null | undefined) =>
+    customerId
+      ? db.customer
+          .findUnique({ where: { id: customerId }, select: { name: true } })
+          .then((c) => c?.name ?? null)
+      : Promise.resolve(null);
+  const [targetCustomerName, selectedCustomerName] = await Promise.all([
+    nameOf(run.targetCustomerId),
+    nameOf(selection.customerId),
+  ]);
+  return { run, selection, targetCustomerName, selectedCustomerName };
+}
+
 /** The runs, newest first, a page at a time. */
 export async function findRuns(db: Db, input: { cursor?: string; state?: RunState } = {}) {
   const rows = await db.operationRun.findMany({

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ResourceKind } from "@/lib/generated/prisma/enums";
 
 /**

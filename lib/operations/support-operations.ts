@@ -369,5 +369,18 @@ export async function findPendingApprovals(db: Db, input: { cursor?: string } = 
       resource: { select: { name: true, kind: true, armId: true, customer: { select: { name: true } } } },
     },
   });
-  return { rows: rows.slice(0, 50), next: rows.length > 50 ? rows[49]?.id : undefined };
+  const page = rows.slice(0, 50);
+  // The key each change-key request moves to, with its customer, for the approver to read.
+  const keyIds = page.flatMap((r) => (r.customerKeyId ? [r.customerKeyId] : []));
+  const keys = keyIds.length
+    ? await db.customerKey.findMany({
+        where: { id: { in: keyIds } },
+        select: { id: true, keyUri: true, customer: { select: { name: true } } },
+      })
+    : [];
+  return {
+    rows: page,
+    keys: new Map(keys.map((k) => [k.id, k])),
+    next: rows.length > 50 ? rows[49]?.id : undefined,
+  };
 }

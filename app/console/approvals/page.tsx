@@ -21,18 +21,10 @@ export default async function ApprovalsPage(props: { searchParams: SearchParams 
   const after = (await props.searchParams).after;
   const cursor = typeof after === "string" && GUID.test(after) ? after : undefined;
   const db = getDb();
-  const [{ rows, next }, runs] = await Promise.all([
+  const [{ rows, keys: keyOf, next }, runs] = await Promise.all([
     findPendingApprovals(db, { cursor }),
     findRuns(db, { state: "AWAITING_APPROVAL" }),
   ]);
-  const keyIds = rows.flatMap((r) => (r.customerKeyId ? [r.customerKeyId] : []));
-  const keys = keyIds.length
-    ? await db.customerKey.findMany({
-        where: { id: { in: keyIds } },
-        select: { id: true, keyUri: true, customer: { select: { name: true } } },
-      })
-    : [];
-  const keyOf = new Map(keys.map((k) => [k.id, k]));
   const me = session.upn.toLowerCase();
   return (
     <div className="space-y-6">

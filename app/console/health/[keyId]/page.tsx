@@ -10,7 +10,7 @@ import { Table, Td } from "@/components/ui/table";
 import { requireOperatorPage } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { getKeyHealth } from "@/lib/key-health/list-key-health";
+import { findKeyCustomerName, getKeyHealth } from "@/lib/key-health/list-key-health";
 import { findDeliveries } from "@/lib/notifications/manage-channels";
 import { CheckNowButton } from "../check-now-button";
 
@@ -18,11 +18,8 @@ export async function generateMetadata(props: { params: Promise<{ keyId: string 
   const { keyId } = await props.params;
   const id = z.uuid().safeParse(keyId);
   if (!id.success) return { title: "Key health" };
-  const key = await getDb().customerKey.findUnique({
-    where: { id: id.data },
-    select: { customer: { select: { name: true } } },
-  });
-  return { title: key ? `Key health · ${key.customer.name}` : "Key health" };
+  const customerName = await findKeyCustomerName(getDb(), id.data);
+  return { title: customerName ? `Key health · ${customerName}` : "Key health" };
 }
 
 export default async function KeyHealthDetailPage(props: { params: Promise<{ keyId: string }> }) {

@@ -10,8 +10,8 @@ import { getDb } from "@/lib/db/client";
 import { formatCount, formatDateTime } from "@/lib/format-date";
 import { jobErrorColumn } from "@/lib/jobs/job-columns";
 import {
-  fleetSelection,
   findRunJobs,
+  getRun,
   getRunProgress,
   previewFleetRun,
   type FleetPreview,
@@ -39,20 +39,14 @@ export default async function RunPage(props: Props) {
   const { id } = await props.params;
   if (!GUID.test(id)) notFound();
   const db = getDb();
-  const run = await db.operationRun.findUnique({ where: { id } });
-  if (!run) notFound();
-  const [progress, failed, recent, target] = await Promise.all([
+  const found = await getRun(db, id);
+  if (!found) notFound();
+  const { run, selection, targetCustomerName, selectedCustomerName } = found;
+  const [progress, failed, recent] = await Promise.all([
     getRunProgress(db, run),
     findRunJobs(db, { runId: run.id, state: "FAILED", take: 50 }),
     findRunJobs(db, { runId: run.id, take: 20 }),
-    run.targetCustomerId
-      ? db.customer.findUnique({ where: { id: run.targetCustomerId }, select: { name: true } })
-      : null,
   ]);
-  const selection = fleetSelection.parse(run.selection);
-  const customer = selection.customerId
-    ? await db.customer.findUnique({ where: { id: selection.customerId }, select: { name: true } })
-    : null;
   const live = run.state === "RUNNING" || run.state === "CANCELLING";
   // Before approval the approver sees the blast radius as it is now, counted again from the database.
   let preview: FleetPreview | string | null = null;
@@ -162,7 +156,7 @@ export default async function RunPage(props: Props) {
           <dt className="text-slate-500">Selection</dt>
           <dd>
             {[
-              customer ? `customer ${customer.name}` : "every customer",
+              selectedCustomerName ? `customer ${selectedCustomerName}` : "every customer",
               selection.kind && `service ${selection.kind.toLowerCase().replaceAll("_", " ")}`,
               selection.subscriptionId && `subscription ${selection.subscriptionId}`,
               selection.cmkState && `state ${selection.cmkState.toLowerCase()}`,
@@ -170,10 +164,10 @@ export default async function RunPage(props: Props) {
               .filter(Boolean)
               .join(", ")}
           </dd>
-          {target && (
+          {targetCustomerName && (
             <>
               <dt className="text-slate-500">To the key of</dt>
-              <dd>{target.name}</dd>
+              <dd>{targetCustomerName}</dd>
             </>
           )}
         </dl>
