@@ -42,6 +42,8 @@ export const envSchema = z
     INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     // --- Database
     DATABASE_URL: postgresUrl,
+    /** `npm run db:migrate` only: the schema's owner, when the app's DATABASE_URL is a least-privileged role. */
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
     /** Connections one process's Prisma client keeps (pg-boss adds its own: 2 in the web tier, 6 in a worker). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** How long a transaction may wait for a free connection before Prisma gives up with P2028. */

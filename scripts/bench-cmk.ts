@@ -36,7 +36,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-bench-"));
 await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, port: 0 });
 try {
-  await migrateDatabase(pg.url);
+  await migrateDatabase(pg.ownerUrl);
 
   // The world: the demo one plus N storage accounts (or one SQL server with N databases) in the ISV's subscription.
   const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as {

@@ -45,7 +45,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-bench-health-"));
 await fs.chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, port: 0 });
 try {
-  await migrateDatabase(pg.url);
+  await migrateDatabase(pg.ownerUrl);
   const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as {
     tenants: unknown[];
     servicePrincipals?: unknown[];

@@ -1,10 +1,14 @@
-/** `npm run db:migrate`: applies prisma/migrations to DATABASE_URL (or the embedded database when unset). */
+/**
+ * `npm run db:migrate`: applies prisma/migrations to DATABASE_URL (or the embedded database when unset), connected
+ * as MIGRATION_DATABASE_URL when that is set: the owner of the schema, while the app runs as a role that owns
+ * nothing (docs/database.md, "Roles").
+ */
 import { MigrationError, migrateDatabase } from "../lib/db/migrate.ts";
 import { resolveDatabase } from "./lib/database.ts";
 
 const db = await resolveDatabase({ log: (l) => console.log(l) });
 try {
-  const result = await migrateDatabase(db.url);
+  const result = await migrateDatabase(db.migrationUrl);
   for (const name of result.applied) console.log(`applied ${name}`);
   console.log(
     result.applied.length === 0

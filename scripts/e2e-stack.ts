@@ -35,6 +35,7 @@ await fs.writeFile(
   E2E_STACK_FILE,
   JSON.stringify({
     databaseUrl: backends.database.url,
+    ownerDatabaseUrl: backends.database.migrationUrl,
     emulatorUrl: config.EMULATOR_URL,
     appUrl: config.APP_BASE_URL,
     caFile: backends.caFile,

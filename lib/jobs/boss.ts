@@ -7,12 +7,14 @@ import { workerApplicationName } from "./worker-name";
 const globalForBoss = globalThis as unknown as { crosskeyBoss?: Promise<PgBoss> };
 
 /**
- * pg-boss on the app's own PostgreSQL (schema `pgboss`). `role: "producer"` only sends (the web app);
+ * pg-boss on the app's own PostgreSQL (schema `pgboss`, created by the migrations; the app's role may not create
+ * schemas, and pg-boss installs and migrates its tables inside it — docs/database.md, "Roles"). `role: "producer"` only sends (the web app);
  * `"worker"` also supervises and runs maintenance (the worker process).
  */
 export async function startBoss(connectionString: string, role: "producer" | "worker"): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
+    createSchema: false,
     max: role === "worker" ? 6 : 2,
     application_name: role === "worker" ? workerApplicationName() : "crosskey-web",
     supervise: role === "worker",

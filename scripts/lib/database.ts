@@ -5,22 +5,35 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data");
 
 export interface ResolvedDatabase {
+  /** What the app and the worker connect as (DATABASE_URL). */
   url: string;
+  /** What migrations run as: MIGRATION_DATABASE_URL, else DATABASE_URL (docs/database.md, "Roles"). */
+  migrationUrl: string;
   embedded: boolean;
   stop(): Promise<void>;
 }
 
 /**
- * DATABASE_URL when it is set (any PostgreSQL), otherwise the embedded PostgreSQL whose data lives in
- * .data/postgres and survives restarts.
+ * DATABASE_URL when it is set (any PostgreSQL; migrations as MIGRATION_DATABASE_URL when that is set too),
+ * otherwise the embedded PostgreSQL whose data lives in .data/postgres and survives restarts: migrations run as
+ * its superuser, the app as the least-privileged `crosskey_app`.
  */
 export async function resolveDatabase(options: { log: (line: string) => void }): Promise<ResolvedDatabase> {
   const configured = process.env.DATABASE_URL;
   if (configured) {
-    if (!URL.canParse(configured) || !/^postgres(ql)?:$/.test(new URL(configured).protocol)) {
-      throw new Error("Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL");
+    const migration = process.env.MIGRATION_DATABASE_URL || configured;
+    for (const [name, value] of [
+      ["DATABASE_URL", configured],
+      ["MIGRATION_DATABASE_URL", migration],
+    ] as const) {
+      if (!URL.canParse(value) || !/^postgres(ql)?:$/.test(new URL(value).protocol)) {
+        throw new Error(`Invalid configuration: ${name} must be a postgres:// or postgresql:// URL`);
+      }
     }
-    return { url: configured, embedded: false, stop: async () => {} };
+    return { url: configured, migrationUrl: migration, embedded: false, stop: async () => {} };
+  }
+  if (process.env.MIGRATION_DATABASE_URL) {
+    throw new Error("Invalid configuration: MIGRATION_DATABASE_URL is set but DATABASE_URL is not");
   }
   options.log("No DATABASE_URL set: starting the embedded PostgreSQL (data in .data/postgres).");
   const db = await startEmbeddedPostgres({
@@ -30,5 +43,5 @@ export async function resolveDatabase(options: { log: (line: string) => void }):
       if (/could not|copying|cannot reach|FATAL|ERROR/.test(line)) options.log(`  postgres: ${line}`);
     },
   });
-  return { url: db.url, embedded: true, stop: db.stop };
+  return { url: db.url, migrationUrl: db.ownerUrl, embedded: true, stop: db.stop };
 }

@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import crypto from "node:crypto";
 
 export interface EmbeddedDatabase {
+  /** The app's connection (web, worker, seeding): the least-privileged role `crosskey_app` (docs/database.md). */
   url: string;
+  /** The owner's connection (the `postgres` superuser): migrations, creating databases, tests' set-up. */
+  ownerUrl: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -33,6 +36,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const settings = await readSettings(settingsFile);
   const port = await choosePort(options.port ?? settings?.port);
   const password = settings?.password ?? crypto.randomBytes(18).toString("base64url");
+  const appPassword = settings?.appPassword ?? crypto.randomBytes(18).toString("base64url");
 
   const { default: EmbeddedPostgres } = (await import(
     pathToFileURL(path.join(moduleDir, "dist/index.js")).href
@@ -61,9 +65,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   if (fresh) {
     await fs.mkdir(path.dirname(dataDir), { recursive: true });
     await pg.initialise();
-    await fs.writeFile(settingsFile, JSON.stringify({ port, password }), { mode: 0o600 });
-  } else if (settings?.port !== port) {
-    await fs.writeFile(settingsFile, JSON.stringify({ port, password }), { mode: 0o600 });
+    await fs.writeFile(settingsFile, JSON.stringify({ port, password, appPassword }), { mode: 0o600 });
+  } else if (settings?.port !== port || !settings.appPassword) {
+    await fs.writeFile(settingsFile, JSON.stringify({ port, password, appPassword }), { mode: 0o600 });
   }
   try {
     await pg.start();
@@ -77,11 +81,47 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   }
   const database = options.database ?? "crosskey";
   if (fresh && database !== "postgres") await pg.createDatabase(database);
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return { url, dataDir, stop: () => pg.stop() };
+  const ownerUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const url = await ensureAppRole(ownerUrl, appPassword);
+  return { url, ownerUrl, dataDir, stop: () => pg.stop() };
 }
 
-/** Creates a database on a running embedded cluster (used by tests for isolated databases). */
+/** The role the app runs as; the migration `*_app_role` grants it what it may do (docs/database.md). */
+export const APP_ROLE = "crosskey_app";
+
+/**
+ * Makes `crosskey_app` a login role with this password: not a superuser, owns nothing, may not create roles or
+ * databases. Run before migrating, so the migration grants this role rather than creating a login-less one.
+ * Returns `ownerUrl` with the app's role and password.
+ */
+export async function ensureAppRole(ownerUrl: string, password: string): Promise<string> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const literal = (await client.query<{ l: string }>("SELECT quote_literal($1) AS l", [password])).rows[0]!
+      .l;
+    const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
+    const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal}`;
+    await client.query(
+      exists.rowCount ? `ALTER ROLE ${APP_ROLE} ${attributes}` : `CREATE ROLE ${APP_ROLE} ${attributes}`,
+    );
+  } catch (error) {
+    // Two test set-ups may create it at once on one cluster; the other one's role is the same role.
+    if (!/already exists|tuple concurrently updated/.test(String(error))) throw error;
+  } finally {
+    await client.end();
+  }
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
+/**
+ * Creates a database on a running embedded cluster (used by tests for isolated databases) and returns its URL
+ * for the role of `adminUrl` (`withDatabase` gives it for another role's URL).
+ */
 export async function createDatabase(adminUrl: string, name: string): Promise<string> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: adminUrl });
@@ -91,7 +131,12 @@ export async function createDatabase(adminUrl: string, name: string): Promise<st
   } finally {
     await client.end();
   }
-  const url = new URL(adminUrl);
+  return withDatabase(adminUrl, name);
+}
+
+/** The same server and role, another database. */
+export function withDatabase(connectionUrl: string, name: string): string {
+  const url = new URL(connectionUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -181,9 +226,11 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function readSettings(file: string): Promise<{ port: number; password: string } | undefined> {
+async function readSettings(
+  file: string,
+): Promise<{ port: number; password: string; appPassword?: string } | undefined> {
   const text = await fs.readFile(file, "utf8").catch(() => undefined);
-  return text ? (JSON.parse(text) as { port: number; password: string }) : undefined;
+  return text ? (JSON.parse(text) as { port: number; password: string; appPassword?: string }) : undefined;
 }
 
 async function packageVersion(dir: string): Promise<string> {

@@ -62,7 +62,7 @@ export async function startScaleStack(options: {
     "migrate",
     process.execPath,
     ["--conditions=react-server", "--import", "tsx", path.join(PROJECT_ROOT, "scripts/db-migrate.ts")],
-    { ...process.env, DATABASE_URL: pg.url },
+    { ...process.env, DATABASE_URL: pg.url, MIGRATION_DATABASE_URL: pg.ownerUrl },
     PROJECT_ROOT,
   );
   const tenants = Array.from({ length: options.tenants }, (_, i) => benchTenant(i + 1));

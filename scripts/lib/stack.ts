@@ -60,11 +60,12 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
       dataDir: path.join(options.dataDir, "postgres"),
       ephemeral: true,
     });
-    database = { url: pg.url, embedded: true, stop: pg.stop };
+    database = { url: pg.url, migrationUrl: pg.ownerUrl, embedded: true, stop: pg.stop };
   } else {
     database = await resolveDatabase({ log: say });
   }
-  const migrated = await migrateDatabase(database.url);
+  // As the owner; the app, the worker and the seeding below connect as the app's role (docs/database.md, "Roles").
+  const migrated = await migrateDatabase(database.migrationUrl);
   say(
     `database ready (${migrated.applied.length} new migration(s), ${migrated.alreadyApplied.length} already applied)`,
   );

@@ -6,7 +6,7 @@ import { operatorPage, shot, stackInfo } from "./helpers";
 let detailOnboardingId: string;
 test.beforeAll(async () => {
   // More than two pages of everything; the e2e database is thrown away after the run.
-  ({ detailOnboardingId } = await seedAtScale(stackInfo().databaseUrl, {
+  ({ detailOnboardingId } = await seedAtScale(stackInfo().ownerDatabaseUrl, {
     customers: 130,
     verifiedKeys: 80,
     resources: 120,

@@ -5,18 +5,20 @@ import { checkPage } from "./page-checks";
 
 export const EMULATOR_URL = process.env.E2E_EMULATOR_URL ?? "https://localhost:8444";
 
-export function stackInfo(): {
+interface StackInfo {
+  /** The app's role (`crosskey_app`), as the app and the worker connect. */
   databaseUrl: string;
+  /** The schema's owner, for set-up only the owner may do (bulk seeding ends with VACUUM ANALYZE). */
+  ownerDatabaseUrl: string;
   emulatorUrl: string;
   appUrl: string;
   mailSinkUrl?: string;
-} {
-  return JSON.parse(fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8")) as {
-    databaseUrl: string;
-    emulatorUrl: string;
-    appUrl: string;
-    mailSinkUrl?: string;
-  };
+}
+
+export function stackInfo(): StackInfo {
+  return JSON.parse(
+    fs.readFileSync(process.env.E2E_STACK_FILE ?? ".cache/e2e-stack.json", "utf8"),
+  ) as StackInfo;
 }
 
 /** Checks the page (axe, 375 px) and saves it at 375 and 1280 px: call it on every page a test reaches. */

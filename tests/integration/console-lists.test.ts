@@ -43,7 +43,7 @@ let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let detailOnboardingId: string;
 beforeAll(async () => {
   t = await createTestDatabase();
-  ({ detailOnboardingId } = await seedAtScale(t.url, VOLUMES));
+  ({ detailOnboardingId } = await seedAtScale(t.ownerUrl, VOLUMES));
 }, 240_000);
 afterAll(() => t.drop());
 

@@ -2,9 +2,11 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { PgBoss } from "pg-boss";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { MigrationError, migrateDatabase, findPendingMigrations, readMigrations } from "../../lib/db/migrate";
 import { diffEmptyToSchema } from "../../scripts/lib/prisma-diff";
+import { withDatabase } from "../../scripts/lib/embedded-postgres";
 import { createEmptyDatabase } from "./helpers/db";
 import { schemaFingerprint } from "./helpers/schema-fingerprint";
 
@@ -81,6 +83,45 @@ describe("[db] migrations", () => {
     await migrateDatabase(url, dir);
     await writeMigration(dir, "001_one", `CREATE TABLE "One" (id bigint);`);
     await expect(migrateDatabase(url, dir)).rejects.toThrow(/001_one.*changed after it was applied/);
+  });
+
+  it("hands a pg-boss install made before the app's role existed to that role", async () => {
+    const url = await emptyDb();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "crosskey-mig-"));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const all = await readMigrations();
+    const appRole = all.findIndex((m) => m.name.endsWith("_app_role"));
+    expect(appRole).toBeGreaterThan(0);
+    for (const m of all.slice(0, appRole)) await writeMigration(dir, m.name, m.sql);
+    await migrateDatabase(url, dir);
+    // As the demo's database was: pg-boss installed and used by the owner, with a job waiting.
+    const before = new PgBoss({ connectionString: url, supervise: false, schedule: false });
+    await before.start();
+    await before.createQueue("verify-key");
+    const waiting = await before.send("verify-key", { keyId: "k" });
+    await before.stop({ graceful: false });
+
+    await migrateDatabase(url);
+    const app = new PgBoss({
+      connectionString: withDatabase(inject("postgresAppUrl"), new URL(url).pathname.slice(1)),
+      createSchema: false,
+      supervise: false,
+      schedule: false,
+    });
+    await app.start();
+    try {
+      expect((await app.fetch("verify-key"))?.map((j) => j.id)).toEqual([waiting]);
+      await app.createQueue("apply-cmk");
+      expect(await app.send("apply-cmk", { jobId: "j" })).toBeTruthy();
+    } finally {
+      await app.stop({ graceful: false });
+    }
+    const notTheApps = await query(
+      url,
+      `SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pgboss'::regnamespace AND c.relkind IN ('r','p')
+          AND NOT pg_has_role('crosskey_app', c.relowner, 'USAGE')`,
+    );
+    expect(notTheApps).toEqual([]);
   });
 
   it("describes the same database as schema.prisma", async () => {

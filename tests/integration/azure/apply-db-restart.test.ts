@@ -28,7 +28,7 @@ beforeAll(async () => {
   await fs.chmod(dir, 0o755);
   pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "crosskey" });
   port = Number(new URL(pg.url).port);
-  await migrateDatabase(pg.url);
+  await migrateDatabase(pg.ownerUrl);
   db = createDb(pg.url, 4);
 }, 60_000);
 afterAll(async () => {

@@ -2,20 +2,35 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../../lib/db/create-db";
+import { withDatabase } from "../../../scripts/lib/embedded-postgres";
 
-/** A fresh database for one test file, cloned from the migrated template. */
-export async function createTestDatabase(): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+/**
+ * A fresh database for one test file, cloned from the migrated template. `url` and `db` connect as the app's
+ * role (`crosskey_app`), as the app does in production; `ownerUrl` and `owner` as the owner of the schema, for
+ * what only an owner may do (switching the audit trigger off to simulate tampering, say).
+ */
+export async function createTestDatabase(): Promise<{
+  url: string;
+  db: Db;
+  ownerUrl: string;
+  owner: Db;
+  drop(): Promise<void>;
+}> {
   const adminUrl = inject("postgresAdminUrl");
   const name = `crosskey_test_${crypto.randomBytes(6).toString("hex")}`;
   await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), 4);
+  const url = withDatabase(inject("postgresAppUrl"), name);
+  const ownerUrl = withDatabase(adminUrl, name);
+  const db = createDb(url, 4);
+  const owner = createDb(ownerUrl, 2);
   return {
-    url: url.toString(),
+    url,
     db,
+    ownerUrl,
+    owner,
     async drop() {
       await db.$disconnect();
+      await owner.$disconnect();
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
@@ -26,10 +41,8 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop(): Prom
   const adminUrl = inject("postgresAdminUrl");
   const name = `crosskey_empty_${crypto.randomBytes(6).toString("hex")}`;
   await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: withDatabase(adminUrl, name),
     drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

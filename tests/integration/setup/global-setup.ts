@@ -3,14 +3,17 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, createDatabase } from "../../../scripts/lib/embedded-postgres";
+import { startEmbeddedPostgres, createDatabase, ensureAppRole } from "../../../scripts/lib/embedded-postgres";
 import { startEmulatorProcess } from "../../../scripts/lib/emulator-process";
 import { stopChildren } from "../../../scripts/lib/children";
 import { migrateDatabase } from "../../../lib/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The owner of the schema (a superuser): creates databases, migrates, and what only an owner may do. */
     postgresAdminUrl: string;
+    /** The same server as the app's least-privileged role `crosskey_app` (docs/database.md, "Roles"). */
+    postgresAppUrl: string;
     templateDatabase: string;
     emulatorUrl: string;
   }
@@ -37,12 +40,14 @@ export default async function setup(project: TestProject) {
   const pg = external
     ? undefined
     : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true, database: "postgres" });
-  const adminUrl = external ?? pg!.url;
+  const adminUrl = external ?? pg!.ownerUrl;
+  // The code under test connects as the app's role, as in production; the owner only sets up.
+  const appUrl = pg?.url ?? (await ensureAppRole(adminUrl, crypto.randomBytes(18).toString("base64url")));
   const template = `crosskey_template_${crypto.randomBytes(4).toString("hex")}`;
   await migrateDatabase(await createDatabase(adminUrl, template));
 
   Object.assign(process.env, {
-    DATABASE_URL: adminUrl,
+    DATABASE_URL: appUrl,
     SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
     APP_BASE_URL: APP_TEST_URL,
     AZURE_CLOUD: publicCloud ? "public" : "emulator",
@@ -68,6 +73,7 @@ export default async function setup(project: TestProject) {
     });
   }
   project.provide("postgresAdminUrl", adminUrl);
+  project.provide("postgresAppUrl", appUrl);
   project.provide("templateDatabase", template);
   project.provide("emulatorUrl", EMULATOR_TEST_URL);
   return async () => {
