@@ -16,6 +16,7 @@ import type { VerificationResult } from "@/lib/keys/verify/types";
 import type { Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
 import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
+import { createConsentForward, startForwardedConsent } from "@/lib/onboarding/forward-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
 import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
 import { findActiveCustomerKey, submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
@@ -85,6 +86,35 @@ export const checkConsentAgain = serverAction({
         };
   },
   revalidate: onboardLayout,
+});
+
+/**
+ * Step 2 for someone who is not an admin of their tenant: a link to forward to one. It replaces any earlier link;
+ * the admin who opens it grants consent for this tenant only, and this page then continues (consent proved by a
+ * token, as always).
+ */
+export const forwardConsentRequest = serverAction({
+  name: "forwardConsentRequest",
+  access: customer("consent-forward"),
+  ...noInput,
+  run: async ({ session, requestId, db }) => {
+    const { url, expiresAt } = await createConsentForward(db, session, requestId);
+    return { ok: true as const, link: url, expiresAt: expiresAt.toISOString() };
+  },
+});
+
+/** The admin who received a forwarded request: off to Microsoft with a state bound to this browser. */
+export const beginForwardedConsent = serverAction({
+  name: "beginForwardedConsent",
+  access: anyone("consent-request"),
+  args: (token: string) => ({ token }),
+  input: z.object({ token: z.string().max(100) }),
+  invite: ({ token }) => inviteKey(token),
+  run: async ({ input, db }): Promise<never> => {
+    const { url, browser } = await startForwardedConsent(db, input.token);
+    await writeSealedCookie("consentForward", { ...browser });
+    redirect(url);
+  },
 });
 
 const KEY_URI_MAX = 4096;

@@ -33,6 +33,8 @@ const COOKIES = {
   customer: { name: "__Host-crosskey-cu", ttl: 2 * 3600 },
   oauth: { name: "__Host-crosskey-oauth", ttl: 600 },
   customerSignIn: { name: "__Host-crosskey-cu-signin", ttl: 600 },
+  /** An admin's browser that started consent from a forwarded request (lib/onboarding/forward-consent.ts). */
+  consentForward: { name: "__Host-crosskey-consent-fwd", ttl: 600 },
 } as const;
 
 type CookieKind = keyof typeof COOKIES;

@@ -40,6 +40,8 @@ export type LimitedStep =
   | "consent-begin"
   | "consent-callback"
   | "consent-check"
+  | "consent-forward"
+  | "consent-request"
   | "key-submit"
   | "key-verify"
   | "scripts"

@@ -98,6 +98,9 @@ const ACTIONS: Record<string, { args: (f: Fixture) => unknown[]; expected: Expec
   "app/onboard/actions.ts#finishCustomerSignIn": { args: () => ["not-an-id-token"], expected: EVERYONE },
   "app/onboard/actions.ts#beginAdminConsent": { args: () => [], expected: CUSTOMERS },
   "app/onboard/actions.ts#checkConsentAgain": { args: () => [], expected: CUSTOMERS },
+  "app/onboard/actions.ts#forwardConsentRequest": { args: () => [], expected: CUSTOMERS },
+  // The admin a request was forwarded to has no session: the request's token decides (an unknown one is a 404).
+  "app/onboard/actions.ts#beginForwardedConsent": { args: () => ["x".repeat(43)], expected: EVERYONE },
   "app/onboard/actions.ts#submitKey": {
     args: () => [null, form({ keyUri: "https://example.com/not-a-key" })],
     expected: CUSTOMERS,

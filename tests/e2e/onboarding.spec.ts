@@ -122,6 +122,55 @@ test("[onboarding] a role still propagating: the page waits, retries on its own,
   }
 });
 
+test("[onboarding] someone who is not an admin forwards the consent request; their admin grants it from the link", async ({
+  browser,
+}) => {
+  const operator = await operatorPage(browser);
+  const inviteUrl = await createInvite(operator, "Contoso Forwarded E2E", "contoso.onmicrosoft.com");
+  const requester = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+  await requester.goto(inviteUrl);
+  await requester.getByRole("button", { name: "Sign in with your work account" }).click();
+  await pickAccount(requester, "dev@contoso.onmicrosoft.com");
+  await requester.getByRole("button", { name: "Grant admin consent" }).click();
+  await pickAccount(requester, "dev@contoso.onmicrosoft.com");
+  await expect(requester.getByRole("heading", { name: "Need admin approval" })).toBeVisible();
+  await requester.getByRole("link", { name: "Return to the application without granting consent" }).click();
+  await expect(requester.getByText("Your account cannot grant admin consent")).toBeVisible();
+  await requester.getByRole("button", { name: "Get a link for your admin" }).click();
+  const linkField = requester.getByLabel("Send this link to your administrator");
+  await expect(linkField).toHaveValue(/\/onboard\/consent-request\/[A-Za-z0-9_-]{43}$/);
+  const forwardLink = await linkField.inputValue();
+  await shot(requester, "forward-1-link");
+
+  // The admin opens the forwarded link in their own browser: no invite, no Crosskey sign-in.
+  const admin = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+  await admin.goto(forwardLink);
+  await expect(admin.getByRole("heading", { name: "Admin consent requested" })).toBeVisible();
+  await expect(admin.getByText("dev@contoso.onmicrosoft.com", { exact: true })).toBeVisible();
+  await shot(admin, "forward-2-admin");
+  await admin.getByRole("button", { name: "Grant admin consent" }).click();
+  await pickAccount(admin, "admin@contoso.onmicrosoft.com");
+  await admin.getByRole("button", { name: "Accept" }).click();
+  await expect(admin.getByRole("heading", { name: "Admin consent granted" })).toBeVisible();
+  await shot(admin, "forward-3-granted");
+  // The link is spent: opened again, it says so and offers nothing to click.
+  await admin.goto(forwardLink);
+  await expect(admin.getByRole("heading", { name: "Admin consent granted" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Grant admin consent" })).toHaveCount(0);
+
+  // The requester's page moves on: consent is proved, the key step is next.
+  await requester.reload();
+  await expect(
+    requester.getByRole("heading", { name: "Create your key and allow us to use it" }),
+  ).toBeVisible();
+  const script = (await requester.getByTestId("customer-script").textContent()) ?? "";
+  expect(script).toMatch(/APP_SP_ID='[0-9a-f-]{36}'/);
+
+  // A made-up link is a 404, like a made-up invite link.
+  const missing = await admin.goto(forwardLink.replace(/[A-Za-z0-9_-]{43}$/, "A".repeat(43)));
+  expect(missing?.status()).toBe(404);
+});
+
 test("[console] an operator without a Crosskey role is shown why, and nothing else", async ({ browser }) => {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { ActionButton } from "./action-button";
+import { ForwardConsent } from "./forward-consent";
 import { CONSENT_CHECKED_FLAG } from "./steps";
 import { beginAdminConsent, checkConsentAgain } from "../actions";
 
@@ -10,7 +11,7 @@ const CONSENT_MESSAGES: Record<string, { title: string; body: string }> = {
   },
   not_admin: {
     title: "Your account cannot grant admin consent",
-    body: "Admin consent needs a Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator. Forward this page's link to one of them: they sign in and grant consent here, and you can continue afterwards.",
+    body: "Admin consent needs a Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator. Send one of them a consent request: choose Get a link for your admin below. You continue here once they have granted it.",
   },
   bad_redirect: {
     title: "Microsoft refused the return address",
@@ -79,6 +80,7 @@ export function ConsentPanel({
           focusFlag={CONSENT_CHECKED_FLAG}
         />
       </div>
+      <ForwardConsent prominent={consentResult === "not_admin"} />
     </Card>
   );
 }

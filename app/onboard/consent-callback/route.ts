@@ -1,5 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
+import type { JWTPayload } from "jose";
 import { getValidCustomerSession } from "@/lib/auth/customer";
+import { readSealedCookie } from "@/lib/auth/session";
+import type { ForwardBrowser } from "@/lib/onboarding/forward-consent";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -24,19 +27,18 @@ export async function GET(request: NextRequest) {
       query: request.nextUrl.searchParams,
       // A revoked or re-issued invite ends the session: its callback is refused like any stranger's.
       session: await getValidCustomerSession(db),
+      // An admin who opened a forwarded consent request (lib/onboarding/forward-consent.ts).
+      forward: await readSealedCookie<ForwardBrowser & JWTPayload>("consentForward"),
       address,
       requestId,
     });
     switch (outcome.kind) {
       case "consented":
-        return NextResponse.redirect(new URL(`/onboard/${outcome.inviteToken}#key`, base), 303);
+        return NextResponse.redirect(new URL(`${outcome.page}#key`, base), 303);
       case "not_yet_visible":
-        return NextResponse.redirect(new URL(`/onboard/${outcome.inviteToken}?consent=pending`, base), 303);
+        return NextResponse.redirect(new URL(`${outcome.page}?consent=pending`, base), 303);
       case "declined":
-        return NextResponse.redirect(
-          new URL(`/onboard/${outcome.inviteToken}?consent=${outcome.reason}`, base),
-          303,
-        );
+        return NextResponse.redirect(new URL(`${outcome.page}?consent=${outcome.reason}`, base), 303);
       case "rejected":
         return NextResponse.redirect(new URL(`/onboard/consent-rejected`, base), 303);
     }
