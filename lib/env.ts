@@ -57,6 +57,11 @@ export const envSchema = z
     AZURE_CLOUD: z.enum(CLOUD_NAMES).optional(),
     /** Lets a production build talk to the local emulator: the demo and test stacks only. */
     ALLOW_EMULATOR: z.enum(["true", "false"]).default("false"),
+    /** `npm run demo`'s listening address for the app, the emulator and the mail sink; loopback unless opened. */
+    DEMO_LISTEN_HOST: z
+      .string()
+      .regex(/^[0-9A-Za-z.:-]{1,253}$/, "must be an address or host name, such as 127.0.0.1 or 0.0.0.0")
+      .default("127.0.0.1"),
     EMULATOR_URL: z
       .url({ protocol: /^https$/, error: "must be an https URL (tokens and keys travel over it)" })
       .default("https://localhost:8443"),

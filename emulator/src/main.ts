@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createEmulator } from "./server.js";
 
-// `npm run emulator [-- --port 8443 --proxy-port 8080 --authority https://login.microsoftonline.com --world emulator/world/demo.json --data-dir .data/emulator --app-base-url http://localhost:3000 --verbose]`
+// `npm run emulator [-- --port 8443 --proxy-port 8080 --authority https://login.microsoftonline.com --world emulator/world/demo.json --data-dir .data/emulator --app-base-url http://localhost:3000 --host localhost --verbose]`
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     world: { type: "string" },
     "data-dir": { type: "string" },
     "app-base-url": { type: "string" },
+    host: { type: "string" },
     verbose: { type: "boolean", default: false },
   },
 });
@@ -28,6 +29,8 @@ try {
   const appBaseUrl = values["app-base-url"] ?? process.env.APP_BASE_URL ?? "http://localhost:3000";
   const emulator = await createEmulator({
     port,
+    // localhost (this machine only) unless told otherwise, e.g. --host 0.0.0.0.
+    host: values.host ?? process.env.EMULATOR_HOST,
     world,
     dataDir,
     appBaseUrl,

@@ -25,6 +25,8 @@ export async function startEmulatorProcess(options: {
   proxyPort?: number;
   /** The authority in issuers outside proxy mode and in the world's federated credentials (`--authority`). */
   authority?: string;
+  /** The listening address (the emulator's default is localhost: this machine only). */
+  host?: string;
   /** How long start-up may take (a large world on a busy machine takes longer). */
   timeoutMs?: number;
 }) {
@@ -41,6 +43,7 @@ export async function startEmulatorProcess(options: {
     "--proxy-port",
     String(proxyPort),
     ...(options.authority ? ["--authority", options.authority] : []),
+    ...(options.host ? ["--host", options.host] : []),
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");

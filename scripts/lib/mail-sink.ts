@@ -16,7 +16,8 @@ export interface CapturedMail {
   text: string;
 }
 
-export async function startMailSink(options: { smtpPort: number; httpPort: number }) {
+export async function startMailSink(options: { smtpPort: number; httpPort: number; host?: string }) {
+  const host = options.host ?? "127.0.0.1";
   const messages: CapturedMail[] = [];
   let next = 1;
   const smtp = new SMTPServer({
@@ -44,7 +45,7 @@ export async function startMailSink(options: { smtpPort: number; httpPort: numbe
   });
   await new Promise<void>((resolve, reject) => {
     smtp.once("error", reject);
-    smtp.listen(options.smtpPort, "127.0.0.1", () => resolve());
+    smtp.listen(options.smtpPort, host, () => resolve());
   });
   const page = http.createServer((req, res) => {
     if (req.url === "/messages.json") {
@@ -60,7 +61,7 @@ export async function startMailSink(options: { smtpPort: number; httpPort: numbe
   });
   await new Promise<void>((resolve, reject) => {
     page.once("error", reject);
-    page.listen(options.httpPort, "127.0.0.1", () => resolve());
+    page.listen(options.httpPort, host, () => resolve());
   });
   return {
     smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`,

@@ -97,7 +97,7 @@ export async function startPublicCloudStack(options: {
       startChild(
         "public-app",
         path.join(PROJECT_ROOT, "node_modules/.bin/next"),
-        ["start", "--port", String(options.ports.app)],
+        ["start", "--port", String(options.ports.app), "--hostname", "127.0.0.1"],
         env,
         PROJECT_ROOT,
       ),

@@ -99,7 +99,7 @@ export async function startScaleStack(options: {
     startChild(
       `app${i + 1}`,
       path.join(PROJECT_ROOT, "node_modules/.bin/next"),
-      ["start", "--port", String(port)],
+      ["start", "--port", String(port), "--hostname", "127.0.0.1"],
       env,
       PROJECT_ROOT,
     ),

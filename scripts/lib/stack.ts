@@ -92,6 +92,7 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
         appBaseUrl: config.APP_BASE_URL,
         dataDir: options.emulatorDataDir ?? path.join(options.dataDir, "emulator"),
         env,
+        host: config.DEMO_LISTEN_HOST,
       }));
       env.NODE_EXTRA_CA_CERTS = caFile;
       // Key Vault's real hosts (https://{vault}.vault.azure.net) through the emulator's proxy mode.
@@ -105,7 +106,11 @@ export async function startBackends(options: StackOptions, config: Env, sessionS
   let mailSink: Awaited<ReturnType<typeof startMailSink>> | undefined;
   if (!config.SMTP_URL) {
     const offset = options.mode === "e2e" ? 1 + Number(process.env.TEST_PORT_OFFSET ?? 0) : 0;
-    mailSink = await startMailSink({ smtpPort: 2525 + offset, httpPort: 8025 + offset });
+    mailSink = await startMailSink({
+      smtpPort: 2525 + offset,
+      httpPort: 8025 + offset,
+      host: config.DEMO_LISTEN_HOST,
+    });
     env.SMTP_URL = mailSink.smtpUrl;
     say(`mail sink ready: ${mailSink.pageUrl} shows every email sent`);
   }
@@ -136,7 +141,14 @@ export async function startApp(config: Env, env: NodeJS.ProcessEnv, say: (l: str
     await runToCompletion("build", bin("next"), ["build"], { ...env, NODE_ENV: "production" }, PROJECT_ROOT);
   }
   const port = new URL(config.APP_BASE_URL).port || "3000";
-  startChild("app", bin("next"), ["start", "--port", port], { ...env, NODE_ENV: "production" }, PROJECT_ROOT);
+  // This machine only, unless DEMO_LISTEN_HOST opens it (`next start` alone listens on every interface).
+  startChild(
+    "app",
+    bin("next"),
+    ["start", "--port", port, "--hostname", config.DEMO_LISTEN_HOST],
+    { ...env, NODE_ENV: "production" },
+    PROJECT_ROOT,
+  );
   await waitForHttp(new URL("/", config.APP_BASE_URL).toString(), 60_000);
 }
 

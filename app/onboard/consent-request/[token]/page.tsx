@@ -93,7 +93,7 @@ export default async function ForwardedConsentPage(props: Props) {
       </h1>
       <p className="mt-2 text-slate-600">
         <strong className="break-all">{view.requestedBy}</strong> is connecting{" "}
-        <strong>{view.customerName}</strong>&apos;s encryption key to {ISV_NAME} and needs an administrator of
+        <strong>{view.customerName}</strong>&apos;s encryption key to {ISV_NAME} and asked an administrator of
         your organization to approve {appName}.
       </p>
       <div className="mt-8">
