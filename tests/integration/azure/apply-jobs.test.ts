@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBoss } from "../../../lib/jobs/boss";
@@ -202,13 +201,10 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     const resource = await diskEncryptionSet("des-jobs-kill");
     await control(emulatorUrl(), "settings", { lroSeconds: 6 }, "PATCH");
     const env = { ...process.env, DATABASE_URL: t.url, WORKER_CONCURRENCY: "2", ARM_WRITES_PER_SECOND: "50" };
-    const worker = startChild(
-      "worker-a",
-      path.resolve("node_modules/.bin/tsx"),
-      ["--conditions=react-server", "scripts/worker.ts"],
-      env,
-      process.cwd(),
-    );
+    // `node --import tsx` rather than the tsx CLI: one process, so SIGKILL kills the worker itself (the CLI's
+    // wrapper would die and leave the worker running, an orphan, after the suite).
+    const workerArgs = ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"];
+    const worker = startChild("worker-a", process.execPath, workerArgs, env, process.cwd());
     const before = await writesSoFar();
     const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
     // Ceilings, not timings: a worker starting on a busy two-core machine can take a minute.
@@ -219,13 +215,7 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     const waiting = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(waiting.operationState).toBeTruthy();
     worker.kill("SIGKILL");
-    startChild(
-      "worker-b",
-      path.resolve("node_modules/.bin/tsx"),
-      ["--conditions=react-server", "scripts/worker.ts"],
-      env,
-      process.cwd(),
-    );
+    startChild("worker-b", process.execPath, workerArgs, env, process.cwd());
     await waitFor(
       async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "SUCCEEDED",
       90_000,
