@@ -1,8 +1,11 @@
 /**
- * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W --kind storage-account|sql-database]`:
- * applies a verified customer key to N emulated storage accounts (or N databases of one SQL server, each given
- * its own database-level protector) through the real job path (pg-boss workers as their own processes, the
- * per-subscription write budget, the ARM adapter) with the emulator's write limit at R/s, and prints the figures.
+ * `npm run bench:cmk [-- --resources N --rate R --concurrency C --workers W --kind storage-account|sql-database|
+ * disk-encryption-set --op apply|rotate --kill-worker]`: applies a verified customer key to N emulated storage
+ * accounts (or N databases of one SQL server, each given its own database-level protector, or N disk encryption
+ * sets) through the real job path (pg-boss workers as their own processes, the per-subscription write budget, the
+ * ARM adapter) with the emulator's write limit at R/s, and prints the figures. With `--op rotate` it applies the
+ * key to N disk encryption sets untimed, has the customer rotate the key, and times one approved fleet run
+ * rotating all N; `--kill-worker` SIGKILLs one of two or more workers a third of the way through the timed phase.
  * Its last line (scripts/lib/bench-cmk-report.ts) counts what really ended applied and failed; the exit code is
  * non-zero unless all N did. Timing is reported, never judged.
  */
@@ -14,6 +17,7 @@ import { createDb } from "../lib/db/create-db.ts";
 import { migrateDatabase } from "../lib/db/migrate.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
 import { enqueueApply } from "../lib/operations/enqueue-apply.ts";
+import { approveFleetRun, getRunProgress, requestFleetRun } from "../lib/operations/fleet-run.ts";
 import { startChild, stopChildren } from "./lib/children.ts";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { execFileSync } from "node:child_process";
@@ -38,10 +42,12 @@ const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemera
 try {
   await migrateDatabase(pg.ownerUrl);
 
-  // The world: the demo one plus N storage accounts (or one SQL server with N databases) in the ISV's subscription.
+  // The world: the demo one plus N resources that already exist in the ISV's subscription: storage accounts,
+  // one SQL server with N databases, or (--op rotate) disk encryption sets, which pin a key version.
   const world = JSON.parse(await fs.readFile(path.join(ROOT, "emulator/world/demo.json"), "utf8")) as {
     arm: { resources?: unknown[] };
   };
+  const rotate = options.op === "rotate";
   const targets = benchTargets(options.kind, N);
   world.arm.resources = [...(world.arm.resources ?? []), ...targets.world];
   const worldFile = path.join(dir, "world.json");
@@ -101,7 +107,7 @@ try {
   ) as { spObjectId: string; keyId: string };
   const version = keyId.split("/").at(-1)!;
 
-  // Crosskey's side: a customer with that key verified, and the N accounts assigned to it.
+  // Crosskey's side: a customer with that key verified, and the N resources assigned to it.
   const db = createDb(pg.url, 4);
   const customer = await db.customer.create({
     data: { name: "Bench", nameKey: "bench", createdBy: "bench" },
@@ -124,7 +130,7 @@ try {
       servicePrincipalObjectId: spObjectId,
     },
   });
-  await db.customerKey.create({
+  const key = await db.customerKey.create({
     data: {
       customerId: customer.id,
       onboardingId: onboarding.id,
@@ -161,55 +167,98 @@ try {
   const bucket: WriteBucket = { rate: settings.armWritesPerSecond, burst: settings.armWriteBurst };
   const boss = await startBoss(pg.url, "producer");
   say(
-    `seeded ${N} ${options.kind === "sql-database" ? "SQL databases on one server" : "storage accounts"}; starting ${options.workers} worker(s) × ${options.concurrency}; emulator writes ${bucket.rate}/s, burst ${bucket.burst}`,
+    `seeded ${N} ${{ "storage-account": "storage accounts", "sql-database": "SQL databases on one server", "disk-encryption-set": "disk encryption sets" }[options.kind]}; starting ${options.workers} worker(s) × ${options.concurrency}; emulator writes ${bucket.rate}/s, burst ${bucket.burst}`,
   );
   const statsBefore = control("stats") as {
     arm: { accepted: { writes: number; reads: number }; throttled: { writes: number; reads: number } };
   };
 
-  const started = performance.now();
-  for (let w = 0; w < options.workers; w++)
+  // Each worker is one node process (tsx as a loader), so SIGKILL reaches the process doing the work.
+  const workers = Array.from({ length: options.workers }, (_, w) =>
     startChild(
       `worker${w}`,
-      path.join(ROOT, "node_modules/.bin/tsx"),
-      ["--conditions=react-server", "scripts/worker.ts"],
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
       env,
       ROOT,
-    );
+    ),
+  );
+  let started = performance.now();
   for (const r of resources)
     await enqueueApply(db, boss, { resourceId: r.id, actor: { type: "SYSTEM", id: "bench" } });
-  let lastLog = 0;
-  let lastDone = -1;
-  let lastProgress = performance.now();
-  for (;;) {
-    const byState = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
-    const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
-    // Finished either way; whether a finished job applied anything is counted from the resources below.
-    const finished = count("SUCCEEDED") + count("FAILED");
-    if (performance.now() - lastLog > 10_000) {
-      say(
-        `${((performance.now() - started) / 1000).toFixed(0)} s: ${count("SUCCEEDED")} succeeded, ${count("FAILED")} failed`,
-      );
-      lastLog = performance.now();
-    }
-    if (finished >= N) break;
-    if (finished !== lastDone) [lastDone, lastProgress] = [finished, performance.now()];
-    if (performance.now() - lastProgress > STALL_MS) {
-      say(`no job finished for ${STALL_MS / 1000} s: stopping with ${N - finished} unfinished`);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  // Applying: the timed phase (--op apply), or the set-up of what --op rotate then rotates.
+  await waitFor(
+    "applied",
+    async () => {
+      const byState = await db.job.groupBy({ by: ["state"], _count: { _all: true } });
+      const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
+      return { done: count("SUCCEEDED"), failed: count("FAILED") };
+    },
+    () => started,
+  );
+  let wall = (performance.now() - started) / 1000;
+  let statsFrom = statsBefore;
+  let applied = await db.isvResource.count({ where: { cmkState: "APPLIED" } });
+  let failed = await db.job.count({ where: { state: "FAILED" } });
+
+  if (rotate) {
+    say(
+      `set-up: ${applied} disk encryption sets applied in ${wall.toFixed(1)} s; the customer rotates the key`,
+    );
+    // The customer rotates the key; the bench stands in for the health monitor's reading of the new version.
+    const rotated = customerCli("rotate-key", EMULATOR_URL, "contoso", "kv-bench", "cmk") as {
+      version: string;
+    };
+    await db.customerKey.update({ where: { id: key.id }, data: { latestVersion: rotated.version } });
+    // The limiter's bucket fills up again before the timed phase, as the floor assumes.
+    await new Promise((r) => setTimeout(r, (bucket.burst / bucket.rate) * 1000 + 1000));
+    statsFrom = control("stats") as typeof statsBefore;
+    started = performance.now();
+    const { run } = await requestFleetRun(db, boss, {
+      operation: "ROTATE",
+      selection: { customerId: customer.id },
+      reason: "cmk-bench: rotate every disk encryption set",
+      actor: { type: "OPERATOR", id: "bench-requester" },
+      roles: ["Operator"],
+    });
+    await approveFleetRun(db, boss, {
+      runId: run.id,
+      actor: { type: "OPERATOR", id: "bench-approver" },
+      roles: ["Admin"],
+    });
+    let killed = false;
+    await waitFor(
+      "rotated",
+      async () => {
+        const current = await db.operationRun.findUniqueOrThrow({ where: { id: run.id } });
+        const progress = await getRunProgress(db, current);
+        if (options.killWorker && !killed && workers.length > 1 && progress.done >= N / 3) {
+          killed = true;
+          workers[0]!.kill("SIGKILL");
+          say(`SIGKILL worker0 at ${progress.done}/${N} rotated; worker1 carries on`);
+        }
+        return {
+          done: progress.done,
+          failed: progress.failed,
+          finished: current.state === "FINISHED" || current.state === "CANCELLED",
+        };
+      },
+      () => started,
+    );
+    wall = (performance.now() - started) / 1000;
+    applied = await db.isvResource.count({
+      where: { cmkState: "APPLIED", appliedKeyVersion: rotated.version },
+    });
+    failed = await db.job.count({ where: { runId: run.id, state: "FAILED" } });
   }
-  const wall = (performance.now() - started) / 1000;
+
   const stats = control("stats") as typeof statsBefore;
-  const failed = await db.job.count({ where: { state: "FAILED" } });
-  const applied = await db.isvResource.count({ where: { cmkState: "APPLIED" } });
-  const writes = stats.arm.accepted.writes - statsBefore.arm.accepted.writes;
-  const throttled = stats.arm.throttled.writes - statsBefore.arm.throttled.writes;
-  const readThrottled = stats.arm.throttled.reads - statsBefore.arm.throttled.reads;
-  const reads = stats.arm.accepted.reads - statsBefore.arm.accepted.reads;
+  const writes = stats.arm.accepted.writes - statsFrom.arm.accepted.writes;
+  const throttled = stats.arm.throttled.writes - statsFrom.arm.throttled.writes;
+  const readThrottled = stats.arm.throttled.reads - statsFrom.arm.throttled.reads;
+  const reads = stats.arm.accepted.reads - statsFrom.arm.accepted.reads;
   say(
-    `applied ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes}, throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%); reads accepted ${reads}, throttled ${readThrottled}`,
+    `${rotate ? "rotated" : "applied"} ${applied}/${N}, failed ${failed}; ARM writes accepted ${writes} (${writes === N ? "exactly one per resource" : `expected ${N}`}), throttled ${throttled} (${((100 * throttled) / Math.max(1, writes + throttled)).toFixed(2)}%); reads accepted ${reads}, throttled ${readThrottled}`,
   );
   const summary = benchSummary({
     resources: N,
@@ -219,12 +268,38 @@ try {
     failed,
     throttled: { writes: throttled, reads: readThrottled },
     kind: options.kind,
+    op: options.op,
   });
   say(`wall ${wall.toFixed(1)} s; floor (N - burst) / rate from the emulator's bucket`);
   console.log(summary.line);
   process.exitCode = summary.exitCode;
   await boss.stop({ graceful: false });
   await db.$disconnect();
+
+  /** Polls until every resource has an outcome (or the phase stalls), logging progress every 10 s. */
+  async function waitFor(
+    what: string,
+    read: () => Promise<{ done: number; failed: number; finished?: boolean }>,
+    since: () => number,
+  ) {
+    let lastLog = 0;
+    let lastDone = -1;
+    let lastProgress = performance.now();
+    for (;;) {
+      const { done, failed: failing, finished } = await read();
+      if (performance.now() - lastLog > 10_000) {
+        say(`${((performance.now() - since()) / 1000).toFixed(0)} s: ${done} ${what}, ${failing} failed`);
+        lastLog = performance.now();
+      }
+      if (finished ?? done + failing >= N) return;
+      if (done + failing !== lastDone) [lastDone, lastProgress] = [done + failing, performance.now()];
+      if (performance.now() - lastProgress > STALL_MS) {
+        say(`nothing finished for ${STALL_MS / 1000} s: stopping with ${N - done - failing} unfinished`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 } finally {
   await stopChildren();
   await pg.stop();

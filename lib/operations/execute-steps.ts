@@ -12,14 +12,20 @@ import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
  * subscription's write budget and is sent once; a long-running one is polled to the end, its poller state saved
  * before every slice of polling so that a restarted worker resumes it (from `operationState`) instead of writing
  * again. The job moves RUNNING → WAITING_ON_AZURE while Azure works and back to RUNNING when the step is done.
+ *
+ * Reads count against the subscription's read budget as writes do against theirs (docs/azure-contracts.md):
+ * a write just accepted is first polled after Azure's usual Retry-After, not at once, and when the last step is
+ * a long-running PUT or PATCH its result, which the poller GETs from the resource once the operation succeeded,
+ * is returned as `finalRead` so the caller can derive the resource's state from it instead of reading again.
  */
 export async function executeSteps(
   db: Db,
   job: { id: string; step: number; operationState: string | null },
   steps: ArmWrite[],
   budget: { subscriptionId: string; writesPerSecond: number },
-): Promise<void> {
+): Promise<{ finalRead?: { id: string; body: unknown } }> {
   let resumeState = job.operationState;
+  let finalRead: { id: string; body: unknown } | undefined;
   for (let index = job.step; index < steps.length; index++) {
     const step = steps[index]!;
     const progress = jobProgressColumn.write({
@@ -54,9 +60,13 @@ export async function executeSteps(
           }),
         );
         waiting = true;
+        // A poll at once would only repeat what the write's answer said; Azure asks for one after Retry-After.
+        if (!resumeState) await new Promise((r) => setTimeout(r, FIRST_POLL_MS));
       }
       result = await resumeArmWrite(step, result.resumeState);
     }
+    finalRead =
+      waiting && step.method !== "POST" && result.body != null ? { id: step.id, body: result.body } : undefined;
     resumeState = null;
     const done = { step: index + 1, operationState: null, progress };
     if (waiting)
@@ -71,7 +81,11 @@ export async function executeSteps(
       );
     else await updateJobProgress(db, job.id, done);
   }
+  return { finalRead };
 }
+
+/** ARM's usual Retry-After for a resource's long-running update (seconds, as the 201/202 answers send it). */
+const FIRST_POLL_MS = 1_000;
 
 /** The operation URL inside the SDK's serialised poller state, for operators to see; the state itself is what resumes. */
 function operationUrlOf(resumeState: string): string | undefined {

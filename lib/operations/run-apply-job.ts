@@ -135,12 +135,12 @@ async function runJob(
       });
     }
 
-    await executeSteps(db, job, steps, {
+    const { finalRead } = await executeSteps(db, job, steps, {
       subscriptionId: resource.subscriptionId,
       writesPerSecond: options.writesPerSecond,
     });
 
-    const observed = await readBack(cmk, resource.armId, key ? toKeyRef(key) : undefined);
+    const observed = await readBack(cmk, resource.armId, key ? toKeyRef(key) : undefined, finalRead);
     const expected = revert ? "MICROSOFT_MANAGED" : "APPLIED";
     if (observed.state !== expected)
       throw new NotRetryable(

@@ -10,27 +10,48 @@ const NUMERIC = {
   rate: 10,
   concurrency: 48,
   workers: 1,
-  port: 8447,
-} as const;
-/** What the run encrypts: storage accounts, or databases of one SQL server (database-level TDE, one key each apply). */
-export const BENCH_KINDS = ["storage-account", "sql-database"] as const;
+  // The emulator's port; TEST_PORT_OFFSET moves it, as it moves the test suites' ports.
+  port: 8447 + Number(process.env.TEST_PORT_OFFSET ?? 0),
+};
+/**
+ * What the run encrypts: storage accounts, databases of one SQL server (database-level TDE, one key each apply),
+ * or disk encryption sets (which pin a key version, so `--op rotate` has a version to move them to).
+ */
+export const BENCH_KINDS = ["storage-account", "sql-database", "disk-encryption-set"] as const;
 export type BenchKind = (typeof BENCH_KINDS)[number];
-export type BenchOptions = { -readonly [K in keyof typeof NUMERIC]: number } & { kind: BenchKind };
+/** `apply` a key to N resources (the default), or `rotate` N already-applied disk encryption sets as one fleet run. */
+export const BENCH_OPS = ["apply", "rotate"] as const;
+export type BenchOp = (typeof BENCH_OPS)[number];
+export type BenchOptions = { [K in keyof typeof NUMERIC]: number } & {
+  kind: BenchKind;
+  op: BenchOp;
+  /** SIGKILL one worker a third of the way through the timed phase (with two or more workers). */
+  killWorker: boolean;
+};
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: Object.fromEntries(
-      [...Object.keys(NUMERIC), "kind"].map((name) => [name, { type: "string" as const }]),
-    ),
+    options: {
+      ...Object.fromEntries(Object.keys(NUMERIC).map((name) => [name, { type: "string" as const }])),
+      kind: { type: "string" as const },
+      op: { type: "string" as const },
+      "kill-worker": { type: "boolean" as const },
+    },
   });
-  const kind = values.kind ?? "storage-account";
+  const op = values.op ?? "apply";
+  if (typeof op !== "string" || !(BENCH_OPS as readonly string[]).includes(op))
+    throw new Error(`--op must be one of ${BENCH_OPS.join(", ")}, got ${JSON.stringify(op)}`);
+  // A rotation needs resources pinned to a version: disk encryption sets unless told otherwise.
+  const kind = values.kind ?? (op === "rotate" ? "disk-encryption-set" : "storage-account");
   if (typeof kind !== "string" || !(BENCH_KINDS as readonly string[]).includes(kind))
     throw new Error(`--kind must be one of ${BENCH_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
-  const options = { ...NUMERIC, kind } as BenchOptions;
+  if (op === "rotate" && kind !== "disk-encryption-set")
+    throw new Error(`--op rotate runs over disk encryption sets (--kind disk-encryption-set), not ${kind}`);
+  const options = { ...NUMERIC, kind, op, killWorker: values["kill-worker"] === true } as BenchOptions;
   for (const name of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) {
-    const raw = values[name];
+    const raw = (values as Record<string, string | boolean | undefined>)[name];
     if (raw === undefined) continue;
     const value = Number(raw);
     if (typeof raw !== "string" || !Number.isFinite(value) || value <= 0) {
@@ -61,6 +82,8 @@ export interface BenchOutcome {
   throttled: { writes: number; reads: number };
   /** Appended to the line when the run was not the default storage accounts. */
   kind?: BenchKind;
+  /** Appended to the line when the run was not the default apply. */
+  op?: BenchOp;
 }
 
 /** The last line (existing fields first, new ones appended) and the exit code: 1 unless every resource applied. */
@@ -72,6 +95,7 @@ export function benchSummary(o: BenchOutcome): { line: string; exitCode: number 
     `cmk-bench resources=${o.resources} rate=${o.bucket.rate} wall_s=${o.wallSeconds.toFixed(1)}` +
     ` min_s=${min.toFixed(1)} ratio=${ratio} throttled=${o.throttled.writes}` +
     ` applied=${o.applied} failed=${o.failed} read_throttled=${o.throttled.reads} burst=${o.bucket.burst}` +
-    (o.kind && o.kind !== "storage-account" ? ` kind=${o.kind}` : "");
+    (o.kind && o.kind !== "storage-account" ? ` kind=${o.kind}` : "") +
+    (o.op && o.op !== "apply" ? ` op=${o.op}` : "");
   return { line, exitCode: o.applied < o.resources ? 1 : 0 };
 }

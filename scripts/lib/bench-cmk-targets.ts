@@ -9,7 +9,7 @@ const SERVER = `${RG}/Microsoft.Sql/servers/sql-bench`;
 
 interface Row {
   armId: string;
-  kind: "STORAGE_ACCOUNT" | "SQL_DATABASE";
+  kind: "STORAGE_ACCOUNT" | "SQL_DATABASE" | "DISK_ENCRYPTION_SET";
   name: string;
 }
 
@@ -32,6 +32,29 @@ export function benchTargets(kind: BenchKind, n: number): { world: unknown[]; ro
     return {
       world: [server, ...databases],
       rows: databases.map((d, k) => ({ armId: d.id, kind: "SQL_DATABASE", name: `sql-bench/db${names[k]}` })),
+    };
+  }
+  if (kind === "disk-encryption-set") {
+    // Disk encryption sets exist with the platform's own key (as the demo's do) and move to the customer's.
+    const sets = names.map((i) => ({
+      id: `${RG}/Microsoft.Compute/diskEncryptionSets/desbench${i}`,
+      type: "Microsoft.Compute/diskEncryptionSets",
+      location: "westeurope",
+      identity: {
+        type: "UserAssigned",
+        userAssignedIdentities: {
+          [`${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/crosskey-cmk`]: {},
+        },
+      },
+      properties: {
+        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+        encryptionType: "EncryptionAtRestWithCustomerKey",
+        rotationToLatestKeyVersionEnabled: true,
+      },
+    }));
+    return {
+      world: sets,
+      rows: sets.map((d, k) => ({ armId: d.id, kind: "DISK_ENCRYPTION_SET", name: `desbench${names[k]}` })),
     };
   }
   const accounts = names.map((i) => ({

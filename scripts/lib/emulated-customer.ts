@@ -222,6 +222,20 @@ function vaultTransport(emulatorUrl: string): HttpClient {
   };
 }
 
+/** The customer's admin makes a new version of a key (Key Vault "rotate"), as they would in the portal. */
+export function rotateCustomerKey(
+  emulatorUrl: string,
+  tenant: DemoTenant,
+  vaultName: string,
+  keyName: string,
+) {
+  const admin = userCredential(emulatorUrl, tenant.id, `admin@${tenant.domain}`);
+  const keys = new KeyClient(`https://${vaultName}.vault.azure.net`, admin, {
+    httpClient: vaultTransport(emulatorUrl),
+  });
+  return keys.rotateKey(keyName);
+}
+
 export interface ScriptOptions {
   emulatorUrl: string;
   tenant: DemoTenant;

@@ -17,12 +17,24 @@ describe("[bench] cmk benchmark options and closing line", () => {
       rate: 10,
       concurrency: 48,
       workers: 1,
-      port: 8447,
+      port: 8447 + Number(process.env.TEST_PORT_OFFSET ?? 0),
       kind: "storage-account",
+      op: "apply",
+      killWorker: false,
     });
     expect(parseBenchOptions(["--kind", "sql-database"]).kind).toBe("sql-database");
     expect(() => parseBenchOptions(["--kind", "cosmos"])).toThrow(
-      /--kind must be one of storage-account, sql-database/,
+      /--kind must be one of storage-account, sql-database, disk-encryption-set/,
+    );
+    expect(parseBenchOptions(["--op", "rotate", "--workers", "2", "--kill-worker"])).toMatchObject({
+      op: "rotate",
+      kind: "disk-encryption-set",
+      workers: 2,
+      killWorker: true,
+    });
+    expect(() => parseBenchOptions(["--op", "spin"])).toThrow(/--op must be one of apply, rotate/);
+    expect(() => parseBenchOptions(["--op", "rotate", "--kind", "storage-account"])).toThrow(
+      /--op rotate runs over disk encryption sets/,
     );
     expect(parseBenchOptions(["--resources", "50", "--rate=2.5", "--workers", "2"])).toMatchObject({
       resources: 50,
@@ -59,6 +71,9 @@ describe("[bench] cmk benchmark options and closing line", () => {
   it("a run over SQL databases says so at the end of the line; storage accounts keep the old line", () => {
     expect(benchSummary({ ...outcome, kind: "sql-database" }).line).toMatch(/ burst=10 kind=sql-database$/);
     expect(benchSummary({ ...outcome, kind: "storage-account" }).line).toMatch(/ burst=10$/);
+    expect(benchSummary({ ...outcome, kind: "disk-encryption-set", op: "rotate" }).line).toMatch(
+      / burst=10 kind=disk-encryption-set op=rotate$/,
+    );
   });
 
   it("a run inside the burst has no meaningful ratio and says so", () => {
