@@ -32,7 +32,19 @@ export function canMoveJob(from: JobState, to: JobState): boolean {
 }
 
 /** Job columns a transition may set besides the state; the active key is released by finishing states. */
-type JobData = Omit<Prisma.JobUncheckedUpdateInput, "state" | "id" | "kind">;
+type JobData = Omit<Prisma.JobUncheckedUpdateManyInput, "state" | "id" | "kind">;
+
+/**
+ * Locks a job's row until the caller's transaction ends and returns its state (null when there is no such job):
+ * two callers deciding from the same state (two Admins approving, two workers finishing the same job after a
+ * lapsed heartbeat) then decide one after the other, the second seeing what the first did.
+ */
+export async function lockJob(tx: Tx, jobId: string): Promise<JobState | null> {
+  const rows = await tx.$queryRaw<
+    { state: JobState }[]
+  >`SELECT state FROM "Job" WHERE id = ${jobId}::uuid FOR UPDATE`;
+  return rows[0]?.state ?? null;
+}
 
 /** Creates a job in its first state (QUEUED, or AWAITING_APPROVAL when a second person must approve). */
 export async function createJob(
@@ -108,8 +120,9 @@ export async function transitionJob(
     );
   }
   const finished = FINISHED_JOB_STATES.includes(input.to);
-  const updated = await tx.job.update({
-    where: { id: current.id },
+  // Conditional on the state read: a concurrent move made after that read makes this one fail, not overwrite it.
+  const { count } = await tx.job.updateMany({
+    where: { id: current.id, state: current.state },
     data: {
       ...input.data,
       state: input.to,
@@ -117,6 +130,14 @@ export async function transitionJob(
       ...(finished && { activeKey: null, finishedAt: new Date() }),
     },
   });
+  if (count === 0) {
+    const now = await tx.job.findUnique({ where: { id: current.id }, select: { state: true } });
+    throw new AppError(
+      "CONFLICT",
+      `The job became ${(now?.state ?? "deleted").toLowerCase().replaceAll("_", " ")} meanwhile; it was not moved to ${input.to.toLowerCase().replaceAll("_", " ")}.`,
+    );
+  }
+  const updated = await tx.job.findUniqueOrThrow({ where: { id: current.id } });
   await recordAuditEvent(tx, {
     actor: input.actor,
     action: `job.${input.to.toLowerCase()}`,

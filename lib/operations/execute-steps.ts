@@ -66,7 +66,9 @@ export async function executeSteps(
       result = await resumeArmWrite(step, result.resumeState);
     }
     finalRead =
-      waiting && step.method !== "POST" && result.body != null ? { id: step.id, body: result.body } : undefined;
+      waiting && step.method !== "POST" && result.body != null
+        ? { id: step.id, body: result.body }
+        : undefined;
     resumeState = null;
     const done = { step: index + 1, operationState: null, progress };
     if (waiting)

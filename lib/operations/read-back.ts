@@ -14,6 +14,7 @@ export async function readBack(
   fresh?: { id: string; body: unknown },
 ): Promise<ObservedCmk> {
   const target = module.observeId?.(armId) ?? { id: armId, apiVersion: module.apiVersion };
-  if (fresh && fresh.id.toLowerCase() === target.id.toLowerCase()) return module.observe(fresh.body, expected);
+  if (fresh && fresh.id.toLowerCase() === target.id.toLowerCase())
+    return module.observe(fresh.body, expected);
   return module.observe(await readResource(target.id, target.apiVersion), expected);
 }

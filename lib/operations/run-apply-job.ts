@@ -7,7 +7,8 @@ import { explainCmkError } from "@/lib/cmk/explain-error";
 import type { CmkFailure } from "@/lib/cmk/types";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { jobErrorColumn, jobPlanColumn } from "@/lib/jobs/job-columns";
-import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
+import { FINISHED_JOB_STATES, lockJob, transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
+import type { JobState } from "@/lib/generated/prisma/enums";
 import type { JobOutcome } from "@/lib/jobs/worker";
 import { observedColumn, resourceErrorColumn } from "@/lib/resources/resource-columns";
 import { setResourceState } from "@/lib/resources/resource-state";
@@ -38,6 +39,7 @@ export const MAX_ATTEMPTS = 6;
 
 /** Only these states have work left for a worker; a paused, cancelled or unapproved job is left alone. */
 const RUNNABLE = new Set(["QUEUED", "RUNNING", "WAITING_ON_AZURE"]);
+const isFinished = (state: JobState | null) => state === null || FINISHED_JOB_STATES.includes(state);
 
 class NotRetryable extends Error {
   constructor(
@@ -92,7 +94,10 @@ async function runJob(
   const targetCustomerId = stored.targetCustomerId ?? job.run?.targetCustomerId;
   const cmk = getCmkModule(resource.kind);
 
-  await db.$transaction(async (tx) => {
+  const started = await db.$transaction(async (tx) => {
+    // Another handler of the same job (its message redelivered after a lapsed heartbeat) may have finished it.
+    const state = await lockJob(tx, job.id);
+    if (!state || !RUNNABLE.has(state)) return false;
     // A run's job leaves the resource's steady state when it starts (a single operation did so when it was
     // cleared to run), so a job cancelled before it started leaves the resource as it was.
     if (job.runId && (resource.cmkState === "APPLIED" || resource.cmkState === "DRIFTED")) {
@@ -121,7 +126,9 @@ async function runJob(
         details: { jobId: job.id, attempt: job.attempts + 1 },
       });
     }
+    return true;
   });
+  if (!started) return { kind: "skipped" };
 
   try {
     let steps = stored.steps;
@@ -147,7 +154,8 @@ async function runJob(
         observed.state,
         `Azure accepted the change but the resource reads back as ${observed.state.toLowerCase()}: ${observed.detail}`,
       );
-    await db.$transaction(async (tx) => {
+    const recorded = await db.$transaction(async (tx) => {
+      if (isFinished(await lockJob(tx, job.id))) return false;
       await transitionJob(tx, {
         jobId: job.id,
         to: "SUCCEEDED",
@@ -178,8 +186,9 @@ async function runJob(
       });
       // The customer's onboarding reaches "applied" once its key protects a resource.
       if (key) await markOnboardingApplied(tx, key.onboardingId, job.id);
+      return true;
     });
-    return { kind: "succeeded" };
+    return { kind: recorded ? "succeeded" : "skipped" };
   } catch (error) {
     // Nothing can be recorded while the database is away; pg-boss redelivers and the job resumes from its step.
     if (isDatabaseUnavailable(error)) throw error;
@@ -238,19 +247,23 @@ async function recordFailure(
   };
   if (failure.retryable && input.attempts < MAX_ATTEMPTS) {
     const afterSeconds = failure.retryAfterSeconds ?? Math.min(60, 2 ** input.attempts);
-    await db.$transaction((tx) =>
-      transitionJob(tx, {
+    const requeued = await db.$transaction(async (tx) => {
+      if (isFinished(await lockJob(tx, input.jobId))) return false;
+      await transitionJob(tx, {
         jobId: input.jobId,
         to: "QUEUED",
         actor: SYSTEM_ACTOR,
         data: { error: jobErrorColumn.write(error) },
         details: { azureCode: failure.code, retryAfterSeconds: afterSeconds },
         outcome: "failure",
-      }),
-    );
-    return { kind: "retry", afterSeconds };
+      });
+      return true;
+    });
+    return requeued ? { kind: "retry", afterSeconds } : { kind: "skipped" };
   }
-  await db.$transaction(async (tx) => {
+  const recorded = await db.$transaction(async (tx) => {
+    // Another handler of the job finished it first: its outcome stands (a finished job never moves again).
+    if (isFinished(await lockJob(tx, input.jobId))) return false;
     await transitionJob(tx, {
       jobId: input.jobId,
       to: "FAILED",
@@ -267,6 +280,7 @@ async function recordFailure(
       data: { lastError: resourceErrorColumn.write(error) },
       details: { jobId: input.jobId, azureCode: failure.code, attempts: input.attempts },
     });
+    return true;
   });
-  return { kind: "failed" };
+  return { kind: recorded ? "failed" : "skipped" };
 }

@@ -8,11 +8,12 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import type { OperatorRole } from "@/lib/auth/session";
 import { readResource } from "@/lib/azure/arm";
 import { getCmkModule } from "@/lib/cmk";
+import { SQL_API } from "@/lib/cmk/sql-server";
 import type { ArmWrite, CmkProblem } from "@/lib/cmk/types";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { jobPlanColumn } from "@/lib/jobs/job-columns";
-import { createJob, transitionJob } from "@/lib/jobs/job-state";
+import { createJob, lockJob, transitionJob } from "@/lib/jobs/job-state";
 import { sendApplyMessage } from "@/lib/jobs/queues";
 import { getVerifiedKey } from "@/lib/keys/verified-key";
 import { setResourceState } from "@/lib/resources/resource-state";
@@ -107,6 +108,10 @@ export async function previewOperation(
         code: "AlreadyMicrosoftManaged",
         message: `${resource.name} already uses Microsoft-managed keys.`,
       });
+    else if (resource.kind === "SQL_DATABASE") {
+      const refusal = await serverProtectorRefusal(resource.armId);
+      if (refusal) problems.push(refusal);
+    }
     return {
       ...base,
       to: { customerId: resource.customerId, customer: base.from.customer, keyId: null, keyUri: null },
@@ -177,6 +182,25 @@ export async function previewOperation(
         : null,
     crossCustomer,
     approvalReasons: approvalReasons(requester.roles, { crossCustomer }),
+  };
+}
+
+/**
+ * A database goes back to its server's protector (Azure's encryption-protector revert), which Azure allows only
+ * while that protector is service-managed (DatabaseEncryptionProtectorRevert in the Microsoft.Sql REST specs;
+ * docs/azure-contracts.md §5.6): the server's protector is read first, so the preview refuses what Azure would.
+ */
+async function serverProtectorRefusal(databaseArmId: string): Promise<CmkProblem | null> {
+  const server = databaseArmId.replace(/\/databases\/[^/]+$/i, "");
+  const protector = (await readResource(`${server}/encryptionProtector/current`, SQL_API)) as {
+    properties?: { serverKeyType?: string | null; serverKeyName?: string | null };
+  } | null;
+  const type = protector?.properties?.serverKeyType ?? "ServiceManaged";
+  if (type.toLowerCase() === "servicemanaged") return null;
+  const serverName = server.split("/").at(-1);
+  return {
+    code: "ServerUsesCustomerKey",
+    message: `Azure reverts a database only to a service-managed server protector, and server ${serverName} is protected by a customer-managed key (${protector?.properties?.serverKeyName ?? type}): revert the server first, or change the database to another key.`,
   };
 }
 
@@ -314,6 +338,8 @@ export async function approveOperation(
   if (!input.roles.includes("Admin"))
     throw new AppError("FORBIDDEN", "Only an Admin can approve an operation.");
   const job = await db.$transaction(async (tx) => {
+    // Two Admins approving at once: the second waits for the first's commit here, then finds the job queued.
+    await lockJob(tx, input.jobId);
     const job = await tx.job.findUnique({ where: { id: input.jobId } });
     if (!job || !job.resourceId) throw new AppError("NOT_FOUND", "This request does not exist.");
     if (job.state !== "AWAITING_APPROVAL")
@@ -344,9 +370,9 @@ export async function rejectOperation(
   if (!input.roles.includes("Admin"))
     throw new AppError("FORBIDDEN", "Only an Admin can decline an operation.");
   await db.$transaction(async (tx) => {
-    const job = await tx.job.findUnique({ where: { id: input.jobId }, select: { state: true } });
-    if (!job) throw new AppError("NOT_FOUND", "This request does not exist.");
-    if (job.state !== "AWAITING_APPROVAL")
+    const state = await lockJob(tx, input.jobId);
+    if (!state) throw new AppError("NOT_FOUND", "This request does not exist.");
+    if (state !== "AWAITING_APPROVAL")
       throw new AppError("CONFLICT", "This request is no longer waiting for approval.");
     await transitionJob(tx, {
       jobId: input.jobId,

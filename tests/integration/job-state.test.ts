@@ -21,6 +21,32 @@ const newJob = (activeKey: string, state?: "QUEUED" | "AWAITING_APPROVAL") =>
 const events = (jobId: string) =>
   t.db.auditEvent.findMany({ where: { targetType: "job", targetId: jobId }, orderBy: { id: "asc" } });
 
+/** Row locks held on jobs by open transactions, and sessions waiting for a lock, as PostgreSQL reports them. */
+const lockedRows = async () =>
+  Number(
+    (
+      await t.db.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+        WHERE c.relname = 'Job' AND l.mode = 'RowExclusiveLock' AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+    )[0]!.n,
+  );
+const waitingForLocks = async () =>
+  Number(
+    (
+      await t.db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+    )[0]!.n,
+  );
+async function waitUntil(check: () => Promise<boolean>) {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 20 s");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe("[jobs] job transitions are the only way Job.state changes", () => {
   it("each move commits with its audit event; finishing frees the target for the next job", async () => {
     const job = await newJob("test:a");
@@ -50,6 +76,35 @@ describe("[jobs] job transitions are the only way Job.state changes", () => {
     );
     expect((await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("AWAITING_APPROVAL");
     expect((await events(job.id)).map((e) => e.action)).toEqual(["job.awaiting_approval"]);
+  });
+
+  it("two moves decided from the same state: the second waits for the first and is refused, not applied over it", async () => {
+    const job = await newJob("test:d");
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    // The first mover holds its transaction open after moving the job.
+    const first = t.db.$transaction(
+      async (tx) => {
+        await transitionJob(tx, { jobId: job.id, to: "RUNNING", actor: system });
+        await held;
+      },
+      { timeout: 30_000 },
+    );
+    await waitUntil(async () => (await events(job.id)).length === 1 && (await lockedRows()) > 0);
+    // The second still reads QUEUED (the first has not committed) and decides from it.
+    const second = t.db
+      .$transaction((tx) => transitionJob(tx, { jobId: job.id, to: "CANCELLED", actor: operator }))
+      .catch((e: unknown) => e);
+    await waitUntil(async () => (await waitingForLocks()) > 0);
+    release();
+    await first;
+    const refused = await second;
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).message).toBe(
+      "The job became running meanwhile; it was not moved to cancelled.",
+    );
+    expect((await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("RUNNING");
+    expect((await events(job.id)).map((e) => e.action)).toEqual(["job.queued", "job.running"]);
   });
 
   it("the audit event and the state roll back together", async () => {

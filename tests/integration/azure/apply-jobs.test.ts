@@ -197,6 +197,37 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     expect(error.todo.length).toBeGreaterThan(20);
   });
 
+  // Before the SIGKILL test: the worker it starts would take this job's message too.
+  it("a message handled twice (its heartbeat lapsed) finishes the job once: the late handler changes nothing", async () => {
+    const resource = await diskEncryptionSet("des-jobs-twice");
+    await control(emulatorUrl(), "settings", { lroSeconds: 3 }, "PATCH");
+    const before = await writesSoFar();
+    const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
+    // The first handler sends the write and polls; pg-boss hands the same message to a second one meanwhile.
+    const first = runApplyJob(t.db, job.id, { writesPerSecond: 50 });
+    await waitFor(
+      async () => (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state === "WAITING_ON_AZURE",
+      60_000,
+    );
+    const second = runApplyJob(t.db, job.id, { writesPerSecond: 50 });
+    const outcomes = (await Promise.all([first, second])).map((o) => o.kind).sort();
+    // Whichever read Azure's answer last finds the job finished and leaves it as it is, with no error.
+    expect(outcomes).toEqual(["skipped", "succeeded"]);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      state: "SUCCEEDED",
+      error: null,
+    });
+    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe(
+      "APPLIED",
+    );
+    const finished = await t.db.auditEvent.count({
+      where: { targetType: "job", targetId: job.id, action: { in: ["job.succeeded", "job.failed"] } },
+    });
+    expect(finished).toBe(1);
+    expect((await writesSoFar()) - before).toBe(1);
+    await control(emulatorUrl(), "settings", { lroSeconds: 1 }, "PATCH");
+  }, 120_000);
+
   it("a worker killed (SIGKILL) while Azure is still working resumes in a new worker: applied, with exactly one write", async () => {
     const resource = await diskEncryptionSet("des-jobs-kill");
     await control(emulatorUrl(), "settings", { lroSeconds: 6 }, "PATCH");

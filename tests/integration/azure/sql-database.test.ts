@@ -9,7 +9,7 @@ import { startBoss } from "../../../lib/jobs/boss";
 import { probeKeyHealth } from "../../../lib/key-health/check-key-health";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
-import { requestOperation } from "../../../lib/operations/support-operations";
+import { previewOperation, requestOperation } from "../../../lib/operations/support-operations";
 import { resourceErrorColumn } from "../../../lib/resources/resource-columns";
 import { seedIsvResource } from "../../../prisma/seed/factories";
 import { control } from "../../../scripts/lib/emulated-customer";
@@ -159,6 +159,40 @@ describe("[sql-database] one server, one database per customer, each with its cu
     expect(actions).toEqual(
       expect.arrayContaining(["operation.requested", "cmk.revert_requested", "cmk.reverted"]),
     );
+  });
+});
+
+describe("[sql-database] a database's revert needs a service-managed server protector", () => {
+  it("on a server with its own customer key the preview names the server's key and nothing is requested", async () => {
+    const keyed = await createSqlServer(emulatorUrl(), "sql-tenants-keyed");
+    const serverRow = await seedIsvResource(t.db, {
+      armId: keyed,
+      kind: "SQL_SERVER",
+      region: "westeurope",
+      customerId: customers.litware.id,
+    });
+    expect(await apply(serverRow.id)).toBe("succeeded");
+    const db = await database("db-keyed", "adatum", keyed);
+    expect(await apply(db.id)).toBe("succeeded");
+    const before = await armProps(db.armId);
+
+    const preview = await previewOperation(
+      t.db,
+      { resourceId: db.id, operation: "REVERT" },
+      { roles: ["Operator"] },
+    );
+    expect(preview.steps).toEqual([]);
+    expect(preview.problems).toEqual([
+      expect.objectContaining({
+        code: "ServerUsesCustomerKey",
+        message: expect.stringMatching(
+          /server sql-tenants-keyed is protected by a customer-managed key \(kv-sqldb-litware_cmk_[0-9a-f]{32}\)/,
+        ),
+      }),
+    ]);
+    await expect(operate(db.id, "REVERT")).rejects.toThrow(/revert the server first/);
+    expect(await reload(db.id)).toMatchObject({ cmkState: "APPLIED", appliedKeyId: customers.adatum.keyId });
+    expect(await armProps(db.armId)).toEqual(before);
   });
 });
 

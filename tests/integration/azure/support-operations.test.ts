@@ -240,6 +240,33 @@ describe("[operations] revert, rotate and change key, read back from ARM", () =>
     expect((await reload(resource.id)).cmkState).toBe("MICROSOFT_MANAGED");
   });
 
+  it("two Admins approving the same request at once: one approves, the other is told, and it is queued once", async () => {
+    const resource = await appliedResource("STORAGE_ACCOUNT", "stopsrace");
+    const { job } = await requestOperation(t.db, boss, {
+      resourceId: resource.id,
+      operation: "REVERT",
+      reason: REASON,
+      actor: support,
+      roles: ["Support"],
+    });
+    const results = await Promise.allSettled(
+      [admin, admin2].map((who) =>
+        approveOperation(t.db, boss, { jobId: job.id, actor: who, roles: ["Admin"] }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(String(refused?.reason)).toMatch(/no longer waiting for approval/);
+    const approvals = await t.db.auditEvent.findMany({
+      where: { targetType: "job", targetId: job.id, action: "job.queued" },
+    });
+    expect(approvals).toHaveLength(1);
+    const approved = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(approved.approvedBy).toBe((approvals[0]!.details as { approvedBy: string }).approvedBy);
+    expect(await drive(job.id)).toBe("succeeded");
+    expect((await reload(resource.id)).cmkState).toBe("MICROSOFT_MANAGED");
+  });
+
   it("refuses a reason too short to audit, and changes nothing", async () => {
     const resource = await appliedResource("STORAGE_ACCOUNT", "stopsreason");
     const { operationRequest } = await import("../../../lib/operations/support-operations");
