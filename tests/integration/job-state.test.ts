@@ -118,4 +118,72 @@ describe("[jobs] job transitions are the only way Job.state changes", () => {
     expect((await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("QUEUED");
     expect((await events(job.id)).map((e) => e.action)).toEqual(["job.queued"]);
   });
+
+  it("a job of a customer's resource is audited under that customer; a failure is a failure, and the run is kept", async () => {
+    const customer = await t.db.customer.create({
+      data: { name: "Audit Co", nameKey: "audit co", createdBy: operator.id },
+    });
+    const resource = await t.db.isvResource.create({
+      data: {
+        armIdKey: "/subscriptions/s/resourcegroups/g/providers/microsoft.storage/storageaccounts/auditco",
+        armId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/auditco",
+        kind: "STORAGE_ACCOUNT",
+        name: "auditco",
+        subscriptionId: "aaaaaaaa-0000-4000-8000-000000000001",
+        resourceGroup: "g",
+        region: "westeurope",
+        customerId: customer.id,
+      },
+    });
+    const run = await t.db.operationRun.create({
+      data: { operation: "ROTATE", selection: {}, requestedBy: operator.id, reason: "audit test" },
+    });
+    // An actor without an id (a process acting on its own) is recorded as "unknown", never as nothing.
+    const job = await t.db.$transaction((tx) =>
+      createJob(tx, {
+        kind: "APPLY_CMK",
+        activeKey: "test:d",
+        resourceId: resource.id,
+        customerId: customer.id,
+        runId: run.id,
+        actor: { type: "SYSTEM" as const },
+      }),
+    );
+    expect(job.requestedBy).toBe("unknown");
+    await t.db.$transaction((tx) => transitionJob(tx, { jobId: job.id, to: "RUNNING", actor: system }));
+    await t.db.$transaction((tx) => transitionJob(tx, { jobId: job.id, to: "FAILED", actor: system }));
+    const audited = await events(job.id);
+    expect(audited.map((e) => [e.action, e.outcome, e.customerId])).toEqual([
+      ["job.queued", "success", customer.id],
+      ["job.running", "success", customer.id],
+      ["job.failed", "failure", customer.id],
+    ]);
+    expect(audited[0]!.details).toEqual({
+      kind: "APPLY_CMK",
+      to: "QUEUED",
+      resourceId: resource.id,
+      runId: run.id,
+    });
+
+    // The caller's outcome wins over the default: here a cancellation the caller counts as a failure.
+    const other = await newJob("test:e");
+    await t.db.$transaction((tx) =>
+      transitionJob(tx, { jobId: other.id, to: "CANCELLED", actor: operator, outcome: "failure" }),
+    );
+    expect((await events(other.id)).map((e) => [e.action, e.outcome])).toEqual([
+      ["job.queued", "success"],
+      ["job.cancelled", "failure"],
+    ]);
+  });
+
+  it("a job that does not exist cannot move", async () => {
+    const refused = await t.db
+      .$transaction((tx) =>
+        transitionJob(tx, { jobId: "00000000-0000-4000-8000-000000000000", to: "RUNNING", actor: system }),
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe("NOT_FOUND");
+    expect((refused as AppError).message).toBe("This job does not exist.");
+  });
 });

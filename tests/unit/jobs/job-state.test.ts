@@ -41,4 +41,27 @@ describe("[jobs] the job state machine", () => {
     expect(canMoveJob("PAUSED", "RUNNING")).toBe(false);
     expect(canMoveJob("PAUSED", "QUEUED")).toBe(true);
   });
+
+  it("the whole table, move by move: what a job may become from each state (docs/jobs.md)", () => {
+    const table = Object.fromEntries(ALL.map((from) => [from, ALL.filter((to) => canMoveJob(from, to))]));
+    expect(table).toEqual({
+      AWAITING_APPROVAL: ["QUEUED", "CANCELLED"],
+      QUEUED: ["RUNNING", "PAUSED", "CANCELLED", "FAILED"].sort(byEnum),
+      RUNNING: ["RUNNING", "WAITING_ON_AZURE", "QUEUED", "PAUSED", "CANCELLING", "SUCCEEDED", "FAILED"].sort(
+        byEnum,
+      ),
+      WAITING_ON_AZURE: ["RUNNING", "QUEUED", "CANCELLING", "FAILED"].sort(byEnum),
+      PAUSED: ["QUEUED", "CANCELLED"].sort(byEnum),
+      CANCELLING: ["CANCELLED", "FAILED"].sort(byEnum),
+      SUCCEEDED: [],
+      FAILED: [],
+      CANCELLED: [],
+    });
+    expect([...FINISHED_JOB_STATES].sort(byEnum)).toEqual(["SUCCEEDED", "FAILED", "CANCELLED"].sort(byEnum));
+  });
 });
+
+/** Orders states as the enum does, so the table compares independently of how it is written. */
+function byEnum(a: string, b: string): number {
+  return ALL.indexOf(a as JobState) - ALL.indexOf(b as JobState);
+}

@@ -1,7 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { getCloud, getEnv } from "../../../lib/env";
 import type { CustomerKey } from "../../../lib/generated/prisma/client";
 import { AppError } from "../../../lib/errors";
-import { toKeyRef } from "../../../lib/operations/module-input";
+import { buildModuleInput, isvIdentity, toKeyRef } from "../../../lib/operations/module-input";
+
+// The identity and the cloud come from the configuration (its defaults, with the two values it requires). The
+// configuration is read once per process: later files that run in this process (mutation testing shares one)
+// get fresh modules, so they read their own.
+process.env.SESSION_SECRET ??= "unit-test-session-secret-of-enough-length-0123456789";
+process.env.DATABASE_URL ??= "postgresql://unit@localhost/unit";
+afterAll(() => {
+  vi.resetModules();
+});
 
 const V = "0123456789abcdef0123456789abcdef";
 const row = (over: Partial<CustomerKey> = {}) =>
@@ -48,5 +58,36 @@ describe("[operations] what the resource modules are given", () => {
       expect((error as AppError).code).toBe("CONFLICT");
       expect((error as AppError).message).toBe("The customer's key is not verified; it cannot be applied.");
     }
+  });
+
+  it("the ISV identity is the encryption UAMI and the multi-tenant app it federates into", () => {
+    // Without a pool, the one configured identity serves every region.
+    expect(isvIdentity("westeurope")).toEqual({
+      uamiResourceId: getEnv().CMK_UAMI_RESOURCE_ID,
+      federatedClientId: getEnv().CMK_APP_CLIENT_ID,
+    });
+    expect(getEnv().CMK_UAMI_RESOURCE_ID).toMatch(/\/userAssignedIdentities\/[^/]+$/);
+  });
+
+  it("a module's input is the resource as ARM shows it, the verified key, the identity and the cloud", () => {
+    const body = { properties: { encryption: { keySource: "Microsoft.Storage" } } };
+    const input = buildModuleInput(
+      {
+        armId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/a",
+        region: "westeurope",
+      },
+      row(),
+      body,
+    );
+    expect(input).toEqual({
+      resource: {
+        id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/a",
+        location: "westeurope",
+        body,
+      },
+      key: toKeyRef(row()),
+      identity: isvIdentity("westeurope"),
+      cloudName: getCloud().name,
+    });
   });
 });
