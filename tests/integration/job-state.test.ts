@@ -142,7 +142,7 @@ describe("[jobs] job transitions are the only way Job.state changes", () => {
     const job = await t.db.$transaction((tx) =>
       createJob(tx, {
         kind: "APPLY_CMK",
-        activeKey: "test:d",
+        activeKey: "test:audited",
         resourceId: resource.id,
         customerId: customer.id,
         runId: run.id,
@@ -166,7 +166,7 @@ describe("[jobs] job transitions are the only way Job.state changes", () => {
     });
 
     // The caller's outcome wins over the default: here a cancellation the caller counts as a failure.
-    const other = await newJob("test:e");
+    const other = await newJob("test:outcome");
     await t.db.$transaction((tx) =>
       transitionJob(tx, { jobId: other.id, to: "CANCELLED", actor: operator, outcome: "failure" }),
     );
