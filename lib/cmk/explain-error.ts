@@ -53,7 +53,11 @@ const keyType = (c: Context): Words => ({
 });
 const region = (c: Context): Words => ({
   what: `The customer's vault is in another region than the resource: ${c.message}`,
-  todo: "Storage and disk encryption sets need the vault in the resource's region; ask the customer for a key in a vault there.",
+  todo: "Disk encryption sets need the vault in the resource's region; ask the customer for a key in a vault there.",
+});
+const vaultMissing = (): Words => ({
+  what: "The customer's vault does not exist: its name does not resolve.",
+  todo: "Ask the customer for the current key URI (the vault may have been deleted or renamed) and verify it again.",
 });
 const firewall = (): Words => ({
   what: "The customer's vault firewall blocks the Azure service.",
@@ -96,9 +100,10 @@ const BY_CODE: [RegExp, (c: Context) => Words][] = [
       todo: `Give the app's managed identity ${WRITER_ROLE[c.kind]} (or Contributor) on the resource or its resource group.`,
     }),
   ],
-  [/^(KeyVaultPolicyError|AzureKeyVaultSoftDeleteAndPurgeProtectionNotEnabled)$/, purge],
+  [/^(KeyVaultPolicyError|SecurityInvalidAzureKeyVaultRecoveryLevel)$/, purge],
+  [/^AkvHostNotResolvingFromNode$/, vaultMissing],
   [
-    /^(KeyVaultAuthenticationFailure|KeyVaultAccessForbidden|AzureKeyVaultMissingPermissions|AzureKeyVaultConnectionFailed)$/,
+    /^(KeyVaultAuthenticationFailure|KeyVaultAccessForbidden|AzureKeyVaultMissingPermissions|UmiMissingAkvPermissions|AdalServicePrincipalNotFound|AdalGenericError|AzureKeyVaultConnectionFailed)$/,
     (c) => (/firewall|network/i.test(c.message) ? firewall() : keyAccess(c)),
   ],
   [/^(KeyVaultEncryptionKeyNotEnabled|AzureKeyVaultKeyDisabled|KeyDisabled)$/, keyDisabled],
@@ -107,14 +112,13 @@ const BY_CODE: [RegExp, (c: Context) => Words][] = [
     keyDates,
   ],
   [
-    /^(KeyVaultEncryptionKeyNotFound|KeyVaultVaultNotFound|KeyVaultKeyNotFound|KeyVaultNotFound|AzureKeyVaultKeyNameNotFound|AzureKeyVaultMalformedVaultUri|AzureKeyVaultMalformedKeyUri|InvalidValuesForRequestParameters)$/,
+    /^(KeyVaultEncryptionKeyNotFound|KeyVaultVaultNotFound|KeyVaultKeyNotFound|KeyVaultNotFound|AzureKeyVaultKeyNameNotFound|AzureKeyVaultMalformedVaultUri|AzureKeyVaultInvalidUri|InvalidValuesForRequestParameters)$/,
     keyGone,
   ],
   [
     /^(KeyVaultKeyTypeNotSupported|AzureKeyVaultRsaKeyNotSupported|KeyTypeNotSupported|KeySizeNotSupported)$/,
     keyType,
   ],
-  [/^KeyVaultRegionMismatch$/, region],
   [
     /^(AzureKeyVaultNoServerIdentity|InvalidPrimaryUserAssignedIdentityId|FailedIdentityOperation|InvalidIdentity)$/,
     identity,

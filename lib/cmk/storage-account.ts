@@ -43,7 +43,8 @@ export const storageAccountModule: CmkModule = {
   kind: "STORAGE_ACCOUNT",
   apiVersion: API,
   label: "Storage account",
-  // The vault's region is not in its URI; Storage refuses another region itself (KeyVaultRegionMismatch).
+  // Any region: the account and the vault "can be in different … tenants, regions, and subscriptions" (Microsoft
+  // Learn, "Customer-managed keys for Azure Storage encryption").
   check: keyAndIdentityCheck("Azure Storage", [2048, 3072, 4096]),
   plan: ({ resource, key, identity }) => [
     {

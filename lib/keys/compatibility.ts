@@ -39,7 +39,9 @@ export const SERVICE_KEY_RULES: Record<ResourceKind, ServiceKeyRule> = {
     label: "Azure Storage",
     sizes: [2048, 3072, 4096],
     unavailableIn: [],
-    sameRegion: true,
+    // Microsoft Learn, "Customer-managed keys for Azure Storage encryption": the account and the vault "can be in
+    // different … tenants, regions, and subscriptions".
+    sameRegion: false,
     versionless: "Azure Storage follows new key versions by itself, checking about once a day.",
     versioned: "Azure Storage stays on this version until the key URI is changed.",
   },

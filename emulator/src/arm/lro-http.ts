@@ -90,6 +90,8 @@ export interface AcceptedInput extends StartInput {
   /** Location segment; `monitor` adds `monitor=true` (Storage, DiskRP). */
   resultSegment: string;
   monitor?: boolean;
+  /** A body for the 202 (DiskRP sends the resource); most RPs send none. */
+  body?: unknown;
 }
 
 /** 202 Accepted (no body) + Location (+ Azure-AsyncOperation) + Retry-After; the change is applied on completion. */
@@ -107,5 +109,5 @@ export function accepted(ctx: ArmContext, input: AcceptedInput): ArmResponse {
     "retry-after": RETRY_AFTER,
   };
   if (input.statusSegment) headers["azure-asyncoperation"] = operationUrl(ctx, op, input.statusSegment);
-  return { status: 202, headers };
+  return { status: 202, headers, ...(input.body === undefined ? {} : { body: input.body }) };
 }

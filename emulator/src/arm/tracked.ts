@@ -74,7 +74,13 @@ export function resolveIdentity(
     ? { ...before, ...(asRecord(req.userAssignedIdentities) ?? {}) }
     : { ...(asRecord(req.userAssignedIdentities) ?? {}) };
   const out: Record<string, unknown> = {
-    type: kind === "SystemAssigned,UserAssigned" ? "SystemAssigned,UserAssigned" : kind,
+    // The combined type is spelled per RP: DiskRP's enum has "SystemAssigned, UserAssigned" (with a space).
+    type:
+      lower === "systemassigned,userassigned"
+        ? type.toLowerCase() === "microsoft.compute/diskencryptionsets"
+          ? "SystemAssigned, UserAssigned"
+          : "SystemAssigned,UserAssigned"
+        : kind,
   };
   if (lower.includes("systemassigned")) {
     out.principalId = existing?.principalId ?? randomUUID();

@@ -57,6 +57,11 @@ export const armWorldKeySchema = z.object({
   size: z.number().int().optional(),
   curve: z.enum(["P-256", "P-384", "P-521"]).optional(),
   enabled: z.boolean().default(true),
+  /** A fixed version (32 hex), so a world can name a versioned key URL (disk encryption sets need one). */
+  version: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 
 export const armWorldSchema = z.object({

@@ -12,6 +12,7 @@ const settingsSchema = z
     armWritesPerSecond: z.number().positive(),
     armWriteBurst: z.number().int().positive(),
     lroSeconds: z.number().min(0),
+    consentPropagationSeconds: z.number().min(0),
   })
   .partial()
   .strict();

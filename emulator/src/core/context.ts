@@ -15,6 +15,11 @@ export interface Settings {
   armWriteBurst: number;
   /** How long ARM long-running operations run, in emulator seconds. */
   lroSeconds: number;
+  /**
+   * Seconds after a service principal is created (admin consent, Graph POST) during which Entra still refuses
+   * tokens for the app in that tenant with AADSTS700016 (directory replication).
+   */
+  consentPropagationSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   armWritesPerSecond: 10,
   armWriteBurst: 200,
   lroSeconds: 1,
+  consentPropagationSeconds: 0,
 };
 
 export type FederationResult =

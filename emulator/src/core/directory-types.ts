@@ -66,6 +66,8 @@ export interface ServicePrincipal {
   graphAppRoles: string[];
   alternativeNames: string[];
   createdDateTime: string;
+  /** Emulator time (ms) from which Entra issues tokens for it (consent propagation); absent = at once. */
+  tokensFromMs?: number;
 }
 
 export interface UserAssignedIdentity {

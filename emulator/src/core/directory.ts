@@ -165,7 +165,7 @@ export class DirectoryStore {
   createServicePrincipal(
     tenantId: string,
     appId: string,
-    opts: { id?: string; graphAppRoles?: string[] } = {},
+    opts: { id?: string; graphAppRoles?: string[]; propagationSeconds?: number } = {},
   ): ServicePrincipal {
     const app = this.getApplication(appId);
     const tenant = this.getTenant(tenantId);
@@ -182,6 +182,9 @@ export class DirectoryStore {
       graphAppRoles: opts.graphAppRoles ?? [],
       alternativeNames: [],
       createdDateTime: this.now().toISOString(),
+      ...(opts.propagationSeconds
+        ? { tokensFromMs: this.now().getTime() + opts.propagationSeconds * 1000 }
+        : {}),
     };
     this.servicePrincipals.set(key(tenant.id, app.appId), sp);
     return sp;

@@ -167,7 +167,9 @@ function decide(
     });
   }
   if (!emu.directory.findServicePrincipal(tenantId, v.app.appId))
-    emu.directory.createServicePrincipal(tenantId, v.app.appId);
+    emu.directory.createServicePrincipal(tenantId, v.app.appId, {
+      propagationSeconds: emu.settings.consentPropagationSeconds,
+    });
   if (!v.redirectUri) return sendHtml(reply, successPage("Permissions granted."));
   const fields =
     it.version === 2

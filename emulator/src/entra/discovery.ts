@@ -10,7 +10,9 @@ export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): vo
     reply.header("cache-control", "max-age=86400, private").header("access-control-allow-origin", "*");
   const fail = (reply: FastifyReply, e: unknown) => {
     if (!(e instanceof AadError)) throw e;
-    return reply.code(400).send(toErrorBody(e, emu.clock.now(), authorityOrigin(emu)));
+    // Discovery names an unknown tenant `invalid_tenant` (AADSTS90002); the token endpoint says invalid_request.
+    const err = e.code === 90002 ? new AadError("invalid_tenant", e.code, e.text) : e;
+    return reply.code(400).send(toErrorBody(err, emu.clock.now(), authorityOrigin(emu)));
   };
 
   app.get<{ Params: { tenant: string } }>(

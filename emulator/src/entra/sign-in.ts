@@ -53,7 +53,9 @@ export function ensureAppInUserTenant(emu: Emulator, app: Application, user: Use
     .filter(Boolean)
     .map((s) => s.toLowerCase());
   if (scopes.every((s) => USER_CONSENTABLE.has(s))) {
-    emu.directory.createServicePrincipal(user.tenantId, app.appId);
+    emu.directory.createServicePrincipal(user.tenantId, app.appId, {
+      propagationSeconds: emu.settings.consentPropagationSeconds,
+    });
     return;
   }
   throw new AadError(

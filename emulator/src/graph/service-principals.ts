@@ -111,7 +111,9 @@ export const servicePrincipalRoutes: GraphRoute[] = [
           `The appId '${appId}' of the service principal does not reference a valid application object.`,
         );
       }
-      const sp = d.createServicePrincipal(r.caller.tenantId, appId);
+      const sp = d.createServicePrincipal(r.caller.tenantId, appId, {
+        propagationSeconds: r.emu.settings.consentPropagationSeconds,
+      });
       return {
         status: 201,
         body: { "@odata.context": `${r.context}servicePrincipals/$entity`, ...render(r, sp) },

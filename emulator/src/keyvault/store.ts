@@ -31,6 +31,8 @@ export interface CreateKeyInput {
   nbf?: number;
   exp?: number;
   tags?: Record<string, string>;
+  /** A fixed version id (world keys); otherwise a random one, as Key Vault makes. */
+  version?: string;
 }
 
 const DEFAULT_OPS: Record<string, string[]> = {
@@ -57,6 +59,7 @@ export class KeyVaultStore {
         size: k.kty.startsWith("RSA") ? (k.size ?? 2048) : undefined,
         crv: k.kty.startsWith("EC") ? (k.curve ?? "P-256") : undefined,
         enabled: k.enabled,
+        version: k.version,
       });
     }
   }
@@ -71,7 +74,7 @@ export class KeyVaultStore {
     const now = this.nowSeconds();
     const v: KeyVersion = {
       name: this.versionsOf(host, name)?.[0]?.name ?? name,
-      version: randomBytes(16).toString("hex"),
+      version: input.version ?? randomBytes(16).toString("hex"),
       kty: input.kty,
       size: input.size,
       crv: input.crv,

@@ -39,6 +39,14 @@ export function createMsiService(emu: Emulator) {
               );
             const q = req.query;
             if (!q["api-version"]) return fail(reply, 400, "The api-version parameter is required.");
+            // App Service's IDENTITY_ENDPOINT speaks api-version 2019-08-01 (Microsoft Learn, "Managed identities
+            // for App Service": REST endpoint reference); 2017-09-01 is the legacy MSI_ENDPOINT form.
+            if (q["api-version"] !== "2019-08-01")
+              return fail(
+                reply,
+                400,
+                `The api-version '${q["api-version"]}' is not supported; use 2019-08-01.`,
+              );
             if (!q.resource) return fail(reply, 400, "The resource parameter is required.");
             const ids = [q.client_id, q.principal_id ?? q.object_id, q.mi_res_id].filter(Boolean);
             if (ids.length > 1)

@@ -72,7 +72,10 @@ const CREATE: Record<CreatableKind, (name: string) => { id: string; apiVersion: 
       location: "westeurope",
       identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } },
       properties: {
-        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+        activeKey: {
+          keyUrl:
+            "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks/5eed0000000000000000000000d15c01",
+        },
         encryptionType: "EncryptionAtRestWithCustomerKey",
         rotationToLatestKeyVersionEnabled: true,
       },

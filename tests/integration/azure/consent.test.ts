@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CustomerSession } from "../../../lib/auth/session";
-import { handleConsentCallback } from "../../../lib/onboarding/admin-consent";
+import { confirmConsent, handleConsentCallback } from "../../../lib/onboarding/admin-consent";
+import { getEnv } from "../../../lib/env";
 import { AppError } from "../../../lib/errors";
-import { TENANTS, userCredential } from "../../../scripts/lib/emulated-customer";
+import { control, TENANTS, userCredential } from "../../../scripts/lib/emulated-customer";
 import { createTestDatabase } from "../helpers/db";
 import { consentAs, newInvite, signInCustomer } from "./onboarding-helpers";
 
@@ -277,5 +278,42 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     const recorded = (await rejectedEvents()) - before;
     expect(recorded).toBeGreaterThanOrEqual(1);
     expect(recorded).toBeLessThanOrEqual(2);
+  });
+
+  it("waits while Entra still refuses the new service principal (AADSTS700016), and proves consent once it is visible", async () => {
+    const emulatorUrl = inject("emulatorUrl");
+    const admin = "admin@contoso.onmicrosoft.com";
+    // Start from a tenant without the app, so the consent below creates its service principal.
+    const graph = (await userCredential(emulatorUrl, TENANTS.contoso.id, admin).getToken(
+      "https://graph.microsoft.com/.default",
+    ))!.token;
+    const existing = await fetch(
+      `${emulatorUrl}/graph/v1.0/servicePrincipals?$filter=appId eq '${getEnv().CMK_APP_CLIENT_ID}'`,
+      { headers: { authorization: `Bearer ${graph}` } },
+    );
+    for (const sp of ((await existing.json()) as { value: { id: string }[] }).value)
+      await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals/${sp.id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${graph}` },
+      });
+    const { token, onboarding } = await newInvite(t.db, "Propagation");
+    const session = await signInCustomer(t.db, token, admin);
+    await control(emulatorUrl, "settings", { consentPropagationSeconds: 120 }, "PATCH");
+    try {
+      // Longer than the product waits: consent is granted but not yet provable; nothing moves.
+      const { outcome } = await consentAs(t.db, session, admin);
+      expect(outcome.kind).toBe("not_yet_visible");
+      expect(await state(onboarding.id)).toBe("SIGNED_IN");
+      const refused = await t.db.auditEvent.findFirstOrThrow({
+        where: { onboardingId: onboarding.id, action: "consent.not_proved" },
+      });
+      expect((refused.details as { azureCode: string }).azureCode).toBe("AADSTS700016");
+      // Entra catches up; the customer's retry proves it.
+      await control(emulatorUrl, "clock/advance", { seconds: 121 });
+      expect((await confirmConsent(t.db, { session })).kind).toBe("consented");
+      expect(await state(onboarding.id)).toBe("CONSENTED");
+    } finally {
+      await control(emulatorUrl, "settings", { consentPropagationSeconds: 0 }, "PATCH");
+    }
   });
 });

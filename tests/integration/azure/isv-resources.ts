@@ -35,7 +35,10 @@ export async function createDiskEncryptionSet(emulatorUrl: string, name: string)
       location: "westeurope",
       identity: { type: "UserAssigned", userAssignedIdentities: { [CMK_UAMI]: {} } },
       properties: {
-        activeKey: { keyUrl: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+        activeKey: {
+          keyUrl:
+            "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks/5eed0000000000000000000000d15c01",
+        },
         encryptionType: "EncryptionAtRestWithCustomerKey",
         rotationToLatestKeyVersionEnabled: true,
       },

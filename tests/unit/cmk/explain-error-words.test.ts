@@ -44,7 +44,7 @@ const KEY_TYPE = (message: string, kind: ResourceKind = "STORAGE_ACCOUNT") => ({
 });
 const REGION = (message: string) => ({
   what: `The customer's vault is in another region than the resource: ${message}`,
-  todo: "Storage and disk encryption sets need the vault in the resource's region; ask the customer for a key in a vault there.",
+  todo: "Disk encryption sets need the vault in the resource's region; ask the customer for a key in a vault there.",
 });
 
 describe("[cmk] every code Crosskey explains, word for word", () => {
@@ -57,10 +57,20 @@ describe("[cmk] every code Crosskey explains, word for word", () => {
       },
     ],
     ["KeyVaultPolicyError", PURGE],
-    ["AzureKeyVaultSoftDeleteAndPurgeProtectionNotEnabled", PURGE],
+    ["SecurityInvalidAzureKeyVaultRecoveryLevel", PURGE],
+    [
+      "AkvHostNotResolvingFromNode",
+      {
+        what: "The customer's vault does not exist: its name does not resolve.",
+        todo: "Ask the customer for the current key URI (the vault may have been deleted or renamed) and verify it again.",
+      },
+    ],
     ["KeyVaultAuthenticationFailure", KEY_ACCESS],
     ["KeyVaultAccessForbidden", KEY_ACCESS],
     ["AzureKeyVaultMissingPermissions", KEY_ACCESS],
+    ["UmiMissingAkvPermissions", KEY_ACCESS],
+    ["AdalServicePrincipalNotFound", KEY_ACCESS],
+    ["AdalGenericError", KEY_ACCESS],
     ["AzureKeyVaultConnectionFailed", KEY_ACCESS],
     ["KeyVaultEncryptionKeyNotEnabled", KEY_DISABLED],
     ["AzureKeyVaultKeyDisabled", KEY_DISABLED],
@@ -75,7 +85,7 @@ describe("[cmk] every code Crosskey explains, word for word", () => {
       "KeyVaultNotFound",
       "AzureKeyVaultKeyNameNotFound",
       "AzureKeyVaultMalformedVaultUri",
-      "AzureKeyVaultMalformedKeyUri",
+      "AzureKeyVaultInvalidUri",
       "InvalidValuesForRequestParameters",
     ].map((code) => [code, KEY_GONE] as const),
     ...[
@@ -84,7 +94,6 @@ describe("[cmk] every code Crosskey explains, word for word", () => {
       "KeyTypeNotSupported",
       "KeySizeNotSupported",
     ].map((code) => [code, KEY_TYPE("M.")] as const),
-    ["KeyVaultRegionMismatch", REGION("M.")],
     ...[
       "AzureKeyVaultNoServerIdentity",
       "InvalidPrimaryUserAssignedIdentityId",
@@ -214,9 +223,9 @@ describe("[cmk] Cosmos DB sub-statuses, and messages behind InvalidParameter / B
       todo: "Ask the customer to check that the key is an enabled, unexpired RSA key.",
       azureCode: "BadRequest (4005)",
     });
-    expect(explain("KeyVaultRegionMismatch", "Odd (4999).")).toEqual({
-      ...REGION("Odd (4999)."),
-      azureCode: "KeyVaultRegionMismatch",
+    expect(explain("KeyVaultPolicyError", "Odd (4999).")).toEqual({
+      ...PURGE,
+      azureCode: "KeyVaultPolicyError",
     });
     expect(explain("BadRequest", "no sub-status 4002 here").azureCode).toBe("BadRequest");
   });

@@ -13,7 +13,9 @@ describe("[cmk] Azure's errors in words, by the codes the services return (emula
     ["AzureKeyVaultMissingPermissions", "SQL_SERVER", /role assignment on their key/],
     // Vault and key state.
     ["KeyVaultPolicyError", "STORAGE_ACCOUNT", /enable purge protection/],
-    ["AzureKeyVaultSoftDeleteAndPurgeProtectionNotEnabled", "SQL_SERVER", /enable purge protection/],
+    ["SecurityInvalidAzureKeyVaultRecoveryLevel", "SQL_SERVER", /enable purge protection/],
+    ["UmiMissingAkvPermissions", "SQL_SERVER", /role assignment on their key/],
+    ["AkvHostNotResolvingFromNode", "SQL_SERVER", /may have been deleted or renamed/],
     ["KeyVaultEncryptionKeyNotEnabled", "STORAGE_ACCOUNT", /enable the key/],
     ["AzureKeyVaultKeyDisabled", "SQL_SERVER", /enable the key/],
     ["KeyVaultEncryptionKeyExpired", "STORAGE_ACCOUNT", /extend the key's expiry/],
@@ -23,7 +25,6 @@ describe("[cmk] Azure's errors in words, by the codes the services return (emula
     ["KeyVaultNotFound", "DISK_ENCRYPTION_SET", /current key URI/],
     ["AzureKeyVaultRsaKeyNotSupported", "SQL_SERVER", /2048 or 3072 bits only/],
     ["KeyVaultKeyTypeNotSupported", "STORAGE_ACCOUNT", /RSA 3072/],
-    ["KeyVaultRegionMismatch", "STORAGE_ACCOUNT", /vault there/],
     // The ISV side.
     [
       "LinkedAuthorizationFailed",

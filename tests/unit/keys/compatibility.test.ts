@@ -29,7 +29,9 @@ describe("[keys] does the key fit each service", () => {
     expect(Object.values(v).map((x) => x.verdict)).toEqual(Array(4).fill("unknown_until_verified"));
     expect(v.SQL_SERVER!.notes.join(" ")).toMatch(/checked when the key is verified: .*2048, 3072 bits/);
     expect(v.COSMOS_DB_ACCOUNT!.notes[0]).toMatch(/Crosskey will use the versionless form/);
-    expect(v.STORAGE_ACCOUNT!.notes.join(" ")).toMatch(/Region: .*checked when the key is applied/);
+    // Storage takes a vault in any region (Microsoft Learn, "Customer-managed keys for Azure Storage encryption").
+    expect(v.STORAGE_ACCOUNT!.notes.join(" ")).not.toMatch(/Region/);
+    expect(v.DISK_ENCRYPTION_SET!.notes.join(" ")).toMatch(/Region: .*checked when the key is applied/);
     expect(v.STORAGE_ACCOUNT!.notes.join(" ")).toMatch(/Purge protection is required/);
   });
 
@@ -132,10 +134,7 @@ describe("[keys] compatibility: the whole answer, word for word", () => {
         label: "Azure Storage",
         verdict: "compatible",
         reasons: [],
-        notes: [
-          "Azure Storage follows new key versions by itself, checking about once a day.",
-          REGION("Azure Storage"),
-        ],
+        notes: ["Azure Storage follows new key versions by itself, checking about once a day."],
       },
       {
         service: "COSMOS_DB_ACCOUNT",
@@ -182,7 +181,6 @@ describe("[keys] compatibility: the whole answer, word for word", () => {
     expect(notes).toEqual({
       STORAGE_ACCOUNT: [
         "Azure Storage stays on this version until the key URI is changed.",
-        REGION("Azure Storage"),
         PURGE_LATER,
         "Key type and size are checked when the key is verified: Azure Storage needs RSA or RSA-HSM, 2048, 3072, 4096 bits.",
       ],

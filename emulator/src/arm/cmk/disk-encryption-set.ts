@@ -39,7 +39,7 @@ const ERRORS: CmkErrorTable = {
   ],
   VersionRequired: [
     "InvalidParameter",
-    () => "A versioned key URL is required unless rotationToLatestKeyVersionEnabled is true.",
+    () => "The key URL must include a version, whatever the value of rotationToLatestKeyVersionEnabled.",
   ],
   PurgeProtectionMissing: [
     "InvalidParameter",
@@ -67,7 +67,9 @@ async function check(
     mode,
     federatedClientId: r.properties.federatedClientId ? String(r.properties.federatedClientId) : undefined,
     keyUri: String(asRecord(r.properties.activeKey)?.keyUrl ?? ""),
-    version: r.properties.rotationToLatestKeyVersionEnabled === true ? "either" : "versioned",
+    // diskEncryptionSet.json (KeyForDiskEncryptionSet.keyUrl): "the version is required regardless of
+    // rotationToLatestKeyVersionEnabled value".
+    version: "versioned",
     rsaSizes: [2048, 3072, 4096],
     sameRegion: true,
   });
@@ -94,6 +96,8 @@ async function write(
     ...(merge ? existing?.properties : {}),
     ...props,
   };
+  // diskEncryptionSet.json (federatedClientId): "Set this to 'None' to clear the property."
+  if (next.federatedClientId === "None") delete next.federatedClientId;
   if (!ENCRYPTION_TYPES.includes(String(next.encryptionType))) {
     throw new ArmError(
       400,
@@ -138,6 +142,8 @@ async function write(
     statusSegment: "DiskOperations",
     resultSegment: "DiskOperations",
     monitor: true,
+    // DiskRP answers the 202 with the disk encryption set as it will be (diskEncryptionSet.json, 202 schema).
+    body: serialize({ ...des, properties: { ...des.properties, provisioningState: "Updating" } }),
     complete: (o) => {
       if (o === "Succeeded") ctx.store.putResource(des);
       else if (existing)

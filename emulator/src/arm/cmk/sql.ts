@@ -15,16 +15,22 @@ import type { ArmContext, ResourceProvider } from "../types.js";
 import { checkCustomerKey, parseKeyUri, type CmkResult } from "./check.js";
 import { cmkError, type CmkErrorTable } from "./errors.js";
 
-/** SQL TDE errors; codes from the SQL "common errors with TDE + AKV" doc, messages partly guessed (COVERAGE.md). */
+/**
+ * SQL TDE errors: the codes the Server Keys REST reference lists (Microsoft Learn, "Server Keys - Create Or Update",
+ * 2023-08-01, error responses) with their texts; the federated-token failure is `AdalServicePrincipalNotFound` from
+ * the same list; `AzureKeyVaultInvalidActivationDate` is not listed (a guess, COVERAGE.md).
+ */
 export const SQL_CMK_ERRORS: CmkErrorTable = {
+  // The server reaches the vault as its user-assigned identity (primaryUserAssignedIdentityId).
   Forbidden: [
-    "AzureKeyVaultMissingPermissions",
+    "UmiMissingAkvPermissions",
     (d) =>
-      `The server requires the following Azure Key Vault permissions: 'Get, WrapKey, UnwrapKey'. Please grant the missing permissions to the service principal. ${d}`,
+      `The server's user assigned identity is missing the Azure Key Vault permissions 'Get, WrapKey, UnwrapKey'. Please grant them to the identity. ${d}`,
   ],
   TokenAcquisitionFailed: [
-    "AzureKeyVaultMissingPermissions",
-    (d) => `The server could not obtain a token for the key vault through its federated client id. ${d}`,
+    "AdalServicePrincipalNotFound",
+    (d) =>
+      `The operation could not be completed because an Azure Active Directory library Service Principal not found error was encountered. ${d}`,
   ],
   IdentityNotOnResource: [
     "AzureKeyVaultNoServerIdentity",
@@ -47,13 +53,20 @@ export const SQL_CMK_ERRORS: CmkErrorTable = {
   ],
   KeyNotYetValid: ["AzureKeyVaultInvalidActivationDate"],
   KeyNotFound: ["AzureKeyVaultKeyNameNotFound"],
-  PurgeProtectionMissing: ["AzureKeyVaultSoftDeleteAndPurgeProtectionNotEnabled"],
-  VersionRequired: [
-    "AzureKeyVaultMalformedKeyUri",
-    () => "The provided Azure Key Vault key URI must include a key version.",
+  PurgeProtectionMissing: [
+    "SecurityInvalidAzureKeyVaultRecoveryLevel",
+    (d) =>
+      `The provided Key Vault uri is not valid. Please ensure the vault has the right Recovery Level other than 'Purgeable'. ${d}`,
   ],
-  InvalidKeyUri: ["AzureKeyVaultMalformedVaultUri"],
-  VaultNotFound: ["AzureKeyVaultMalformedVaultUri"],
+  VersionRequired: [
+    "AzureKeyVaultInvalidUri",
+    () => "An invalid response from Azure Key Vault. Please use a valid Azure Key Vault URI.",
+  ],
+  InvalidKeyUri: ["AzureKeyVaultMalformedVaultUri", (d) => `The provided Key Vault uri is not valid. ${d}`],
+  VaultNotFound: [
+    "AkvHostNotResolvingFromNode",
+    (d) => `AKV host '${/'([^']+)'/.exec(d)?.[1] ?? ""}' is not resolvable from SQL.`,
+  ],
   Firewall: ["AzureKeyVaultConnectionFailed"],
   default: ["AzureKeyVaultConnectionFailed"],
 };
@@ -250,13 +263,13 @@ export const sqlServerKeys: ResourceProvider = {
     authorizeWrite(ctx, id, `${server.id}/keys/${id.name}`);
     const props = asRecord(bodyObject(ctx).properties) ?? {};
     if (props.serverKeyType !== "AzureKeyVault")
-      throw new ArmError(400, "InvalidServerKeyType", "The server key type must be 'AzureKeyVault'.");
+      throw new ArmError(400, "InvalidKeyType", "The create server key type is not supported.");
     const uri = String(props.uri ?? "");
     if (keyName(uri).toLowerCase() !== id.name.toLowerCase()) {
       throw new ArmError(
         400,
-        "InvalidServerKeyName",
-        `The server key name '${id.name}' does not match the expected format '{vaultName}_{keyName}_{keyVersion}' for the key URI '${uri}'.`,
+        "InvalidKeyName",
+        `An invalid value was given for the server key name. The server key name '${id.name}' does not match the expected format '{vaultName}_{keyName}_{keyVersion}' for the key URI '${uri}'.`,
       );
     }
     const key = await putServerKey(ctx, server, id.name, uri);
@@ -291,7 +304,7 @@ export const sqlEncryptionProtector: ResourceProvider = {
       const cmk = await checkForServer(ctx, server, String(key.properties.uri), "apply");
       if (!cmk.ok) throw cmkError(SQL_CMK_ERRORS, cmk);
     } else if (type !== "ServiceManaged") {
-      throw new ArmError(400, "InvalidServerKeyType", `The server key type '${type}' is not valid.`);
+      throw new ArmError(400, "InvalidKeyType", `The server key type '${type}' is not supported.`);
     }
     const resourceId = `${server.id}/encryptionProtector/current`;
     return accepted(ctx, {

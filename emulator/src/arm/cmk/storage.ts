@@ -35,7 +35,6 @@ const ERRORS: CmkErrorTable = {
   KeyDisabled: ["KeyVaultEncryptionKeyNotEnabled"],
   KeyExpired: ["KeyVaultEncryptionKeyExpired"],
   KeyNotYetValid: ["KeyVaultEncryptionKeyNotEnabled"],
-  RegionMismatch: ["KeyVaultRegionMismatch"],
   default: AUTH_FAILURE,
 };
 
@@ -59,7 +58,9 @@ function cmkInput(
     keyUri: `${vaultUri}/keys/${String(kv.keyname ?? "")}${version}`,
     version: "either",
     rsaSizes: [2048, 3072, 4096],
-    sameRegion: true,
+    // "Customer-managed keys for Azure Storage encryption": the account and the vault or managed HSM "can be in
+    // different … tenants, regions, and subscriptions".
+    sameRegion: false,
   });
 }
 

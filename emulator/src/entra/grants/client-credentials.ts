@@ -16,7 +16,9 @@ export async function clientCredentialsGrant(ctx: GrantContext): Promise<GrantRe
   const tenant = requireTenant(ctx.seg, creds.clientId);
   const app = emu.directory.getApplication(creds.clientId);
   const sp = app && emu.directory.findServicePrincipal(tenant.id, app.appId);
-  if (!app || !sp) throw aad.appNotFound(creds.clientId, tenant.displayName);
+  // A service principal created moments ago is not yet visible to token issuance (consentPropagationSeconds).
+  if (!app || !sp || (sp.tokensFromMs !== undefined && emu.clock.nowMs() < sp.tokensFromMs))
+    throw aad.appNotFound(creds.clientId, tenant.displayName);
   const acr = await authenticateClient(emu, app, creds);
   const scope = ctx.body.scope;
   if (!scope) throw aad.missingParam("scope");
