@@ -299,6 +299,7 @@ describe("[consent] admin consent, proved by a token and never by the callback",
     const { token, onboarding } = await newInvite(t.db, "Propagation");
     const session = await signInCustomer(t.db, token, admin);
     await control(emulatorUrl, "settings", { consentPropagationSeconds: 120 }, "PATCH");
+    let advanced = 0;
     try {
       // Longer than the product waits: consent is granted but not yet provable; nothing moves.
       const { outcome } = await consentAs(t.db, session, admin);
@@ -310,10 +311,13 @@ describe("[consent] admin consent, proved by a token and never by the callback",
       expect((refused.details as { azureCode: string }).azureCode).toBe("AADSTS700016");
       // Entra catches up; the customer's retry proves it.
       await control(emulatorUrl, "clock/advance", { seconds: 121 });
+      advanced = 121;
       expect((await confirmConsent(t.db, { session })).kind).toBe("consented");
       expect(await state(onboarding.id)).toBe("CONSENTED");
     } finally {
       await control(emulatorUrl, "settings", { consentPropagationSeconds: 0 }, "PATCH");
+      // The emulator is shared by the files that follow: its clock goes back to wall time (ID tokens carry nbf).
+      if (advanced) await control(emulatorUrl, "clock/advance", { seconds: -advanced });
     }
   });
 });
