@@ -234,3 +234,125 @@ describe("[identity] smaller documented behaviour", () => {
     }
   });
 });
+
+describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys troubleshooting)", () => {
+  const ACCOUNT = (name: string) =>
+    `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/${name}?api-version=2025-10-15`;
+  const FEDERATED = `UserAssignedIdentity=${IDS.uamiCmk}&FederatedClientId=${IDS.cmkAppId}`;
+  const versionless = (kid: string) => kid.replace(/\/[0-9a-f]{32}$/, "");
+  const account = (uri?: string, defaultIdentity = FEDERATED, extra: Record<string, unknown> = {}) => ({
+    location: "westeurope",
+    identity: uamiIdentity,
+    properties: {
+      databaseAccountOfferType: "Standard",
+      locations: [{ locationName: "westeurope", failoverPriority: 0 }],
+      ...(uri ? { keyVaultKeyUri: uri, defaultIdentity } : {}),
+      ...extra,
+    },
+  });
+
+  it("a missing key or a default identity without FederatedClientId answers 503 ServiceUnavailable", async () => {
+    const missing = await call(
+      em.url,
+      "PUT",
+      ACCOUNT("cosmos-missing"),
+      isv,
+      account("https://contoso-north.vault.azure.net/keys/no-such-key"),
+    );
+    expect([missing.status, missing.body.error?.code]).toEqual([503, "ServiceUnavailable"]);
+    expect(missing.body.error?.message).toMatch(/^Error contacting the Azure Key Vault resource/);
+    const noFederated = await call(
+      em.url,
+      "PUT",
+      ACCOUNT("cosmos-nofic"),
+      isv,
+      account(versionless(keys.north ?? ""), `UserAssignedIdentity=${IDS.uamiCmk}`),
+    );
+    expect([noFederated.status, noFederated.body.error?.code]).toEqual([503, "ServiceUnavailable"]);
+  });
+
+  it("a vault firewall closed to trusted services answers 403 ForbiddenByFirewall", async () => {
+    const arm = await userToken(
+      em.url,
+      IDS.contoso,
+      IDS.contosoAdminUpn,
+      "https://management.azure.com/.default",
+    );
+    const vaultId = `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-north`;
+    const properties = {
+      tenantId: IDS.contoso,
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      enablePurgeProtection: true,
+    };
+    const close = await call(em.url, "PUT", `${vaultId}?api-version=2023-07-01`, arm, {
+      location: "northeurope",
+      properties: { ...properties, networkAcls: { defaultAction: "Deny", bypass: "None" } },
+    });
+    expect(close.status).toBeLessThan(300);
+    try {
+      const r = await call(em.url, "PUT", ACCOUNT("cosmos-fw"), isv, account(versionless(keys.north ?? "")));
+      expect([r.status, r.body.error?.code]).toEqual([403, "ForbiddenByFirewall"]);
+    } finally {
+      await call(em.url, "PUT", `${vaultId}?api-version=2023-07-01`, arm, {
+        location: "northeurope",
+        properties,
+      });
+    }
+  });
+
+  it("a revoked account takes only a new default identity; the vault's tenant cannot change", async () => {
+    const created = await call(
+      em.url,
+      "PUT",
+      ACCOUNT("cosmos-revoked"),
+      isv,
+      account(versionless(keys.north ?? "")),
+    );
+    expect(created.status).toBe(200);
+    await settle(null);
+    em.emu.keyVault.updateKey("contoso-north.vault.azure.net", "k", undefined, { enabled: false });
+    try {
+      const other = await call(em.url, "PATCH", ACCOUNT("cosmos-revoked"), isv, {
+        properties: { enableAutomaticFailover: true },
+      });
+      expect([other.status, other.body.error?.code]).toEqual([400, "BadRequest"]);
+      expect(other.body.error?.message).toMatch(/only 'defaultIdentity' and 'identity' can be updated/);
+      // A new default identity is taken and checked; with the key still disabled the check itself fails (4005).
+      const fix = await call(em.url, "PATCH", ACCOUNT("cosmos-revoked"), isv, {
+        properties: { defaultIdentity: FEDERATED },
+      });
+      expect(fix.body.error?.message).not.toMatch(/only 'defaultIdentity'/);
+      expect(fix.body.error?.message).toMatch(/\(sub-status 4005\)/);
+    } finally {
+      em.emu.keyVault.updateKey("contoso-north.vault.azure.net", "k", undefined, { enabled: true });
+    }
+    await settle(null);
+    const move = await call(em.url, "PATCH", ACCOUNT("cosmos-revoked"), isv, {
+      properties: { keyVaultKeyUri: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
+    });
+    expect([move.status, move.body.error?.message]).toEqual([
+      400,
+      "The key vault of the customer managed key cannot move to another Microsoft Entra tenant.",
+    ]);
+  });
+
+  it("customer-managed keys cannot be turned on later for an account with analytical store", async () => {
+    const created = await call(
+      em.url,
+      "PUT",
+      ACCOUNT("cosmos-analytics"),
+      isv,
+      account(undefined, FEDERATED, { enableAnalyticalStorage: true }),
+    );
+    expect(created.status).toBe(200);
+    await settle(null);
+    const r = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
+      properties: { keyVaultKeyUri: versionless(keys.north ?? ""), defaultIdentity: FEDERATED },
+    });
+    expect([r.status, r.body.error?.message]).toEqual([
+      400,
+      "Customer managed keys cannot be enabled on an existing account with analytical store.",
+    ]);
+  });
+});

@@ -22,6 +22,7 @@ export interface AzureFailure {
 
 const RETRYABLE_CODES =
   /^(SubscriptionRequestsThrottled|TooManyRequests|RetryableErrorDueToAnotherOperation|AnotherOperationInProgress|Conflict|ServiceUnavailable|InternalServerError|GatewayTimeout|RequestTimeout|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN)$/;
+const COSMOS_KEY_VAULT_503 = /Error contacting the Azure Key Vault resource/;
 const NETWORK_CODES =
   /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_)/;
 
@@ -77,11 +78,16 @@ export function describeAzureError(error: unknown): AzureFailure {
   const code = body?.code ?? e?.code ?? e?.name ?? "Unknown";
   const status = e?.statusCode;
   const retryAfter = Number(e?.response?.headers?.get("retry-after"));
+  const message = firstLine(body?.message ?? text);
   return {
     code,
     status,
-    message: firstLine(body?.message ?? text),
-    retryable: status === 429 || (status !== undefined && status >= 500) || RETRYABLE_CODES.test(code),
+    message,
+    // Cosmos DB answers a missing key, a default identity without its federated client id or a deleted app with
+    // 503 "Error contacting the Azure Key Vault resource" (Learn, Cosmos DB CMK troubleshooting): not transient.
+    retryable:
+      !COSMOS_KEY_VAULT_503.test(message) &&
+      (status === 429 || (status !== undefined && status >= 500) || RETRYABLE_CODES.test(code)),
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     innerCode: (body?.innererror ?? body?.innerError)?.code,
   };

@@ -6,6 +6,7 @@ import {
   createPipelineRequest,
   type HttpClient,
   type PipelineRequest,
+  RestError,
 } from "@azure/core-rest-pipeline";
 import { KeyClient } from "@azure/keyvault-keys";
 import type { CloudProfile } from "@/lib/azure/clouds";
@@ -43,7 +44,12 @@ export function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
           `Refusing to call ${original.host}: not a Key Vault host of ${cloud.displayName}.`,
         );
       }
-      return inner.sendRequest(request);
+      const response = await inner.sendRequest(request);
+      // Through a forward proxy, a vault name that does not resolve comes back as the proxy's answer to CONNECT,
+      // which RFC 9209 marks `Proxy-Status: …; error=dns_error`: fail as a direct DNS lookup does.
+      if (response.status === 502 && /;\s*error=dns_error\b/i.test(response.headers.get("proxy-status") ?? ""))
+        throw new RestError(`getaddrinfo ENOTFOUND ${original.hostname}`, { code: "ENOTFOUND", request });
+      return response;
     },
   };
 }

@@ -59,6 +59,10 @@ const vaultMissing = (): Words => ({
   what: "The customer's vault does not exist: its name does not resolve.",
   todo: "Ask the customer for the current key URI (the vault may have been deleted or renamed) and verify it again.",
 });
+const cosmosVault = (): Words => ({
+  what: "Cosmos DB could not reach the customer's key: the key was not found, the account's default identity lacks the app's federated client ID, or the app was removed from the customer's tenant.",
+  todo: "Ask the customer to check that the key exists and the app is still consented (their onboarding page verifies both), then apply again.",
+});
 const firewall = (): Words => ({
   what: "The customer's vault firewall blocks the Azure service.",
   todo: 'Ask the customer to allow trusted Microsoft services ("bypass: AzureServices") on the vault, then apply again.',
@@ -102,6 +106,7 @@ const BY_CODE: [RegExp, (c: Context) => Words][] = [
   ],
   [/^(KeyVaultPolicyError|SecurityInvalidAzureKeyVaultRecoveryLevel)$/, purge],
   [/^AkvHostNotResolvingFromNode$/, vaultMissing],
+  [/^ForbiddenByFirewall$/, firewall],
   [
     /^(KeyVaultAuthenticationFailure|KeyVaultAccessForbidden|AzureKeyVaultMissingPermissions|UmiMissingAkvPermissions|AdalServicePrincipalNotFound|AdalGenericError|AzureKeyVaultConnectionFailed)$/,
     (c) => (/firewall|network/i.test(c.message) ? firewall() : keyAccess(c)),
@@ -236,6 +241,8 @@ export function explainCmkError(
   const substatus = /\((?:sub-status )?(4\d{3})\)/.exec(error.message)?.[1];
   if (substatus && COSMOS_SUBSTATUS[substatus])
     return { ...COSMOS_SUBSTATUS[substatus](c), azureCode: `${error.code} (${substatus})` };
+  if (/Error contacting the Azure Key Vault resource/.test(error.message))
+    return { ...cosmosVault(), azureCode: error.code };
   for (const [pattern, explain] of BY_CODE)
     if (pattern.test(error.code)) return { ...explain(c), azureCode: error.code };
   if (/^(InvalidParameter|BadRequest)$/.test(error.code))

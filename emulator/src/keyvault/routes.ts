@@ -202,12 +202,16 @@ async function handle(
     "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${req.ip};act_addr_fam=InterNetwork;`,
   });
   const armVault = VAULT_HOST.test(host) ? emu.arm.findVaultByHost(host) : undefined;
-  // A real client would fail DNS resolution for a vault that does not exist; the emulator answers 404.
+  // In Azure the name of a vault that does not exist does not resolve: the client gets a DNS failure, never an
+  // answer. The emulator answers 404 marked `x-crosskey-emulator-dns: NXDOMAIN`, which a client reaching it by URL
+  // rewrite (the app's emulator transport) turns into ENOTFOUND (COVERAGE.md).
   if (!armVault)
     throw new KvError(
       404,
       "VaultNotFound",
       `The vault '${host}' does not exist (emulator: no vault with this host in the world or created through ARM).`,
+      undefined,
+      { "x-crosskey-emulator-dns": "NXDOMAIN" },
     );
   const vault = vaultView(armVault);
   reply.header("x-ms-keyvault-region", vault.location);

@@ -15,7 +15,7 @@ export function classifyKeyVaultFailure(
     return hop(
       "vault",
       "failed",
-      `The name ${new URL(key.vaultUri).host} does not resolve: check the vault name in the URI.`,
+      `The vault ${new URL(key.vaultUri).host} does not exist (the name does not resolve): check the vault name in the URI.`,
       failure.code,
     );
   }

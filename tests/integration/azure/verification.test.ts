@@ -154,6 +154,19 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     );
   });
 
+  it("a vault that does not exist fails at the vault hop: its name does not resolve, as in Azure", async () => {
+    const result = await submitAndVerify("https://contoso-nowhere.vault.azure.net/keys/cmk");
+    expect(result.outcome).toBe("failed");
+    expect(hop(result, "token").status).toBe("passed");
+    expect(hop(result, "vault")).toMatchObject({
+      status: "failed",
+      azureCode: "ENOTFOUND",
+      summary:
+        "The vault contoso-nowhere.vault.azure.net does not exist (the name does not resolve): check the vault name in the URI.",
+    });
+    expect(result.hops.filter((h) => h.status === "passed").map((h) => h.id)).not.toContain("vault");
+  });
+
   // The emulator has no Managed HSM, so this proves the parsing and the failure, not the token audience;
   // the audience per vault kind is pinned by tests/unit/keys/verify-scope.test.ts.
   it("a Managed HSM key URI is stored as one, and an HSM that does not exist fails at the vault or key", async () => {

@@ -34,6 +34,21 @@ describe("[arm] describeAzureError: whether trying again can help", () => {
     expect(describeAzureError(armError(status, code))).toMatchObject({ code, status, retryable: false });
   });
 
+  it("Cosmos DB's 503 for an unreachable customer key is final: a missing key or identity does not come back by itself", () => {
+    const cosmos = Object.assign(
+      new RestError("Error contacting the Azure Key Vault resource. Please try again.", {
+        code: "ServiceUnavailable",
+        statusCode: 503,
+      }),
+      { response: { headers: createHttpHeaders({}) } },
+    );
+    expect(describeAzureError(cosmos)).toMatchObject({
+      code: "ServiceUnavailable",
+      status: 503,
+      retryable: false,
+    });
+  });
+
   it("keeps Retry-After (seconds) and only the first line of the message", () => {
     expect(
       describeAzureError(armError(429, "SubscriptionRequestsThrottled", { "retry-after": "7" })),

@@ -45,6 +45,28 @@ describe("[cmk] Azure's errors in words, by the codes the services return (emula
     expect(explained.azureCode).toBe(code);
   });
 
+  it("Cosmos DB's 503 and 403 for the customer's key: the sub-status decides, and without one the key is still named", () => {
+    expect(
+      explain(
+        "ServiceUnavailable",
+        "Error contacting the Azure Key Vault resource. Please try again. Key 'https://kv.vault.azure.net/keys/k' (sub-status 4003): not found",
+        "COSMOS_DB_ACCOUNT",
+      ),
+    ).toMatchObject({
+      azureCode: "ServiceUnavailable (4003)",
+      todo: expect.stringMatching(/current key URI/),
+    });
+    expect(
+      explain("ServiceUnavailable", "Error contacting the Azure Key Vault resource.", "COSMOS_DB_ACCOUNT"),
+    ).toMatchObject({
+      azureCode: "ServiceUnavailable",
+      what: expect.stringMatching(/^Cosmos DB could not reach the customer's key/),
+    });
+    expect(explain("ForbiddenByFirewall", "Blocked.", "COSMOS_DB_ACCOUNT").todo).toMatch(
+      /trusted Microsoft services/,
+    );
+  });
+
   it("a vault firewall behind an access failure is named as such", () => {
     expect(
       explain("AzureKeyVaultConnectionFailed", "Blocked by the vault firewall.", "SQL_SERVER").todo,

@@ -281,7 +281,8 @@ describe("[verify] where a Key Vault failure belongs, and what the customer is t
         id: "vault",
         label: "vault",
         status: "failed",
-        summary: "The name kv-contoso.vault.azure.net does not resolve: check the vault name in the URI.",
+        summary:
+          "The vault kv-contoso.vault.azure.net does not exist (the name does not resolve): check the vault name in the URI.",
         azureCode: code,
         fix: undefined,
       });

@@ -12,7 +12,7 @@ import {
   serialize,
 } from "../tracked.js";
 import type { ArmContext, ArmResponse, ResourceProvider } from "../types.js";
-import { checkCustomerKey, type CmkFailure, type CmkResult } from "./check.js";
+import { checkCustomerKey, parseKeyUri, type CmkFailure, type CmkResult } from "./check.js";
 
 const GUIDE =
   "for more details about this error and how to restore access to your account please visit https://learn.microsoft.com/en-us/azure/cosmos-db/cmk-troubleshooting-guide";
@@ -45,6 +45,49 @@ const SUBSTATUS: Partial<Record<CmkFailure, number>> = {
   IdentityNotOnResource: 4015,
   IdentityNotFound: 4015,
   Firewall: 4016,
+};
+
+/**
+ * Microsoft Learn, "Troubleshoot … Azure Cosmos DB … customer-managed keys" and "Configure customer-managed keys":
+ * a key that cannot be found, a `defaultIdentity` without `&FederatedClientId` for a vault of another tenant, or a
+ * deleted app answer 503 ServiceUnavailable "Error contacting the Azure Key Vault resource…"; a vault firewall
+ * 403 ForbiddenByFirewall; everything else 400. The sub-status in the message is the emulator's (COVERAGE.md).
+ */
+function keyError(uri: string, cmk: Extract<CmkResult, { ok: false }>): ArmError {
+  const code = SUBSTATUS[cmk.reason];
+  const tail = `${code ? ` (sub-status ${code})` : ""}: ${cmk.message}`;
+  if (cmk.reason === "VersionNotAllowed")
+    return new ArmError(
+      400,
+      "BadRequest",
+      `The keyVaultKeyUri '${uri}' must not contain a key version; Azure Cosmos DB always uses the latest version of the key.`,
+    );
+  if (cmk.reason === "KeyNotFound" || cmk.reason === "TokenAcquisitionFailed")
+    return new ArmError(
+      503,
+      "ServiceUnavailable",
+      `Error contacting the Azure Key Vault resource. Please try again. Key '${uri}'${tail}`,
+    );
+  if (cmk.reason === "Firewall")
+    return new ArmError(
+      403,
+      "ForbiddenByFirewall",
+      `Request blocked by the Azure Key Vault firewall for key '${uri}'${tail}`,
+    );
+  return new ArmError(400, "BadRequest", `Unable to access the customer managed key '${uri}'${tail}`);
+}
+
+/** Account features with which customer-managed keys cannot be turned on later (Learn, "Configure CMK", limits). */
+const CMK_BLOCKERS: [string, (p: Record<string, unknown>) => boolean][] = [
+  ["analytical store", (p) => p.enableAnalyticalStorage === true],
+  ["continuous backup", (p) => asRecord(p.backupPolicy)?.type === "Continuous"],
+  ["materialized views", (p) => p.enableMaterializedViews === true],
+];
+
+const vaultTenant = (ctx: ArmContext, uri: unknown): string | undefined => {
+  const host = parseKeyUri(String(uri ?? ""))?.host;
+  const vault = host ? ctx.store.findVaultByHost(host) : undefined;
+  return vault ? String(vault.properties.tenantId ?? "").toLowerCase() : undefined;
 };
 
 export const revokedStatus = (code: number): string =>
@@ -110,22 +153,42 @@ async function write(
       "Customer managed key encryption cannot be disabled once it has been enabled on an account.",
     );
   }
+  if (existing && before.keyVaultKeyUri) {
+    // A revoked account takes only a new default identity (or identity) until access is restored.
+    const now = await check(ctx, existing, "use");
+    const others = Object.keys(props).filter((k) => k !== "defaultIdentity");
+    if (!now.ok && others.length > 0)
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `The account's access to its customer managed key is revoked (sub-status ${SUBSTATUS[now.reason] ?? 4005}); only 'defaultIdentity' and 'identity' can be updated until access is restored. Refused: ${others.join(", ")}.`,
+      );
+    // The key's vault may change, its tenant may not.
+    const was = vaultTenant(ctx, before.keyVaultKeyUri);
+    const will = vaultTenant(ctx, next.keyVaultKeyUri);
+    if (was && will && was !== will)
+      throw new ArmError(
+        400,
+        "BadRequest",
+        "The key vault of the customer managed key cannot move to another Microsoft Entra tenant.",
+      );
+  }
+  if (existing && !before.keyVaultKeyUri && next.keyVaultKeyUri) {
+    const blocker = CMK_BLOCKERS.find(([, on]) => on({ ...before, ...props }));
+    if (blocker)
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `Customer managed keys cannot be enabled on an existing account with ${blocker[0]}.`,
+      );
+  }
   let cmk = existing?.internal.cmk as CmkResult | undefined;
   if (
     next.keyVaultKeyUri &&
     (props.keyVaultKeyUri !== undefined || props.defaultIdentity !== undefined || !existing)
   ) {
     cmk = await check(ctx, { location, identity, properties: next }, "apply");
-    if (!cmk.ok) {
-      const code = SUBSTATUS[cmk.reason];
-      throw new ArmError(
-        400,
-        "BadRequest",
-        cmk.reason === "VersionNotAllowed"
-          ? `The keyVaultKeyUri '${String(next.keyVaultKeyUri)}' must not contain a key version; Azure Cosmos DB always uses the latest version of the key.`
-          : `Unable to access the customer managed key '${String(next.keyVaultKeyUri)}'${code ? ` (sub-status ${code})` : ""}: ${cmk.message}`,
-      );
-    }
+    if (!cmk.ok) throw keyError(String(next.keyVaultKeyUri), cmk);
   }
   const account: ArmResource = {
     id: resourceId,
