@@ -126,8 +126,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, emu: Emulator): vo
     async (req, reply) => {
       const host = (req.headers.host ?? new URL(emu.baseUrl).host).toLowerCase().replace(/:443$/, "");
       const real = AUTHORITY_ALIASES.some((g) => g.aliases.includes(host));
-      const base = real ? `https://${host}` : emu.baseUrl;
-      const own = new URL(emu.baseUrl).host;
+      const base = real ? `https://${host}` : authorityOrigin(emu);
+      const own = new URL(base).host;
       const tenant = /\/\/[^/]+\/([^/]+)\//.exec(req.query.authorization_endpoint ?? "")?.[1] ?? "common";
       return cached(reply).send({
         tenant_discovery_endpoint: `${base}/${tenant}/v2.0/.well-known/openid-configuration`,

@@ -1,0 +1,383 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { RunningEmulator } from "../src/server.js";
+import { call, installApp, miToken, userToken } from "./resource-helpers.js";
+import { startEmulator } from "./resource-emulator.js";
+import { createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
+
+/**
+ * Conformance: each emulated ARM and Key Vault operation, answered at the api-version the product pins, checked
+ * against the response schema of Azure's published REST specification (github.com/Azure/azure-rest-api-specs,
+ * path and version named per test). Only the properties, required fields, enums and status codes the product and
+ * its tests rely on are transcribed here — the spec files themselves are not vendored.
+ */
+const SPEC = "specification";
+const ARM_SCOPE = "https://management.azure.com/.default";
+const CUST_RG = `/subscriptions/${IDS.contosoSub}/resourceGroups/conformance`;
+let em: RunningEmulator;
+let isv = "";
+let admin = "";
+let kid = "";
+
+/** Common ARM envelope (common-types/resource-management v5 types.json: Resource / TrackedResource). */
+const tracked = z.object({
+  id: z.string().startsWith("/subscriptions/"),
+  name: z.string(),
+  type: z.string(),
+  location: z.string(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+const userAssigned = z.record(
+  z.string(),
+  z.object({ principalId: z.string().uuid(), clientId: z.string().uuid() }),
+);
+/** common-types managedidentity.json v5 ManagedServiceIdentityType (Storage, Cosmos DB, SQL spell it without a space). */
+const identity = z.object({
+  type: z.enum(["None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]),
+  userAssignedIdentities: userAssigned.optional(),
+});
+const armError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+async function settle(): Promise<void> {
+  em.emu.clock.advance(2);
+  await call(em.url, "GET", `${CUST_RG}?api-version=2025-04-01`, admin);
+}
+
+beforeAll(async () => {
+  em = await startEmulator();
+  isv = await miToken(em.url, IDS.appMiClientId, "https://management.azure.com/");
+  admin = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, ARM_SCOPE);
+  const sp = await installApp(em.url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
+  const { vaultId } = await customerVault(em.url, admin, {
+    rg: CUST_RG,
+    vault: "contoso-conformance",
+    adminOid: IDS.contosoAdmin,
+  });
+  const kv = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  kid = await createKey(em.url, kv, "contoso-conformance", "cmk", { kty: "RSA", key_size: 3072 });
+  await grant(em.url, admin, `${vaultId}/keys/cmk`, ROLES.serviceEncryptionUser, sp);
+});
+afterAll(async () => em.close());
+
+describe("[conformance] Microsoft.KeyVault/vaults", () => {
+  it(`${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json: Vaults_Get → Vault`, async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-conformance?api-version=2024-11-01`,
+      admin,
+    );
+    expect(r.status).toBe(200);
+    const vault = tracked.extend({
+      type: z.literal("Microsoft.KeyVault/vaults"),
+      properties: z.object({
+        tenantId: z.string().uuid(),
+        sku: z.object({ family: z.enum(["A"]), name: z.enum(["standard", "premium"]) }),
+        vaultUri: z.string().url(),
+        enableRbacAuthorization: z.boolean().optional(),
+        enableSoftDelete: z.boolean().optional(),
+        enablePurgeProtection: z.boolean().optional(),
+        softDeleteRetentionInDays: z.number().int().min(7).max(90).optional(),
+        provisioningState: z.enum(["Succeeded", "RegisteringDns"]).optional(),
+      }),
+    });
+    expect(vault.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/keyvault/…/2024-11-01/keyvault.json: Vaults_CreateOrUpdate requires properties.tenantId and sku (400)`, async () => {
+    const r = await call(
+      em.url,
+      "PUT",
+      `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-nosku?api-version=2024-11-01`,
+      admin,
+      { location: "westeurope", properties: { tenantId: IDS.contoso } },
+    );
+    expect(r.status).toBe(400);
+    expect(armError.safeParse(r.body).success).toBe(true);
+  });
+});
+
+describe("[conformance] Microsoft.ManagedIdentity/userAssignedIdentities", () => {
+  it(`${SPEC}/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json: UserAssignedIdentities_Get → Identity`, async () => {
+    const r = await call(em.url, "GET", `${IDS.uamiCmk}?api-version=2023-01-31`, isv);
+    expect(r.status).toBe(200);
+    const uami = tracked.extend({
+      type: z.literal("Microsoft.ManagedIdentity/userAssignedIdentities"),
+      properties: z.object({
+        tenantId: z.string().uuid(),
+        principalId: z.string().uuid(),
+        clientId: z.string().uuid(),
+      }),
+    });
+    expect(uami.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+});
+
+describe("[conformance] Microsoft.Authorization/roleAssignments", () => {
+  it(`${SPEC}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json: RoleAssignments_Create → 201 RoleAssignment`, async () => {
+    const r = await call(
+      em.url,
+      "PUT",
+      `${CUST_RG}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+      admin,
+      {
+        properties: {
+          roleDefinitionId: `/subscriptions/${IDS.contosoSub}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.cryptoOfficer}`,
+          principalId: IDS.contosoDev,
+          principalType: "User",
+        },
+      },
+    );
+    expect(r.status).toBe(201);
+    const assignment = z.object({
+      id: z.string(),
+      name: z.string().uuid(),
+      type: z.literal("Microsoft.Authorization/roleAssignments"),
+      properties: z.object({
+        scope: z.string(),
+        roleDefinitionId: z.string(),
+        principalId: z.string().uuid(),
+        principalType: z.enum(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]),
+      }),
+    });
+    expect(assignment.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it("…/2022-04-01/authorization-RoleAssignmentsCalls.json: properties.roleDefinitionId and principalId are required (400)", async () => {
+    const r = await call(
+      em.url,
+      "PUT",
+      `${CUST_RG}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+      admin,
+      { properties: { principalId: IDS.contosoDev } },
+    );
+    expect(r.status).toBe(400);
+    expect(armError.safeParse(r.body).success).toBe(true);
+  });
+});
+
+describe("[conformance] the four CMK resource types", () => {
+  const uami = { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } };
+
+  it(`${SPEC}/storage/resource-manager/Microsoft.Storage/stable/2025-06-01/storage.json: StorageAccounts_Update → StorageAccount.encryption`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamconform?api-version=2025-06-01`;
+    const created = await call(em.url, "PUT", id, isv, {
+      location: "westeurope",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      identity: uami,
+    });
+    expect([200, 202]).toContain(created.status);
+    await settle();
+    const r = await call(em.url, "PATCH", id, isv, {
+      properties: {
+        encryption: {
+          keySource: "Microsoft.Keyvault",
+          keyvaultproperties: { keyname: "cmk", keyvaulturi: "https://contoso-conformance.vault.azure.net" },
+          identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    const account = tracked.extend({
+      type: z.literal("Microsoft.Storage/storageAccounts"),
+      kind: z.enum(["Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlobStorage"]),
+      sku: z.object({ name: z.string() }),
+      identity,
+      properties: z.object({
+        provisioningState: z.enum(["Creating", "ResolvingDNS", "Succeeded"]),
+        encryption: z.object({
+          keySource: z.enum(["Microsoft.Storage", "Microsoft.Keyvault"]),
+          keyvaultproperties: z.object({
+            keyname: z.string(),
+            keyversion: z.string(),
+            keyvaulturi: z.string(),
+            currentVersionedKeyIdentifier: z.string(),
+          }),
+          identity: z.object({
+            userAssignedIdentity: z.string(),
+            federatedIdentityClientId: z.string().uuid(),
+          }),
+        }),
+      }),
+    });
+    expect(account.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2025-10-15/cosmos-db.json: DatabaseAccounts_CreateOrUpdate → DatabaseAccountGetResults`, async () => {
+    const r = await call(
+      em.url,
+      "PUT",
+      `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/fabrikam-conform?api-version=2025-10-15`,
+      isv,
+      {
+        location: "westeurope",
+        identity: uami,
+        properties: {
+          databaseAccountOfferType: "Standard",
+          locations: [{ locationName: "westeurope", failoverPriority: 0 }],
+          keyVaultKeyUri: kid.replace(/\/[0-9a-f]{32}$/, ""),
+          defaultIdentity: `UserAssignedIdentity=${IDS.uamiCmk}&FederatedClientId=${IDS.cmkAppId}`,
+        },
+      },
+    );
+    expect(r.status).toBe(200);
+    const account = tracked.extend({
+      type: z.literal("Microsoft.DocumentDB/databaseAccounts"),
+      kind: z.enum(["GlobalDocumentDB", "MongoDB", "Parse"]),
+      identity,
+      properties: z.object({
+        provisioningState: z.string(),
+        databaseAccountOfferType: z.enum(["Standard"]),
+        documentEndpoint: z.string().url(),
+        keyVaultKeyUri: z.string(),
+        defaultIdentity: z.string(),
+      }),
+    });
+    expect(account.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2025-01-02/diskEncryptionSet.json: DiskEncryptionSets_CreateOrUpdate → 202 DiskEncryptionSet`, async () => {
+    const r = await call(
+      em.url,
+      "PUT",
+      `${ISV_RG}/providers/Microsoft.Compute/diskEncryptionSets/des-conform?api-version=2025-01-02`,
+      isv,
+      {
+        location: "westeurope",
+        identity: uami,
+        properties: { activeKey: { keyUrl: kid }, federatedClientId: IDS.cmkAppId },
+      },
+    );
+    expect(r.status).toBe(202);
+    const des = tracked.extend({
+      type: z.literal("Microsoft.Compute/diskEncryptionSets"),
+      identity: z.object({
+        type: z.enum(["SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None"]),
+        userAssignedIdentities: userAssigned.optional(),
+      }),
+      properties: z.object({
+        encryptionType: z.enum([
+          "EncryptionAtRestWithCustomerKey",
+          "EncryptionAtRestWithPlatformAndCustomerKeys",
+          "ConfidentialVmEncryptedWithCustomerKey",
+        ]),
+        activeKey: z.object({ keyUrl: z.string().regex(/\/keys\/[^/]+\/[0-9a-f]{32}$/) }),
+        federatedClientId: z.string().uuid(),
+        provisioningState: z.string(),
+      }),
+    });
+    expect(des.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01/ServerKeys.json and EncryptionProtectors.json: ServerKey and EncryptionProtector`, async () => {
+    const server = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conform`;
+    const created = await call(em.url, "PUT", `${server}?api-version=2023-08-01`, isv, {
+      location: "westeurope",
+      identity: uami,
+      properties: {
+        administratorLogin: "sqladmin",
+        administratorLoginPassword: "P@ssw0rd-123",
+        primaryUserAssignedIdentityId: IDS.uamiCmk,
+        federatedClientId: IDS.cmkAppId,
+      },
+    });
+    expect([200, 201, 202]).toContain(created.status);
+    await settle();
+    const [, , host = "", , name = "", version = ""] = kid.split("/");
+    const keyName = `${host.split(".")[0]}_${name}_${version}`;
+    const key = await call(em.url, "PUT", `${server}/keys/${keyName}?api-version=2023-08-01`, isv, {
+      properties: { serverKeyType: "AzureKeyVault", uri: kid },
+    });
+    expect([200, 201, 202]).toContain(key.status);
+    const serverKey = z.object({
+      id: z.string(),
+      name: z.literal(keyName),
+      type: z.literal("Microsoft.Sql/servers/keys"),
+      kind: z.string(),
+      properties: z.object({
+        serverKeyType: z.enum(["ServiceManaged", "AzureKeyVault"]),
+        uri: z.string(),
+        thumbprint: z.string(),
+      }),
+    });
+    expect(serverKey.safeParse(key.body).error?.issues ?? []).toEqual([]);
+    const protector = await call(
+      em.url,
+      "GET",
+      `${server}/encryptionProtector/current?api-version=2023-08-01`,
+      isv,
+    );
+    const encryptionProtector = z.object({
+      id: z.string(),
+      name: z.literal("current"),
+      type: z.literal("Microsoft.Sql/servers/encryptionProtector"),
+      kind: z.string(),
+      properties: z.object({
+        serverKeyName: z.string(),
+        serverKeyType: z.enum(["ServiceManaged", "AzureKeyVault"]),
+        autoRotationEnabled: z.boolean(),
+      }),
+    });
+    expect(encryptionProtector.safeParse(protector.body).error?.issues ?? []).toEqual([]);
+  });
+});
+
+describe("[conformance] Key Vault data plane", () => {
+  const kv = () => userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  const path = (p: string) => `/keyvault/contoso-conformance.vault.azure.net${p}?api-version=7.6`;
+  const attributes = z.object({
+    enabled: z.boolean(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    recoveryLevel: z.enum([
+      "Purgeable",
+      "Recoverable+Purgeable",
+      "Recoverable",
+      "Recoverable+ProtectedSubscription",
+      "CustomizedRecoverable+Purgeable",
+      "CustomizedRecoverable",
+      "CustomizedRecoverable+ProtectedSubscription",
+    ]),
+    recoverableDays: z.number().int().optional(),
+  });
+
+  it(`${SPEC}/keyvault/data-plane/Microsoft.KeyVault/stable/7.6/keys.json: GetKey → KeyBundle`, async () => {
+    const r = await call(em.url, "GET", path("/keys/cmk"), await kv());
+    expect(r.status).toBe(200);
+    const bundle = z.object({
+      key: z.object({
+        kid: z.string().regex(/^https:\/\/[^/]+\/keys\/cmk\/[0-9a-f]{32}$/),
+        kty: z.enum(["EC", "EC-HSM", "RSA", "RSA-HSM", "oct", "oct-HSM"]),
+        key_ops: z.array(
+          z.enum(["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey", "import", "export"]),
+        ),
+        n: z.string(),
+        e: z.string(),
+      }),
+      attributes,
+    });
+    expect(bundle.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it("…/7.6/keys.json: WrapKey → KeyOperationResult; KeyVaultError envelope on failure", async () => {
+    const token = await kv();
+    const wrapped = await call(em.url, "POST", path(`/keys/cmk/${kid.split("/").pop()}/wrapkey`), token, {
+      alg: "RSA-OAEP-256",
+      value: Buffer.alloc(32, 1).toString("base64url"),
+    });
+    expect(wrapped.status).toBe(200);
+    expect(
+      z.object({ kid: z.literal(kid), value: z.string().regex(/^[A-Za-z0-9_-]+$/) }).safeParse(wrapped.body)
+        .error?.issues ?? [],
+    ).toEqual([]);
+    const missing = await call(em.url, "GET", path("/keys/no-such-key"), token);
+    expect(missing.status).toBe(404);
+    expect(
+      z
+        .object({ error: z.object({ code: z.literal("KeyNotFound"), message: z.string() }) })
+        .safeParse(missing.body).success,
+    ).toBe(true);
+  });
+});
