@@ -283,19 +283,23 @@ describe("[consent] admin consent, proved by a token and never by the callback",
   it("waits while Entra still refuses the new service principal (AADSTS700016), and proves consent once it is visible", async () => {
     const emulatorUrl = inject("emulatorUrl");
     const admin = "admin@contoso.onmicrosoft.com";
-    // Start from a tenant without the app, so the consent below creates its service principal.
+    // Start from a tenant without the app, so the consent below creates its service principal; end that way too,
+    // so the files that follow consent afresh (the SP made here keeps its propagation delay).
     const graph = (await userCredential(emulatorUrl, TENANTS.contoso.id, admin).getToken(
       "https://graph.microsoft.com/.default",
     ))!.token;
-    const existing = await fetch(
-      `${emulatorUrl}/graph/v1.0/servicePrincipals?$filter=appId eq '${getEnv().CMK_APP_CLIENT_ID}'`,
-      { headers: { authorization: `Bearer ${graph}` } },
-    );
-    for (const sp of ((await existing.json()) as { value: { id: string }[] }).value)
-      await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals/${sp.id}`, {
-        method: "DELETE",
-        headers: { authorization: `Bearer ${graph}` },
-      });
+    const removeServicePrincipal = async () => {
+      const existing = await fetch(
+        `${emulatorUrl}/graph/v1.0/servicePrincipals?$filter=appId eq '${getEnv().CMK_APP_CLIENT_ID}'`,
+        { headers: { authorization: `Bearer ${graph}` } },
+      );
+      for (const sp of ((await existing.json()) as { value: { id: string }[] }).value)
+        await fetch(`${emulatorUrl}/graph/v1.0/servicePrincipals/${sp.id}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${graph}` },
+        });
+    };
+    await removeServicePrincipal();
     const { token, onboarding } = await newInvite(t.db, "Propagation");
     const session = await signInCustomer(t.db, token, admin);
     await control(emulatorUrl, "settings", { consentPropagationSeconds: 120 }, "PATCH");
@@ -318,6 +322,7 @@ describe("[consent] admin consent, proved by a token and never by the callback",
       await control(emulatorUrl, "settings", { consentPropagationSeconds: 0 }, "PATCH");
       // The emulator is shared by the files that follow: its clock goes back to wall time (ID tokens carry nbf).
       if (advanced) await control(emulatorUrl, "clock/advance", { seconds: -advanced });
+      await removeServicePrincipal();
     }
   });
 });
