@@ -122,7 +122,7 @@ describe("[arm] SQL database-level customer-managed keys", () => {
       }),
     ).toBe("InvalidDatabaseCreateOrUpdateRequest");
     expect(await patch(dbCmk(keys.ec!))).toBe("AzureKeyVaultRsaKeyNotSupported");
-    expect(await patch(dbCmk(keys.norole!))).toBe("AzureKeyVaultMissingPermissions");
+    expect(await patch(dbCmk(keys.norole!))).toBe("UmiMissingAkvPermissions");
     expect(await patch(dbCmk(keys.a!.replace(/\/[0-9a-f]{32}$/, "")))).toBe("AzureKeyVaultMalformedKeyUri");
     expect(await patch({ ...dbCmk(keys.a!), identity: undefined })).toBe("AzureKeyVaultNoServerIdentity");
     expect(
@@ -136,7 +136,7 @@ describe("[arm] SQL database-level customer-managed keys", () => {
         ...dbCmk(keys.a!),
         properties: { ...dbCmk(keys.a!).properties, federatedClientId: undefined },
       }),
-    ).toBe("AzureKeyVaultMissingPermissions");
+    ).toBe("AdalServicePrincipalNotFound");
     const master = await call(em.url, "PUT", `${SQL}/sql-tenants/databases/master${V}`, isv, {
       location: "westeurope",
       ...dbCmk(keys.a!),
