@@ -135,6 +135,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
         port: options.proxyPort,
         host: options.host,
         log: emu.proxyLog,
+        vaultExists: (host) => emu.arm.findVaultByHost(host) !== undefined,
       });
     } catch (e) {
       await app.close();

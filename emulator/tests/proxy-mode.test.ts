@@ -1,3 +1,4 @@
+import http from "node:http";
 import https from "node:https";
 import path from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
@@ -178,6 +179,33 @@ describe("proxy mode", () => {
       (await viaProxy(`https://login.microsoftonline.com/subscriptions?api-version=2022-12-01`)).status,
     ).toBe(404);
     expect((await viaProxy("https://management.azure.com/")).status).toBe(404);
+  });
+
+  it("answers CONNECT to a well-formed vault host the world does not know as a proxy whose DNS lookup failed", async () => {
+    const connect = (target: string) =>
+      new Promise<{ status: number; proxyStatus: unknown }>((resolve, reject) => {
+        const u = new URL(em.proxyUrl!);
+        const req = http.request({ host: u.hostname, port: Number(u.port), method: "CONNECT", path: target });
+        req.on("connect", (res, socket) => {
+          socket.destroy();
+          resolve({ status: res.statusCode ?? 0, proxyStatus: res.headers["proxy-status"] });
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    refused.length = 0;
+    // RFC 9209: the proxy's DNS lookup found no such name.
+    expect(await connect("contoso-nowhere.vault.azure.net:443")).toEqual({
+      status: 502,
+      proxyStatus: 'crosskey-emulator; error=dns_error; rcode="NXDOMAIN"',
+    });
+    expect(await connect("contoso-nowhere.managedhsm.azure.net:443")).toMatchObject({ status: 502 });
+    expect(refused).toEqual([
+      expect.stringContaining("proxy refused contoso-nowhere.vault.azure.net:443: NXDOMAIN"),
+      expect.stringContaining("proxy refused contoso-nowhere.managedhsm.azure.net:443: NXDOMAIN"),
+    ]);
+    // A vault of the world resolves: the tunnel opens and Key Vault answers (here its challenge).
+    expect(await connect("kv-fabrikam-platform.vault.azure.net:443")).toMatchObject({ status: 200 });
   });
 
   it("answers the China and US Government hosts with their own authority", async () => {

@@ -47,7 +47,10 @@ export function keyVaultHttpClient(cloud: CloudProfile): HttpClient {
       const response = await inner.sendRequest(request);
       // Through a forward proxy, a vault name that does not resolve comes back as the proxy's answer to CONNECT,
       // which RFC 9209 marks `Proxy-Status: …; error=dns_error`: fail as a direct DNS lookup does.
-      if (response.status === 502 && /;\s*error=dns_error\b/i.test(response.headers.get("proxy-status") ?? ""))
+      if (
+        response.status === 502 &&
+        /;\s*error=dns_error\b/i.test(response.headers.get("proxy-status") ?? "")
+      )
         throw new RestError(`getaddrinfo ENOTFOUND ${original.hostname}`, { code: "ENOTFOUND", request });
       return response;
     },

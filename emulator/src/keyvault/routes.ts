@@ -203,8 +203,8 @@ async function handle(
   });
   const armVault = VAULT_HOST.test(host) ? emu.arm.findVaultByHost(host) : undefined;
   // In Azure the name of a vault that does not exist does not resolve: the client gets a DNS failure, never an
-  // answer. The emulator answers 404 marked `x-crosskey-emulator-dns: NXDOMAIN`, which a client reaching it by URL
-  // rewrite (the app's emulator transport) turns into ENOTFOUND (COVERAGE.md).
+  // answer. Proxy mode refuses the CONNECT as a failed DNS lookup (proxy/server.ts); a client calling the emulator's
+  // own URL gets 404 marked `x-crosskey-emulator-dns: NXDOMAIN` (COVERAGE.md).
   if (!armVault)
     throw new KvError(
       404,

@@ -43,7 +43,8 @@ export interface RunningProxy {
  * Proxy mode: an HTTP forward proxy that accepts `CONNECT host:443` only for Azure's real host names
  * (hosts.ts), terminates TLS there with a certificate from the emulator's CA and hands the decrypted requests
  * to the emulator's router under the emulated service's path. Every other host, port or plain-HTTP request is
- * refused with 403 and logged. Clients need only a proxy setting (HTTPS_PROXY, Playwright's `proxy`) and the CA.
+ * refused with 403 and logged; a vault host the world does not know gets 502 with `Proxy-Status: …; error=dns_error`.
+ * Clients need only a proxy setting (HTTPS_PROXY, Playwright's `proxy`) and the CA.
  */
 export async function startProxy(options: {
   app: FastifyInstance;
@@ -51,6 +52,11 @@ export async function startProxy(options: {
   port: number;
   host?: string;
   log: ProxyLog;
+  /**
+   * Whether a vault or managed HSM host exists in the emulated world. In Azure the name of one that does not exist
+   * does not resolve, so the proxy answers as a forward proxy whose DNS lookup failed (RFC 9209 `dns_error`).
+   */
+  vaultExists: (host: string) => boolean;
 }): Promise<RunningProxy> {
   const { app, log } = options;
   const { cert, key } = await ensureProxyCertificate(options.dataDir, proxyCertificateNames());
@@ -86,6 +92,13 @@ export async function startProxy(options: {
         match ? "not an Azure host that proxy mode answers for" : "malformed CONNECT target",
       );
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    if (route.service === "keyvault" && !options.vaultExists(route.host)) {
+      log.refuse(target, "NXDOMAIN: no vault or managed HSM with this host in the world");
+      socket.end(
+        'HTTP/1.1 502 Bad Gateway\r\nproxy-status: crosskey-emulator; error=dns_error; rcode="NXDOMAIN"\r\ncontent-length: 0\r\n\r\n',
+      );
       return;
     }
     log.accept(route.host);
