@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { ArmError } from "./errors.js";
 import type { ArmStore, Subscription } from "./store.js";
 import { authorityOrigin } from "../core/origin.js";

@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 
 /** A user-assigned managed identity as ARM shows it (the identity side owns them in `emu.directory`). */
 export interface UamiView {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { registerArmRoutes } from "./routes.js";
 import { ArmStore } from "./store.js";
 

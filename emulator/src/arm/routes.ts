@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Emulator } from "../core/context.js";
+import { sendFault, takeFault } from "../core/fault-hook.js";
+import { registerService, requestUrl } from "../core/service.js";
+import type { Emulator } from "../emulator.js";
 import { checkApiVersion, checkNamespaceApiVersion } from "./api-versions.js";
 import { authenticateArm, requireSubscription } from "./auth.js";
 import { ArmError } from "./errors.js";
-import { applyFault, takeFault, tolerantJsonParser } from "./fault-response.js";
 import { metadataEndpoints } from "./metadata.js";
 import { matchRoute } from "./router.js";
 import type { ArmStore } from "./store.js";
@@ -19,11 +20,7 @@ async function handle(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<unknown> {
-  // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
-  const url = new URL(
-    req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")),
-    "https://emulator",
-  );
+  const url = requestUrl(req);
   const correlation = String(req.headers["x-ms-correlation-request-id"] ?? randomUUID());
   const requestId = randomUUID();
   const stamp = new Date(emu.clock.nowMs()).toISOString().replace(/[-:]|\.\d+/g, "");
@@ -48,7 +45,7 @@ async function handle(
       status === 429 ? "SubscriptionRequestsThrottled" : "InternalServerError",
       "Injected fault.",
     ).toBody();
-  if (await applyFault(fault, reply, defaultBody)) return reply;
+  if (await sendFault(fault, reply, defaultBody)) return reply;
   const caller = await authenticateArm(emu, req.headers.authorization);
   const subscription = requireSubscription(emu, store, caller, route.subscriptionId);
   const apiVersion = url.searchParams.get("api-version") ?? undefined;
@@ -103,32 +100,20 @@ async function listSubscriptions(
   return reply.code(200).send({ value });
 }
 
+const ARM_ERRORS = {
+  invalidJson: (m: string) =>
+    new ArmError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${m}'.`,
+    ),
+  response: (err: unknown) => (err instanceof ArmError ? armResponse(err) : undefined),
+  internal: (m: string) => armResponse(new ArmError(500, "InternalServerError", m)),
+};
+const armResponse = (e: ArmError) => ({ status: e.status, headers: e.extra.headers ?? {}, body: e.toBody() });
+
 export function registerArmRoutes(app: FastifyInstance, emu: Emulator, store: ArmStore): void {
-  void app.register(async (scope) => {
-    scope.removeContentTypeParser("application/json");
-    scope.addContentTypeParser(
-      "application/json",
-      { parseAs: "string" },
-      tolerantJsonParser(
-        (m) =>
-          new ArmError(
-            400,
-            "InvalidRequestContent",
-            `The request content was invalid and could not be deserialized: '${m}'.`,
-          ),
-      ),
-    );
-    scope.setErrorHandler(async (err, _req, reply) => {
-      const e =
-        err instanceof ArmError
-          ? err
-          : new ArmError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
-      if (!(err instanceof ArmError)) scope.log.error(err);
-      return reply
-        .code(e.status)
-        .headers(e.extra.headers ?? {})
-        .send(e.toBody());
-    });
+  registerService(app, ARM_ERRORS, (scope) => {
     // Cloud metadata: no token, no subscription (metadata.ts).
     scope.get<{ Querystring: { "api-version"?: string } }>("/metadata/endpoints", async (req, reply) =>
       reply

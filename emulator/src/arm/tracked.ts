@@ -4,7 +4,7 @@ import { findUami } from "./directory.js";
 import { ArmError, notFound, resourceGroupNotFound } from "./errors.js";
 import type { ResourceId } from "./resource-id.js";
 import type { ArmResource } from "./store.js";
-import type { ArmContext } from "./types.js";
+import type { ArmContext, ArmResponse } from "./types.js";
 
 /** Helpers shared by tracked-resource handlers: body checks, RG existence, RBAC, identity blocks. */
 export const serialize = (r: ArmResource): Record<string, unknown> => ({
@@ -115,8 +115,16 @@ export function resolveIdentity(
   return out;
 }
 
-export function authorizeDelete(ctx: ArmContext, id: ResourceId, resourceId: string): void {
-  authorize(ctx.store, ctx.caller, resourceId, `${id.type}/delete`);
+/** DELETE of a tracked resource: 204 when it is not there, else the caller's `…/delete` permission, then 200. */
+export function deleteTracked(
+  ctx: ArmContext,
+  id: ResourceId,
+  existing: ArmResource | undefined,
+): ArmResponse {
+  if (!existing) return { status: 204 };
+  authorize(ctx.store, ctx.caller, existing.id, `${id.type}/delete`);
+  ctx.store.deleteResource(existing.id);
+  return { status: 200 };
 }
 
 /** Case-insensitive lookup of a UAMI id in a resource's identity block. */

@@ -1,6 +1,6 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { ArmCaller } from "./auth.js";
-import type { FaultView } from "./fault-response.js";
+import type { Fault } from "../core/faults.js";
 import type { ResourceId } from "./resource-id.js";
 import type { ArmResource, ArmStore, Subscription } from "./store.js";
 
@@ -17,7 +17,7 @@ export interface ArmContext {
   apiVersion: string;
   caller: ArmCaller;
   subscription: Subscription;
-  fault?: FaultView;
+  fault?: Fault;
 }
 
 export interface ArmResponse {

@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 
 const values = <T>(m: Map<string, T>): T[] => [...m.values()];
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import type { Emulator } from "../core/context.js";
-import type { Settings } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
+import type { Settings } from "../core/settings.js";
 import { faultSpecSchema } from "../core/faults.js";
-import { parseWorld } from "../core/world.js";
+import { parseWorld } from "../world.js";
 import { dumpState } from "./dump.js";
 
 const settingsSchema = z

@@ -1,4 +1,4 @@
-import type { World } from "./world.js";
+import type { DirectoryWorld } from "./world.js";
 import type { Application, ServicePrincipal, Tenant, User, UserAssignedIdentity } from "./directory-types.js";
 import { FIRST_PARTY_APPS, MICROSOFT_TENANT_ID, findFirstPartyApp } from "./first-party.js";
 import { newId, stableId } from "./ids.js";
@@ -16,7 +16,7 @@ export class DirectoryStore {
 
   constructor(private readonly now: () => Date) {}
 
-  reset(world: World): void {
+  reset(world: DirectoryWorld): void {
     this.tenants.clear();
     this.applications.clear();
     this.servicePrincipals.clear();

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Emulator } from "./context.js";
-import type { FaultQuery } from "./faults.js";
+import type { Fault, FaultQuery, Faults } from "./faults.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -9,13 +8,18 @@ declare module "fastify" {
   }
 }
 
+/** Whatever holds the fault registry (the Emulator object). */
+interface WithFaults {
+  faults: Faults;
+}
+
 /**
  * Applies injected faults (control API) to a service's routes before their handlers run: latency first,
  * then, when the fault has a status, the service's own error body (or the fault's body) instead of the handler.
  */
 export function installFaultHook(
   scope: FastifyInstance,
-  emu: Emulator,
+  emu: WithFaults,
   service: string,
   defaultBody: (status: number) => unknown,
 ): void {
@@ -30,14 +34,17 @@ export function installFaultHook(
   });
 }
 
-/** Takes a matching fault; waits its latency; sends its response when it has a status (returns true then). */
-export async function applyFault(
-  emu: Emulator,
+/** Takes the first matching fault (it counts as used); ARM keeps it to end long-running operations its way. */
+export function takeFault(emu: WithFaults, q: FaultQuery): Fault | undefined {
+  return emu.faults.take(q);
+}
+
+/** Waits a fault's latency; sends its response when it has a status (returns true then). */
+export async function sendFault(
+  fault: Fault | undefined,
   reply: FastifyReply,
-  q: FaultQuery,
   defaultBody: (status: number) => unknown,
 ): Promise<boolean> {
-  const fault = emu.faults.take(q);
   if (!fault) return false;
   if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.status === undefined) return false;
@@ -46,4 +53,14 @@ export async function applyFault(
     .headers(fault.headers ?? {})
     .send(fault.body ?? defaultBody(fault.status));
   return true;
+}
+
+/** Takes a matching fault; waits its latency; sends its response when it has a status (returns true then). */
+export async function applyFault(
+  emu: WithFaults,
+  reply: FastifyReply,
+  q: FaultQuery,
+  defaultBody: (status: number) => unknown,
+): Promise<boolean> {
+  return sendFault(takeFault(emu, q), reply, defaultBody);
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { armWorldSchema } from "../arm/index.js";
 import { DIRECTORY_ROLE_NAMES } from "./roles.js";
 
 const guid = z
@@ -91,7 +90,8 @@ export const servicePrincipalSchema = z.object({
   graphAppRoles: z.array(z.string()).default([]),
 });
 
-export const worldSchema = z.object({
+/** The directory's part of a world (tenants, apps, identities); src/world.ts adds each service's part. */
+export const directoryWorldSchema = z.object({
   tenants: z.array(tenantSchema).min(1),
   applications: z.array(applicationSchema).default([]),
   userAssignedIdentities: z.array(uamiSchema).default([]),
@@ -100,43 +100,14 @@ export const worldSchema = z.object({
   managedIdentityEndpoint: z
     .object({ header: z.string().min(1), identities: z.array(guid).default([]) })
     .prefault({ header: "crosskey-emulator-identity-header" }),
-  arm: armWorldSchema.prefault({}),
 });
 
-export type World = z.infer<typeof worldSchema>;
-export type WorldInput = z.input<typeof worldSchema>;
+export type DirectoryWorld = z.infer<typeof directoryWorldSchema>;
 export type UserInput = z.infer<typeof userSchema>;
 export type ApplicationInput = z.infer<typeof applicationSchema>;
 export type UamiInput = z.infer<typeof uamiSchema>;
 export type FicInput = z.infer<typeof ficSchema>;
 
-/**
- * Parses a world (throws a readable zod error); `{emulator}` in any string becomes the emulator's base URL
- * and `{app}` the app's, so registered redirect URIs follow whatever port the app runs on.
- */
-export function parseWorld(input: unknown, urls: { emulator: string; app: string }): World {
-  const world = worldSchema.parse(substitute(input, urls));
-  const subs = world.tenants.flatMap((t) => t.subscriptions.map((s) => ({ ...s, tenantId: t.id })));
-  for (const s of subs) {
-    if (
-      !world.arm.subscriptions.some((a) => a.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase())
-    ) {
-      world.arm.subscriptions.push(s);
-    }
-  }
-  return world;
-}
-
 export function readWorldFile(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8"));
-}
-
-function substitute(value: unknown, urls: { emulator: string; app: string }): unknown {
-  if (typeof value === "string")
-    return value.replaceAll("{emulator}", urls.emulator).replaceAll("{app}", urls.app);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, urls));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, urls)]));
-  }
-  return value;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application } from "../core/directory.js";
 import { CONSENT_ADMIN_ROLES, hasAnyRole } from "../core/roles.js";
 import {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application } from "../core/directory.js";
 import { AadError, describe } from "./errors.js";
 import { errorPage, formPostPage, type AccountChoice } from "./pages.js";

@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application } from "../core/directory.js";
 import { AadError } from "./errors.js";
 import { validateFederatedAssertion } from "./federation.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { AadError, toErrorBody } from "./errors.js";
 import { resolveTenantSegment, v1Issuer, v2Issuer } from "./tenant.js";
 import { authorityOrigin } from "../core/origin.js";

@@ -1,4 +1,5 @@
-import type { Emulator, Federation, FederationResult } from "../core/context.js";
+import type { Federation, FederationResult } from "../core/federation.js";
+import type { Emulator } from "../emulator.js";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../core/first-party.js";
 import { issueManagedIdentityToken } from "../msi/issue.js";
 import { JWT_BEARER } from "./client-auth.js";

@@ -1,5 +1,5 @@
 import { decodeJwt, errors as joseErrors } from "jose";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application, FederatedIdentityCredential } from "../core/directory.js";
 import { TOKEN_EXCHANGE_APP_ID, TOKEN_EXCHANGE_AUDIENCE } from "../core/first-party.js";
 import { AadError } from "./errors.js";

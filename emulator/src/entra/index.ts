@@ -1,6 +1,6 @@
 import formbody from "@fastify/formbody";
 import type { FastifyInstance } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { installFaultHook } from "../core/fault-hook.js";
 import { registerAdminConsentRoutes } from "./admin-consent.js";
 import { registerAuthorizeRoutes } from "./authorize.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { ServicePrincipal, User } from "../core/directory.js";
 import { GRAPH_APP_ID } from "../core/first-party.js";
 import { randomToken } from "../core/ids.js";

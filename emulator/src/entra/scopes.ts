@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { FIRST_PARTY_APPS, GRAPH_APP_ID } from "../core/first-party.js";
 import { AadError } from "./errors.js";
 

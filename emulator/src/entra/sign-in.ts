@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application, User } from "../core/directory.js";
 import { AadError, aad } from "./errors.js";
 import type { TenantSegment } from "./tenant.js";

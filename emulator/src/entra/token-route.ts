@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { readClientCredentials } from "./client-auth.js";
 import { AadError, sendTokenError } from "./errors.js";
 import { authorizationCodeGrant } from "./grants/authorization-code.js";

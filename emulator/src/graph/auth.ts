@@ -1,5 +1,5 @@
 import { errors as joseErrors } from "jose";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Application, User } from "../core/directory.js";
 import { GRAPH_APP_ID } from "../core/first-party.js";
 import { APP_ADMIN_ROLES, hasAnyRole } from "../core/roles.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { applyFault } from "../core/fault-hook.js";
 import { newId } from "../core/ids.js";
 import { applicationRoutes } from "./applications.js";

@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { GraphCaller } from "./auth.js";
 
 export interface GraphRequest {

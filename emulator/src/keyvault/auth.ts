@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { KvError } from "./errors.js";
 import type { KvCaller } from "./authz.js";
 import { resourceForHost, type VaultView } from "./vault.js";

@@ -1,5 +1,5 @@
 import { BlockList, isIPv4 } from "node:net";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { forbidden } from "./errors.js";
 import type { VaultView } from "./vault.js";
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { registerKeyVaultRoutes } from "./routes.js";
 import { KeyVaultStore } from "./store.js";
 

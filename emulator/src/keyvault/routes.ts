@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { KEY_VAULT_DATA_API_VERSIONS as API_VERSIONS } from "../core/api-versions.js";
-import type { Emulator } from "../core/context.js";
-import { applyFault, takeFault, tolerantJsonParser } from "../arm/fault-response.js";
+import type { Emulator } from "../emulator.js";
+import { applyFault } from "../core/fault-hook.js";
+import { registerService, requestUrl } from "../core/service.js";
 import { authenticateKv } from "./auth.js";
 import { checkAccess, checkFirewall, type KeyOp } from "./authz.js";
 import { badParameter, keyNotFound, KvError } from "./errors.js";
@@ -190,11 +191,7 @@ async function handle(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<unknown> {
-  // Collapse duplicate slashes: the SDK's "/{+resourceId}" template yields "//subscriptions/…", which ARM accepts.
-  const url = new URL(
-    req.url.replace(/^([^?]*)/, (p) => p.replace(/\/{2,}/g, "/")),
-    "https://emulator",
-  );
+  const url = requestUrl(req);
   const [, , host = "", ...parts] = url.pathname.split("/").map(decodeURIComponent);
   reply.headers({
     "x-ms-request-id": randomUUID(),
@@ -217,16 +214,15 @@ async function handle(
   reply.header("x-ms-keyvault-region", vault.location);
   const c: Ctx = { emu, store, vault, method: req.method, parts, body: req.body };
   const h = route(c);
-  const fault = takeFault(emu, {
-    service: "keyvault",
-    operation: h?.op ?? "unknown",
-    method: req.method,
-    path: url.pathname,
-  });
   if (
-    await applyFault(fault, reply, (status) => ({
-      error: { code: status === 429 ? "Throttled" : "InternalServerError", message: "Injected fault." },
-    }))
+    await applyFault(
+      emu,
+      reply,
+      { service: "keyvault", operation: h?.op ?? "unknown", method: req.method, path: url.pathname },
+      (status) => ({
+        error: { code: status === 429 ? "Throttled" : "InternalServerError", message: "Injected fault." },
+      }),
+    )
   )
     return reply;
   const apiVersion = url.searchParams.get("api-version");
@@ -247,21 +243,15 @@ async function handle(
   return reply.code(200).send(await h.run());
 }
 
+const KV_ERRORS = {
+  invalidJson: (m: string) => badParameter(`The request body is not valid JSON: ${m}`),
+  response: (err: unknown) => (err instanceof KvError ? kvResponse(err) : undefined),
+  internal: (m: string) => kvResponse(new KvError(500, "InternalServerError", m)),
+};
+const kvResponse = (e: KvError) => ({ status: e.status, headers: e.headers, body: e.toBody() });
+
 export function registerKeyVaultRoutes(app: FastifyInstance, emu: Emulator, store: KeyVaultStore): void {
-  void app.register(async (scope) => {
-    scope.removeContentTypeParser("application/json");
-    scope.addContentTypeParser(
-      "application/json",
-      { parseAs: "string" },
-      tolerantJsonParser((m) => badParameter(`The request body is not valid JSON: ${m}`)),
-    );
-    scope.setErrorHandler(async (err, _req, reply) => {
-      const e =
-        err instanceof KvError
-          ? err
-          : new KvError(500, "InternalServerError", err instanceof Error ? err.message : String(err));
-      return reply.code(e.status).headers(e.headers).send(e.toBody());
-    });
+  registerService(app, KV_ERRORS, (scope) => {
     scope.all("/keyvault/*", (req, reply) => handle(emu, store, req, reply));
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { UserAssignedIdentity } from "../core/directory.js";
 import { installFaultHook } from "../core/fault-hook.js";
 import { newId } from "../core/ids.js";

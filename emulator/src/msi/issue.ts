@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { UserAssignedIdentity } from "../core/directory.js";
 import { AadError } from "../entra/errors.js";
 import { issueAccessToken, type IssuedToken } from "../entra/issue.js";

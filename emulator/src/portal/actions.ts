@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { User } from "../core/directory.js";
 import { AZURE_CLI_APP_ID, FIRST_PARTY_APPS } from "../core/first-party.js";
 import { issueAccessToken } from "../entra/issue.js";

@@ -1,7 +1,7 @@
 import formbody from "@fastify/formbody";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import { PortalActions } from "./actions.js";
 import { renderPortal } from "./page.js";
 

@@ -1,4 +1,4 @@
-import type { Emulator } from "../core/context.js";
+import type { Emulator } from "../emulator.js";
 import type { Tenant } from "../core/directory.js";
 
 const esc = (s: string): string =>

@@ -3,8 +3,9 @@
  * Endpoints: https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud,
  * https://learn.microsoft.com/en-us/graph/deployments, https://learn.microsoft.com/en-us/azure/key-vault/general/about-keys-secrets-certificates.
  */
-export type ProxyCloud = "public" | "china" | "usgov";
-export type ProxiedService = "entra" | "graph" | "arm" | "keyvault";
+import type { ProxiedHost, ProxyCloud } from "../core/origin.js";
+
+export type { ProxiedHost, ProxiedService, ProxyCloud } from "../core/origin.js";
 
 interface CloudHosts {
   cloud: ProxyCloud;
@@ -39,19 +40,6 @@ export const PROXY_CLOUDS: readonly CloudHosts[] = [
     keyVaultSuffixes: ["vault.usgovcloudapi.net", "managedhsm.usgovcloudapi.net"],
   },
 ];
-
-/** One host the proxy terminates: which emulated service answers, and the path inside the emulator. */
-export interface ProxiedHost {
-  host: string;
-  cloud: ProxyCloud;
-  service: ProxiedService;
-  /** https://{login host} of the host's cloud: issuers and challenges name it. */
-  authorityOrigin: string;
-  /** https://{graph host} of the host's cloud: Graph's @odata.context names it. */
-  graphOrigin: string;
-  /** The request target as the emulator's router knows it (`/v1.0/x` on Graph → `/graph/v1.0/x`). */
-  internalPath(path: string): string;
-}
 
 // A vault or managed HSM name: 3–24 letters, digits and dashes (Key Vault naming rules).
 const VAULT_NAME = /^[a-z0-9-]{3,24}$/;

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { Emulator } from "../../core/context.js";
+import type { Emulator } from "../../emulator.js";
 import { checkAccess, checkFirewall, type KvCaller } from "../../keyvault/authz.js";
 import { unwrap, wrap } from "../../keyvault/crypto.js";
 import { KvError } from "../../keyvault/errors.js";
 import { recoveryLevel, resourceForHost, VAULT_HOST, vaultView } from "../../keyvault/vault.js";
 import { findUami } from "../directory.js";
-import { takeFault } from "../fault-response.js";
+import { takeFault } from "../../core/fault-hook.js";
 import { hasUami } from "../tracked.js";
 
 /** Why a customer key cannot be used; each service maps these onto its own error codes. */

@@ -4,7 +4,7 @@ import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
 import {
   asRecord,
-  authorizeDelete,
+  deleteTracked,
   authorizeWrite,
   bodyObject,
   requireExisting,
@@ -162,10 +162,5 @@ export const diskEncryptionSets: ResourceProvider = {
   },
   put: (ctx, id, existing) => write(ctx, id, existing, false),
   patch: (ctx, id, existing) => write(ctx, id, requireExisting(existing, id), true),
-  delete(ctx, id, existing) {
-    if (!existing) return { status: 204 };
-    authorizeDelete(ctx, id, existing.id);
-    ctx.store.deleteResource(existing.id);
-    return { status: 200 };
-  },
+  delete: deleteTracked,
 };

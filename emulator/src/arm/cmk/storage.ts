@@ -4,7 +4,7 @@ import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
 import {
   asRecord,
-  authorizeDelete,
+  deleteTracked,
   authorizeWrite,
   bodyObject,
   mergeDeep,
@@ -247,10 +247,5 @@ export const storageAccounts: ResourceProvider = {
       body: out(ctx.store.putResource(await buildAccount(ctx, id, r.id, r, bodyObject(ctx), true))),
     };
   },
-  delete(ctx, id, existing) {
-    if (!existing) return { status: 204 };
-    authorizeDelete(ctx, id, existing.id);
-    ctx.store.deleteResource(existing.id);
-    return { status: 200 };
-  },
+  delete: deleteTracked,
 };

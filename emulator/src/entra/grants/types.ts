@@ -1,4 +1,4 @@
-import type { Emulator } from "../../core/context.js";
+import type { Emulator } from "../../emulator.js";
 import type { ClientCredentials } from "../client-auth.js";
 import type { EntraState } from "../state.js";
 import type { TenantSegment } from "../tenant.js";
