@@ -118,6 +118,26 @@ describe("managed identity → federated credential → customer tenant", () => 
     expect(await failureCode(customerVaultCredential())).toBe(code);
   });
 
+  it("says when a subject differs from the credential's only in case (7002138)", async () => {
+    await grantConsentInContoso();
+    const mi = new ManagedIdentityCredential({ clientId: CMK_UAMI.clientId });
+    const claims = claimsOf((await mi.getToken("api://AzureADTokenExchange/.default")).token);
+    // A workload whose subject carries capitals (a GitHub repository, say), signed by the credential's issuer.
+    const assertion = await emulator.emu.tokens.issue({
+      ...claims,
+      sub: "repo:Contoso/Keys:environment:prod",
+    });
+    const credential = (subject: string) => {
+      setFic({ subject });
+      return new ClientAssertionCredential(CONTOSO, CMK_APP, async () => assertion, {
+        authorityHost: url,
+        disableInstanceDiscovery: true,
+      });
+    };
+    expect(await failureCode(credential("repo:contoso/keys:environment:prod"))).toBe("7002138");
+    expect(await failureCode(credential("repo:contoso/other:environment:prod"))).toBe("700213");
+  });
+
   it("refuses an expired assertion per the emulator clock (700024)", async () => {
     await grantConsentInContoso();
     const mi = new ManagedIdentityCredential({ clientId: CMK_UAMI.clientId });

@@ -171,7 +171,9 @@ export function expectedCredential(
 
 function matches(x: Phase1Expectations, identity: EncryptionIdentity, c: FederatedCredential): boolean {
   return (
-    lower(c.subject) === identity.principalId &&
+    // Entra compares the subject case-sensitively (AADSTS7002138 when only the case differs); tokens carry the
+    // principal ID in lower case.
+    c.subject === identity.principalId &&
     c.issuer === x.issuer &&
     c.audiences.length === 1 &&
     c.audiences[0] === x.audience
@@ -223,6 +225,9 @@ function checkCredentials(x: Phase1Expectations, f: Phase1Facts): Phase1Finding[
       const wrong = [
         lower(near.subject) !== identity.principalId &&
           `its subject is ${near.subject}, not the identity's principal ID ${identity.principalId}`,
+        near.subject !== identity.principalId &&
+          lower(near.subject) === identity.principalId &&
+          `its subject ${near.subject} differs from the principal ID ${identity.principalId} in case only, and Entra compares subjects case-sensitively`,
         near.issuer !== x.issuer && `its issuer is ${near.issuer}, not ${x.issuer}`,
         !(near.audiences.length === 1 && near.audiences[0] === x.audience) &&
           `its audience is ${near.audiences.join(", ") || "empty"}, not ${x.audience}`,
@@ -233,7 +238,7 @@ function checkCredentials(x: Phase1Expectations, f: Phase1Facts): Phase1Finding[
         area: "credentials",
         status: "error",
         title: `The credential for ${identity.name} is wrong`,
-        detail: `Credential "${near.name}" is meant for ${identity.name}, but ${wrong.join("; ")}. Entra refuses the identity's token exchange (AADSTS700211/700212/700213), so no customer key can be reached.`,
+        detail: `Credential "${near.name}" is meant for ${identity.name}, but ${wrong.join("; ")}. Entra refuses the identity's token exchange (AADSTS700211/700212/700213/7002138), so no customer key can be reached.`,
         fix: `Correct the credential "${near.name}" to trust ${identity.name}. Crosskey can do it for you.`,
         command: `az ad app federated-credential update --id ${x.cmkAppId} --federated-credential-id ${near.id} --parameters '${json(patch)}'`,
         repair: {

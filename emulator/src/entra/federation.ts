@@ -66,6 +66,7 @@ function mismatch(
     iss: f.issuer === a.iss,
     sub: f.subject === a.sub,
     aud: audienceMatches(f, a.aud),
+    subjectCaseOnly: f.subject !== a.sub && f.subject.toLowerCase() === a.sub.toLowerCase(),
   }));
   const best = scored.sort(
     (x, y) => Number(y.iss) + Number(y.sub) + Number(y.aud) - (Number(x.iss) + Number(x.sub) + Number(x.aud)),
@@ -82,6 +83,14 @@ function mismatch(
       "invalid_client",
       700211,
       `No matching federated identity record found for presented assertion issuer '${a.iss}'. ${CASE_NOTE}`,
+    );
+  // Since August 2024 Entra compares subjects case-sensitively and says so when only the case differs (the
+  // AADSTS7002138 text as quoted in public reports; not in Microsoft's error reference: COVERAGE.md).
+  if (!best.sub && best.subjectCaseOnly)
+    return new AadError(
+      "invalid_client",
+      7002138,
+      `No matching federated identity record found for presented assertion subject '${a.sub}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison.`,
     );
   if (!best.sub)
     return new AadError(

@@ -120,6 +120,28 @@ describe("[identity] Phase 1 evaluation", () => {
     });
   });
 
+  it("finds a credential whose subject differs only in case: Entra compares it case-sensitively (AADSTS7002138)", () => {
+    const lettered = "5555abcd-5555-4555-8555-55555555abcd";
+    const x2 = { ...x, identities: [{ ...identity, principalId: lettered }] };
+    const f2 = (subject: string) =>
+      facts({
+        credentials: [{ id: "c1", name: "crosskey-cmk", issuer: x.issuer, subject, audiences: [x.audience] }],
+        identities: [
+          { ...facts().identities[0]!, found: { clientId: identity.clientId, principalId: lettered } },
+        ],
+      });
+    const credential = (subject: string) =>
+      evaluatePhase1(x2, f2(subject)).findings.find((s) => s.id === "credentials.crosskey-cmk");
+    expect(credential(lettered)?.status).toBe("ok");
+    const upper = credential(lettered.toUpperCase());
+    expect(upper).toMatchObject({ status: "error", title: "The credential for crosskey-cmk is wrong" });
+    expect(upper?.detail).toContain(
+      "differs from the principal ID 5555abcd-5555-4555-8555-55555555abcd in case only",
+    );
+    expect(upper?.detail).toContain("AADSTS700211/700212/700213/7002138");
+    expect(upper?.repair).toMatchObject({ method: "PATCH", body: { subject: lettered } });
+  });
+
   it("finds an identity whose IDs changed (deleted and created again)", () => {
     const f = find(
       facts({
