@@ -380,4 +380,97 @@ describe("[conformance] Key Vault data plane", () => {
         .safeParse(missing.body).success,
     ).toBe(true);
   });
+
+  const bundle = z.object({
+    key: z.object({
+      kid: z.string().regex(/^https:\/\/contoso-conformance\.vault\.azure\.net\/keys\/ops\/[0-9a-f]{32}$/),
+      kty: z.enum(["EC", "EC-HSM", "RSA", "RSA-HSM", "oct", "oct-HSM"]),
+      key_ops: z.array(z.string()),
+      n: z.string().regex(/^[A-Za-z0-9_-]+$/),
+      e: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    }),
+    attributes,
+    tags: z.record(z.string(), z.string()).optional(),
+  });
+  const deleted = bundle.extend({
+    recoveryId: z.literal("https://contoso-conformance.vault.azure.net/deletedkeys/ops"),
+    scheduledPurgeDate: z.number().int(),
+    deletedDate: z.number().int(),
+  });
+  // KeyListResult: `nextLink` is a string in the spec; the service (and the emulator) send null on the last page.
+  const keyList = z.object({
+    value: z.array(
+      z.object({
+        kid: z.string().startsWith("https://contoso-conformance.vault.azure.net/keys/"),
+        attributes,
+        tags: z.record(z.string(), z.string()).optional(),
+        managed: z.boolean().optional(),
+      }),
+    ),
+    nextLink: z.string().nullable().optional(),
+  });
+  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
+
+  it("…/7.6/keys.json: CreateKey (kty required) → KeyBundle, UpdateKey, RotateKey, GetKeyVersions, GetKeys", async () => {
+    const token = await kv();
+    const noKty = await call(em.url, "POST", path("/keys/ops/create"), token, { key_size: 2048 });
+    expect(noKty.status).toBe(400);
+    expect(noKty.body.error?.code).toBe("BadParameter");
+    const created = await call(em.url, "POST", path("/keys/ops/create"), token, {
+      kty: "RSA",
+      key_size: 2048,
+    });
+    expect(created.status).toBe(200);
+    expect(issues(bundle, created.body)).toEqual([]);
+    const version = String((created.body as { key: { kid: string } }).key.kid)
+      .split("/")
+      .pop();
+    const updated = await call(em.url, "PATCH", path(`/keys/ops/${version}`), token, {
+      attributes: { enabled: true },
+      tags: { purpose: "conformance" },
+    });
+    expect(updated.status).toBe(200);
+    expect(
+      issues(bundle.extend({ tags: z.object({ purpose: z.literal("conformance") }) }), updated.body),
+    ).toEqual([]);
+    const rotated = await call(em.url, "POST", path("/keys/ops/rotate"), token);
+    expect(rotated.status).toBe(200);
+    expect(issues(bundle, rotated.body)).toEqual([]);
+    const versions = await call(em.url, "GET", path("/keys/ops/versions"), token);
+    expect(versions.status).toBe(200);
+    expect(issues(keyList, versions.body)).toEqual([]);
+    expect((versions.body as { value: unknown[] }).value).toHaveLength(2);
+    const keys = await call(em.url, "GET", path("/keys"), token);
+    expect(keys.status).toBe(200);
+    expect(issues(keyList, keys.body)).toEqual([]);
+  });
+
+  it("…/7.6/keys.json: DeleteKey → DeletedKeyBundle, GetDeletedKey → DeletedKeyBundle, RecoverDeletedKey → KeyBundle; UnwrapKey → KeyOperationResult", async () => {
+    const token = await kv();
+    const gone = await call(em.url, "DELETE", path("/keys/ops"), token);
+    expect(gone.status).toBe(200);
+    expect(issues(deleted, gone.body)).toEqual([]);
+    const read = await call(em.url, "GET", path("/deletedkeys/ops"), token);
+    expect(read.status).toBe(200);
+    expect(issues(deleted, read.body)).toEqual([]);
+    const back = await call(em.url, "POST", path("/deletedkeys/ops/recover"), token);
+    expect(back.status).toBe(200);
+    expect(issues(bundle, back.body)).toEqual([]);
+    const version = kid.split("/").pop();
+    const wrapped = await call(em.url, "POST", path(`/keys/cmk/${version}/wrapkey`), token, {
+      alg: "RSA-OAEP-256",
+      value: Buffer.alloc(32, 7).toString("base64url"),
+    });
+    const unwrapped = await call(em.url, "POST", path(`/keys/cmk/${version}/unwrapkey`), token, {
+      alg: "RSA-OAEP-256",
+      value: (wrapped.body as { value: string }).value,
+    });
+    expect(unwrapped.status).toBe(200);
+    expect(
+      issues(
+        z.object({ kid: z.literal(kid), value: z.literal(Buffer.alloc(32, 7).toString("base64url")) }),
+        unwrapped.body,
+      ),
+    ).toEqual([]);
+  });
 });
