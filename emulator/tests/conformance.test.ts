@@ -60,6 +60,83 @@ beforeAll(async () => {
 });
 afterAll(async () => em.close());
 
+describe("[conformance] Microsoft.Resources and Microsoft.Authorization reads", () => {
+  it(`${SPEC}/resources/resource-manager/Microsoft.Resources/stable/2025-04-01/resources.json: ResourceGroups_CreateOrUpdate (location required) and ResourceGroups_Get → ResourceGroup`, async () => {
+    const rg = `/subscriptions/${IDS.contosoSub}/resourceGroups/conformance-rg?api-version=2025-04-01`;
+    const missing = await call(em.url, "PUT", rg, admin, {});
+    expect(missing.status).toBe(400);
+    expect(armError.safeParse(missing.body).success).toBe(true);
+    const created = await call(em.url, "PUT", rg, admin, { location: "westeurope", tags: { env: "test" } });
+    expect(created.status).toBe(201);
+    const r = await call(em.url, "GET", rg, admin);
+    expect(r.status).toBe(200);
+    const group = z.object({
+      id: z.literal(`/subscriptions/${IDS.contosoSub}/resourceGroups/conformance-rg`),
+      name: z.literal("conformance-rg"),
+      type: z.literal("Microsoft.Resources/resourceGroups"),
+      location: z.literal("westeurope"),
+      tags: z.object({ env: z.literal("test") }),
+      properties: z.object({ provisioningState: z.string() }),
+    });
+    expect(group.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json: Subscriptions_Get → Subscription`, async () => {
+    const r = await call(em.url, "GET", `/subscriptions/${IDS.contosoSub}?api-version=2022-12-01`, admin);
+    expect(r.status).toBe(200);
+    const subscription = z.object({
+      id: z.literal(`/subscriptions/${IDS.contosoSub}`),
+      subscriptionId: z.literal(IDS.contosoSub),
+      tenantId: z.literal(IDS.contoso),
+      displayName: z.string(),
+      state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
+    });
+    expect(subscription.safeParse(r.body).error?.issues ?? []).toEqual([]);
+  });
+
+  it(`${SPEC}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json: RoleDefinitions_Get and RoleDefinitions_List ($filter=roleName) → RoleDefinition`, async () => {
+    const base = `/subscriptions/${IDS.contosoSub}/providers/Microsoft.Authorization/roleDefinitions`;
+    const definition = z.object({
+      id: z
+        .string()
+        .endsWith(`/providers/Microsoft.Authorization/roleDefinitions/${ROLES.serviceEncryptionUser}`),
+      name: z.literal(ROLES.serviceEncryptionUser),
+      type: z.literal("Microsoft.Authorization/roleDefinitions"),
+      properties: z.object({
+        roleName: z.literal("Key Vault Crypto Service Encryption User"),
+        type: z.enum(["BuiltInRole", "CustomRole"]),
+        permissions: z.array(
+          z.object({
+            actions: z.array(z.string()),
+            notActions: z.array(z.string()),
+            dataActions: z.array(z.string()),
+            notDataActions: z.array(z.string()),
+          }),
+        ),
+        assignableScopes: z.array(z.string()),
+      }),
+    });
+    const one = await call(
+      em.url,
+      "GET",
+      `${base}/${ROLES.serviceEncryptionUser}?api-version=2022-04-01`,
+      admin,
+    );
+    expect(one.status).toBe(200);
+    expect(definition.safeParse(one.body).error?.issues ?? []).toEqual([]);
+    const list = await call(
+      em.url,
+      "GET",
+      `${base}?$filter=${encodeURIComponent("roleName eq 'Key Vault Crypto Service Encryption User'")}&api-version=2022-04-01`,
+      admin,
+    );
+    expect(list.status).toBe(200);
+    expect(
+      z.object({ value: z.array(definition).length(1) }).safeParse(list.body).error?.issues ?? [],
+    ).toEqual([]);
+  });
+});
+
 describe("[conformance] Microsoft.KeyVault/vaults", () => {
   it(`${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json: Vaults_Get → Vault`, async () => {
     const r = await call(
@@ -321,6 +398,65 @@ describe("[conformance] the four CMK resource types", () => {
       }),
     });
     expect(encryptionProtector.safeParse(protector.body).error?.issues ?? []).toEqual([]);
+  });
+});
+
+describe("[conformance] Microsoft.Sql/servers/databases", () => {
+  it(`${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01/Servers.json and Databases.json: Servers_Get → Server; Databases_CreateOrUpdate (202) → Database with keys and encryptionProtector`, async () => {
+    const server = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conform-db`;
+    await call(em.url, "PUT", `${server}?api-version=2023-08-01`, isv, {
+      location: "westeurope",
+      properties: { administratorLogin: "sqladmin", administratorLoginPassword: "P@ssw0rd-123" },
+    });
+    await settle();
+    // Servers.json 2023-08-01, Servers_Get → Server: the password is write-only (x-ms-secret), never read back.
+    const serverBody = await call(em.url, "GET", `${server}?api-version=2023-08-01`, isv);
+    expect(serverBody.status).toBe(200);
+    const sqlServer = tracked.extend({
+      type: z.literal("Microsoft.Sql/servers"),
+      properties: z
+        .looseObject({
+          administratorLogin: z.literal("sqladmin"),
+          fullyQualifiedDomainName: z.string(),
+          state: z.string(),
+          version: z.string(),
+        })
+        .refine((p) => !("administratorLoginPassword" in p), "administratorLoginPassword is returned"),
+    });
+    expect(sqlServer.safeParse(serverBody.body).error?.issues ?? []).toEqual([]);
+    const id = `${server}/databases/tenant-1?api-version=2023-08-01`;
+    const put = await call(em.url, "PUT", id, isv, {
+      location: "westeurope",
+      identity: { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } },
+      properties: { federatedClientId: IDS.cmkAppId, keys: { [kid]: {} }, encryptionProtector: kid },
+    });
+    expect(put.status).toBe(202);
+    await settle();
+    const r = await call(em.url, "GET", id, isv);
+    expect(r.status).toBe(200);
+    // Database: TrackedResource + DatabaseIdentity (None | UserAssigned) + DatabaseProperties; DatabaseKey is read-only.
+    const db = tracked.extend({
+      type: z.literal("Microsoft.Sql/servers/databases"),
+      identity: z.object({
+        type: z.enum(["None", "UserAssigned"]),
+        userAssignedIdentities: userAssigned,
+      }),
+      properties: z.object({
+        status: z.enum(["Online", "Creating", "Inaccessible", "Restoring", "Copying", "Scaling"]),
+        federatedClientId: z.string().uuid(),
+        encryptionProtector: z.literal(kid),
+        keys: z.record(
+          z.string(),
+          z.object({
+            type: z.enum(["AzureKeyVault"]),
+            thumbprint: z.string(),
+            creationDate: z.string().datetime({ offset: true }),
+            subregion: z.string(),
+          }),
+        ),
+      }),
+    });
+    expect(db.safeParse(r.body).error?.issues ?? []).toEqual([]);
   });
 });
 
