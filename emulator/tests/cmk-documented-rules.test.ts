@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../src/server.js";
 import { call, installApp, miToken, userToken } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
-import { createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
+import {
+  CMK_UAMI_IDENTITY,
+  contosoWithIsvApp,
+  createKey,
+  customerVault,
+  grant,
+  IDS,
+  ISV_RG,
+  ROLES,
+  settle,
+  storageCmk,
+} from "./resource-world.js";
 
 /**
  * Rules and error codes as Microsoft documents them (emulator/COVERAGE.md names each source): Storage takes a
@@ -18,24 +29,12 @@ const WOODGROVE_ADMIN = "admin@woodgrovebank.onmicrosoft.com";
 let em: RunningEmulator;
 let isv = "";
 const keys: Record<string, string> = {};
-const uamiIdentity = { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } };
-
-async function settle(location: string | null): Promise<void> {
-  em.emu.clock.advance(2);
-  if (location) await call(em.url, "GET", location.replace(em.url, ""), isv);
-}
 
 beforeAll(async () => {
   em = await startEmulator();
-  isv = await miToken(em.url, IDS.appMiClientId, "https://management.azure.com/");
-  const sp = await installApp(em.url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
-  const arm = await userToken(
-    em.url,
-    IDS.contoso,
-    IDS.contosoAdminUpn,
-    "https://management.azure.com/.default",
-  );
-  const kv = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  const session = await contosoWithIsvApp(em.url);
+  isv = session.isv;
+  const { arm, kv, sp } = session;
   const north = await customerVault(em.url, arm, {
     rg: CUST_RG,
     vault: "contoso-north",
@@ -64,18 +63,10 @@ describe("[cmk] regions: Storage takes any region, disk encryption sets their ow
       location: "westeurope",
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
-      identity: uamiIdentity,
+      identity: CMK_UAMI_IDENTITY,
     });
-    await settle(created.headers.get("location"));
-    const r = await call(em.url, "PATCH", SA, isv, {
-      properties: {
-        encryption: {
-          keySource: "Microsoft.Keyvault",
-          keyvaultproperties: { keyname: "k", keyvaulturi: "https://contoso-north.vault.azure.net" },
-          identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
-        },
-      },
-    });
+    await settle(em, isv, created.headers.get("location"));
+    const r = await call(em.url, "PATCH", SA, isv, storageCmk("contoso-north", "k"));
     expect(r.status).toBe(200);
     expect((r.body.properties as { encryption: { keySource: string } }).encryption.keySource).toBe(
       "Microsoft.Keyvault",
@@ -90,7 +81,7 @@ describe("[cmk] regions: Storage takes any region, disk encryption sets their ow
       isv,
       {
         location: "westeurope",
-        identity: uamiIdentity,
+        identity: CMK_UAMI_IDENTITY,
         properties: { activeKey: { keyUrl: keys.north }, federatedClientId: IDS.cmkAppId },
       },
     );
@@ -105,7 +96,7 @@ describe("[cmk] disk encryption sets as diskEncryptionSet.json describes them", 
   it("needs a versioned key URL even with rotationToLatestKeyVersionEnabled", async () => {
     const r = await call(em.url, "PUT", DES, isv, {
       location: "westeurope",
-      identity: uamiIdentity,
+      identity: CMK_UAMI_IDENTITY,
       properties: {
         activeKey: { keyUrl: PLATFORM_KEY.replace(/\/[0-9a-f]{32}$/, "") },
         rotationToLatestKeyVersionEnabled: true,
@@ -118,7 +109,7 @@ describe("[cmk] disk encryption sets as diskEncryptionSet.json describes them", 
   it("answers 202 with the set, spells the combined identity type with a space, and clears federatedClientId with 'None'", async () => {
     const r = await call(em.url, "PUT", DES, isv, {
       location: "westeurope",
-      identity: { ...uamiIdentity, type: "SystemAssigned,UserAssigned" },
+      identity: { ...CMK_UAMI_IDENTITY, type: "SystemAssigned,UserAssigned" },
       properties: {
         activeKey: { keyUrl: PLATFORM_KEY },
         rotationToLatestKeyVersionEnabled: true,
@@ -132,7 +123,7 @@ describe("[cmk] disk encryption sets as diskEncryptionSet.json describes them", 
       properties: { activeKey: { keyUrl: PLATFORM_KEY }, provisioningState: "Updating" },
     });
     expect(r.body.properties).not.toHaveProperty("federatedClientId");
-    await settle(null);
+    await settle(em, isv, null);
     const read = await call(em.url, "GET", DES, isv);
     expect(read.body.properties).toMatchObject({ provisioningState: "Succeeded" });
     expect(read.body.properties).not.toHaveProperty("federatedClientId");
@@ -153,7 +144,7 @@ describe("[cmk] SQL answers the codes of the Server Keys REST reference", () => 
   beforeAll(async () => {
     const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, {
       location: "westeurope",
-      identity: uamiIdentity,
+      identity: CMK_UAMI_IDENTITY,
       properties: {
         administratorLogin: "sqladmin",
         administratorLoginPassword: "P@ssw0rd-123",
@@ -162,7 +153,7 @@ describe("[cmk] SQL answers the codes of the Server Keys REST reference", () => 
       },
     });
     expect(create.status).toBe(202);
-    await settle(null);
+    await settle(em, isv, null);
   });
 
   it.each([
@@ -242,7 +233,7 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
   const versionless = (kid: string) => kid.replace(/\/[0-9a-f]{32}$/, "");
   const account = (uri?: string, defaultIdentity = FEDERATED, extra: Record<string, unknown> = {}) => ({
     location: "westeurope",
-    identity: uamiIdentity,
+    identity: CMK_UAMI_IDENTITY,
     properties: {
       databaseAccountOfferType: "Standard",
       locations: [{ locationName: "westeurope", failoverPriority: 0 }],
@@ -310,7 +301,7 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
       account(versionless(keys.north ?? "")),
     );
     expect(created.status).toBe(200);
-    await settle(null);
+    await settle(em, isv, null);
     em.emu.keyVault.updateKey("contoso-north.vault.azure.net", "k", undefined, { enabled: false });
     try {
       const other = await call(em.url, "PATCH", ACCOUNT("cosmos-revoked"), isv, {
@@ -327,7 +318,7 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
     } finally {
       em.emu.keyVault.updateKey("contoso-north.vault.azure.net", "k", undefined, { enabled: true });
     }
-    await settle(null);
+    await settle(em, isv, null);
     const move = await call(em.url, "PATCH", ACCOUNT("cosmos-revoked"), isv, {
       properties: { keyVaultKeyUri: "https://kv-fabrikam-platform.vault.azure.net/keys/platform-disks" },
     });
@@ -346,7 +337,7 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
       account(undefined, FEDERATED, { enableAnalyticalStorage: true }),
     );
     expect(created.status).toBe(200);
-    await settle(null);
+    await settle(em, isv, null);
     const r = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
       properties: { keyVaultKeyUri: versionless(keys.north ?? ""), defaultIdentity: FEDERATED },
     });

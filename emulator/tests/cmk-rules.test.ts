@@ -1,41 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../src/server.js";
-import { call, installApp, miToken, userToken } from "./resource-helpers.js";
+import { call } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
-import { createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
+import {
+  CMK_UAMI_IDENTITY,
+  contosoWithIsvApp,
+  createKey,
+  customerVault,
+  grant,
+  IDS,
+  ISV_RG,
+  ROLES,
+  settle,
+  storageCmk,
+} from "./resource-world.js";
 
 const CUST_RG = `/subscriptions/${IDS.contosoSub}/resourceGroups/cmk`;
 let em: RunningEmulator;
 let isv = "";
 const keys: Record<string, string> = {};
-const uamiIdentity = { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } };
-const storageCmk = (vault: string, key: string) => ({
-  properties: {
-    encryption: {
-      keySource: "Microsoft.Keyvault",
-      keyvaultproperties: { keyname: key, keyvaulturi: `https://${vault}.vault.azure.net` },
-      identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
-    },
-  },
-});
-
-async function settle(location: string | null): Promise<void> {
-  em.emu.clock.advance(2);
-  if (location) await call(em.url, "GET", location.replace(em.url, ""), isv);
-}
 
 beforeAll(async () => {
   em = await startEmulator();
-  // The ISV app's own managed identity (Contributor + Managed Identity Operator on the ISV subscription).
-  isv = await miToken(em.url, IDS.appMiClientId, "https://management.azure.com/");
-  const SP = await installApp(em.url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
-  const arm = await userToken(
-    em.url,
-    IDS.contoso,
-    IDS.contosoAdminUpn,
-    "https://management.azure.com/.default",
-  );
-  const kv = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  const session = await contosoWithIsvApp(em.url);
+  isv = session.isv;
+  const { arm, kv, sp: SP } = session;
   const ADMIN = IDS.contosoAdmin;
   const { vaultId } = await customerVault(em.url, arm, {
     rg: CUST_RG,
@@ -73,10 +62,10 @@ beforeAll(async () => {
     "PUT",
     `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamrules?api-version=2025-06-01`,
     isv,
-    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, identity: uamiIdentity },
+    { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, identity: CMK_UAMI_IDENTITY },
   );
   expect(sa.status).toBe(202);
-  await settle(sa.headers.get("location"));
+  await settle(em, isv, sa.headers.get("location"));
 });
 afterAll(async () => em.close());
 
@@ -120,7 +109,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
   const COSMOS = `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/fabrikam-rules?api-version=2025-10-15`;
   const cosmosBody = (uri: string) => ({
     location: "westeurope",
-    identity: uamiIdentity,
+    identity: CMK_UAMI_IDENTITY,
     properties: {
       databaseAccountOfferType: "Standard",
       locations: [{ locationName: "westeurope", failoverPriority: 0 }],
@@ -144,7 +133,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
       /\/providers\/Microsoft\.DocumentDB\/locations\/westeurope\/operationsStatus\//,
     );
     expect((ok.body.properties as Record<string, unknown>).provisioningState).toBe("Creating");
-    await settle(null);
+    await settle(em, isv, null);
     const read = await call(em.url, "GET", COSMOS, isv);
     expect(read.body.properties).toMatchObject({
       provisioningState: "Succeeded",
@@ -163,7 +152,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
     const DES = `${ISV_RG}/providers/Microsoft.Compute/diskEncryptionSets/des1?api-version=2025-01-02`;
     const body = (keyUrl: string) => ({
       location: "westeurope",
-      identity: uamiIdentity,
+      identity: CMK_UAMI_IDENTITY,
       properties: {
         activeKey: { keyUrl },
         encryptionType: "EncryptionAtRestWithCustomerKey",
@@ -175,7 +164,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
     const rsa = await call(em.url, "PUT", DES, isv, body(keys.rsa ?? ""));
     expect(rsa.status).toBe(202);
     expect(rsa.headers.get("retry-after")).toBe("1");
-    await settle(null);
+    await settle(em, isv, null);
     expect((await call(em.url, "GET", DES, isv)).body.properties).toMatchObject({
       activeKey: { keyUrl: keys.rsa },
       provisioningState: "Succeeded",
@@ -186,7 +175,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
     const SERVER = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-sql`;
     const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, {
       location: "westeurope",
-      identity: uamiIdentity,
+      identity: CMK_UAMI_IDENTITY,
       properties: {
         administratorLogin: "sqladmin",
         administratorLoginPassword: "P@ssw0rd-123",
@@ -195,7 +184,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
       },
     });
     expect(create.status).toBe(202);
-    await settle(null);
+    await settle(em, isv, null);
     const keyName = (kid: string) => {
       const [, , host = "", , name = "", version = ""] = kid.split("/");
       return `${host.split(".")[0]}_${name}_${version}`;
@@ -223,7 +212,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
       { properties: { serverKeyType: "AzureKeyVault", serverKeyName: keyName(keys.rsa ?? "") } },
     );
     expect(prot.status).toBe(202);
-    await settle(null);
+    await settle(em, isv, null);
     expect(
       (await call(em.url, "GET", `${SERVER}/encryptionProtector/current?api-version=2023-08-01`, isv)).body,
     ).toMatchObject({ kind: "azurekeyvault", properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } });

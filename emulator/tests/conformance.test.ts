@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { RunningEmulator } from "../src/server.js";
 import { call, installApp, miToken, userToken } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
-import { createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
+import { createKey, customerVault, grant, IDS, ISV_RG, ROLES, storageCmk } from "./resource-world.js";
 
 /**
  * Conformance: each emulated ARM and Key Vault operation, answered at the api-version the product pins, checked
@@ -247,15 +247,7 @@ describe("[conformance] the four CMK resource types", () => {
     });
     expect([200, 202]).toContain(created.status);
     await settle();
-    const r = await call(em.url, "PATCH", id, isv, {
-      properties: {
-        encryption: {
-          keySource: "Microsoft.Keyvault",
-          keyvaultproperties: { keyname: "cmk", keyvaulturi: "https://contoso-conformance.vault.azure.net" },
-          identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
-        },
-      },
-    });
+    const r = await call(em.url, "PATCH", id, isv, storageCmk("contoso-conformance", "cmk"));
     expect(r.status).toBe(200);
     const account = tracked.extend({
       type: z.literal("Microsoft.Storage/storageAccounts"),

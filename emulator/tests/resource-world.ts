@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { call } from "./resource-helpers.js";
+import { call, installApp, miToken, userToken } from "./resource-helpers.js";
 
 /** Fixed ids of the demo world used by the resource-side tests (CONTRACT.md). */
 export const IDS = {
@@ -97,4 +97,40 @@ export async function createKey(
   );
   if (r.status !== 200) throw new Error(`key: ${JSON.stringify(r.body)}`);
   return String((r.body.key as { kid: string }).kid);
+}
+
+/**
+ * The tokens a CMK test starts from: the ISV app's managed identity on ARM, and Contoso's admin on ARM and Key
+ * Vault after installing the ISV's multi-tenant app in Contoso (`sp`: its service principal there).
+ */
+export async function contosoWithIsvApp(url: string) {
+  const isv = await miToken(url, IDS.appMiClientId, "https://management.azure.com/");
+  const sp = await installApp(url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
+  const arm = await userToken(url, IDS.contoso, IDS.contosoAdminUpn, "https://management.azure.com/.default");
+  const kv = await userToken(url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  return { isv, sp, arm, kv };
+}
+
+/** A Storage account PATCH that encrypts it with `key` in `vault` through the CMK identity and the ISV app. */
+export const storageCmk = (vault: string, key: string) => ({
+  properties: {
+    encryption: {
+      keySource: "Microsoft.Keyvault",
+      keyvaultproperties: { keyname: key, keyvaulturi: `https://${vault}.vault.azure.net` },
+      identity: { userAssignedIdentity: IDS.uamiCmk, federatedIdentityClientId: IDS.cmkAppId },
+    },
+  },
+});
+
+/** The CMK identity as the ISV's resources carry it. */
+export const CMK_UAMI_IDENTITY = { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } };
+
+/** Lets long-running operations end (emulator time) and reads `location`, as a poller would, so ARM commits them. */
+export async function settle(
+  em: { url: string; emu: { clock: { advance(seconds: number): void } } },
+  token: string,
+  location: string | null,
+): Promise<void> {
+  em.emu.clock.advance(2);
+  if (location) await call(em.url, "GET", location.replace(em.url, ""), token);
 }

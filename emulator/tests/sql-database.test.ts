@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../src/server.js";
-import { call, installApp, miToken, userToken } from "./resource-helpers.js";
+import { call } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
-import { createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
+import { contosoWithIsvApp, createKey, customerVault, grant, IDS, ISV_RG, ROLES } from "./resource-world.js";
 
 // Database-level TDE CMK (Microsoft.Sql 2023-08-01 Databases.json, DatabaseEncryptionProtectorRevert.json).
 const CUST_RG = `/subscriptions/${IDS.contosoSub}/resourceGroups/cmk-db`;
@@ -47,15 +47,9 @@ async function database(serverName: string, name: string, body: Record<string, u
 
 beforeAll(async () => {
   em = await startEmulator();
-  isv = await miToken(em.url, IDS.appMiClientId, "https://management.azure.com/");
-  const SP = await installApp(em.url, IDS.contoso, IDS.contosoAdminUpn, IDS.cmkAppId);
-  const arm = await userToken(
-    em.url,
-    IDS.contoso,
-    IDS.contosoAdminUpn,
-    "https://management.azure.com/.default",
-  );
-  const kv = await userToken(em.url, IDS.contoso, IDS.contosoAdminUpn, "https://vault.azure.net/.default");
+  const session = await contosoWithIsvApp(em.url);
+  isv = session.isv;
+  const { arm, kv, sp: SP } = session;
   const { vaultId } = await customerVault(em.url, arm, {
     rg: CUST_RG,
     vault: "contoso-db",
