@@ -39,7 +39,6 @@ describe("[cmk] Azure's codes are matched whole, and each database-level TDE ref
     "KeyVaultEncryptionKeyExpired",
     "KeyVaultEncryptionKeyNotFound",
     "KeyVaultKeyTypeNotSupported",
-    "KeyVaultRegionMismatch",
     "InvalidIdentity",
     "RevertDatabaseLevelKeyOnlySupportedWithSMK",
     "DatabaseLevelEncryptionProtectorDoesNotExist",
