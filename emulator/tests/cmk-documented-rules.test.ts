@@ -4,6 +4,7 @@ import type { RunningEmulator } from "../src/server.js";
 import { call, installApp, miToken, userToken } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
 import {
+  CMK_SQL_SERVER,
   CMK_UAMI_IDENTITY,
   contosoWithIsvApp,
   createKey,
@@ -12,6 +13,7 @@ import {
   IDS,
   ISV_RG,
   ROLES,
+  serverKeyName,
   settle,
   storageCmk,
 } from "./resource-world.js";
@@ -132,26 +134,13 @@ describe("[cmk] disk encryption sets as diskEncryptionSet.json describes them", 
 
 describe("[cmk] SQL answers the codes of the Server Keys REST reference", () => {
   const SERVER = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-doc-sql`;
-  const keyName = (kid: string) => {
-    const [, , host = "", , name = "", version = ""] = kid.split("/");
-    return `${host.split(".")[0]}_${name}_${version}`;
-  };
-  const putKey = (uri: string, name = keyName(uri), serverKeyType = "AzureKeyVault") =>
+  const putKey = (uri: string, name = serverKeyName(uri), serverKeyType = "AzureKeyVault") =>
     call(em.url, "PUT", `${SERVER}/keys/${name}?api-version=2023-08-01`, isv, {
       properties: { serverKeyType, uri },
     });
 
   beforeAll(async () => {
-    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, {
-      location: "westeurope",
-      identity: CMK_UAMI_IDENTITY,
-      properties: {
-        administratorLogin: "sqladmin",
-        administratorLoginPassword: "P@ssw0rd-123",
-        primaryUserAssignedIdentityId: IDS.uamiCmk,
-        federatedClientId: IDS.cmkAppId,
-      },
-    });
+    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, CMK_SQL_SERVER);
     expect(create.status).toBe(202);
     await settle(em, isv, null);
   });
@@ -180,7 +169,7 @@ describe("[cmk] SQL answers the codes of the Server Keys REST reference", () => 
     expect(nowhere.body.error?.message).toBe(
       "AKV host 'contoso-nowhere.vault.azure.net' is not resolvable from SQL.",
     );
-    const type = await putKey(keys.north ?? "", keyName(keys.north ?? ""), "ServiceManaged");
+    const type = await putKey(keys.north ?? "", serverKeyName(keys.north ?? ""), "ServiceManaged");
     expect([type.status, type.body.error?.code]).toEqual([400, "InvalidKeyType"]);
     const name = await putKey(keys.north ?? "", "contoso-north_k_0123");
     expect([name.status, name.body.error?.code]).toEqual([400, "InvalidKeyName"]);

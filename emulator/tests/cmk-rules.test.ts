@@ -3,6 +3,7 @@ import type { RunningEmulator } from "../src/server.js";
 import { call } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
 import {
+  CMK_SQL_SERVER,
   CMK_UAMI_IDENTITY,
   contosoWithIsvApp,
   createKey,
@@ -11,6 +12,7 @@ import {
   IDS,
   ISV_RG,
   ROLES,
+  serverKeyName,
   settle,
   storageCmk,
 } from "./resource-world.js";
@@ -173,32 +175,25 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
 
   it("SQL accepts RSA 3072 as TDE protector and refuses EC and RSA 4096 keys", async () => {
     const SERVER = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-sql`;
-    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, {
-      location: "westeurope",
-      identity: CMK_UAMI_IDENTITY,
-      properties: {
-        administratorLogin: "sqladmin",
-        administratorLoginPassword: "P@ssw0rd-123",
-        primaryUserAssignedIdentityId: IDS.uamiCmk,
-        federatedClientId: IDS.cmkAppId,
-      },
-    });
+    const create = await call(em.url, "PUT", `${SERVER}?api-version=2023-08-01`, isv, CMK_SQL_SERVER);
     expect(create.status).toBe(202);
     await settle(em, isv, null);
-    const keyName = (kid: string) => {
-      const [, , host = "", , name = "", version = ""] = kid.split("/");
-      return `${host.split(".")[0]}_${name}_${version}`;
-    };
     for (const k of [keys.ec, keys.big]) {
-      const r = await call(em.url, "PUT", `${SERVER}/keys/${keyName(k ?? "")}?api-version=2023-08-01`, isv, {
-        properties: { serverKeyType: "AzureKeyVault", uri: k },
-      });
+      const r = await call(
+        em.url,
+        "PUT",
+        `${SERVER}/keys/${serverKeyName(k ?? "")}?api-version=2023-08-01`,
+        isv,
+        {
+          properties: { serverKeyType: "AzureKeyVault", uri: k },
+        },
+      );
       expect(r.body.error?.code).toBe("AzureKeyVaultRsaKeyNotSupported");
     }
     const ok = await call(
       em.url,
       "PUT",
-      `${SERVER}/keys/${keyName(keys.rsa ?? "")}?api-version=2023-08-01`,
+      `${SERVER}/keys/${serverKeyName(keys.rsa ?? "")}?api-version=2023-08-01`,
       isv,
       { properties: { serverKeyType: "AzureKeyVault", uri: keys.rsa } },
     );
@@ -209,7 +204,7 @@ describe("[cmk] cosmos, disk encryption sets, SQL", () => {
       "PUT",
       `${SERVER}/encryptionProtector/current?api-version=2023-08-01`,
       isv,
-      { properties: { serverKeyType: "AzureKeyVault", serverKeyName: keyName(keys.rsa ?? "") } },
+      { properties: { serverKeyType: "AzureKeyVault", serverKeyName: serverKeyName(keys.rsa ?? "") } },
     );
     expect(prot.status).toBe(202);
     await settle(em, isv, null);

@@ -4,7 +4,17 @@ import { z } from "zod";
 import type { RunningEmulator } from "../src/server.js";
 import { call, installApp, miToken, userToken } from "./resource-helpers.js";
 import { startEmulator } from "./resource-emulator.js";
-import { createKey, customerVault, grant, IDS, ISV_RG, ROLES, storageCmk } from "./resource-world.js";
+import {
+  CMK_SQL_SERVER,
+  createKey,
+  customerVault,
+  grant,
+  IDS,
+  ISV_RG,
+  ROLES,
+  serverKeyName,
+  storageCmk,
+} from "./resource-world.js";
 
 /**
  * Conformance: each emulated ARM and Key Vault operation, answered at the api-version the product pins, checked
@@ -342,20 +352,10 @@ describe("[conformance] the four CMK resource types", () => {
 
   it(`${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01/ServerKeys.json and EncryptionProtectors.json: ServerKey and EncryptionProtector`, async () => {
     const server = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conform`;
-    const created = await call(em.url, "PUT", `${server}?api-version=2023-08-01`, isv, {
-      location: "westeurope",
-      identity: uami,
-      properties: {
-        administratorLogin: "sqladmin",
-        administratorLoginPassword: "P@ssw0rd-123",
-        primaryUserAssignedIdentityId: IDS.uamiCmk,
-        federatedClientId: IDS.cmkAppId,
-      },
-    });
+    const created = await call(em.url, "PUT", `${server}?api-version=2023-08-01`, isv, CMK_SQL_SERVER);
     expect([200, 201, 202]).toContain(created.status);
     await settle();
-    const [, , host = "", , name = "", version = ""] = kid.split("/");
-    const keyName = `${host.split(".")[0]}_${name}_${version}`;
+    const keyName = serverKeyName(kid);
     const key = await call(em.url, "PUT", `${server}/keys/${keyName}?api-version=2023-08-01`, isv, {
       properties: { serverKeyType: "AzureKeyVault", uri: kid },
     });

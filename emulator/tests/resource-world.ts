@@ -134,3 +134,21 @@ export async function settle(
   em.emu.clock.advance(2);
   if (location) await call(em.url, "GET", location.replace(em.url, ""), token);
 }
+
+/** A SQL server body with the CMK identity as its primary identity and the ISV app's federated client id. */
+export const CMK_SQL_SERVER = {
+  location: "westeurope",
+  identity: CMK_UAMI_IDENTITY,
+  properties: {
+    administratorLogin: "sqladmin",
+    administratorLoginPassword: "P@ssw0rd-123",
+    primaryUserAssignedIdentityId: IDS.uamiCmk,
+    federatedClientId: IDS.cmkAppId,
+  },
+};
+
+/** SQL's server key name for a Key Vault key: `{vault}_{key}_{version}`. */
+export function serverKeyName(kid: string): string {
+  const [, , host = "", , name = "", version = ""] = kid.split("/");
+  return `${host.split(".")[0]}_${name}_${version}`;
+}
