@@ -28,10 +28,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <ul className="-mx-3 flex flex-wrap gap-1 sm:mx-0">
                 {NAV.map((item) => (
                   <li key={item.href}>
-                    <Link
-                      href={item.href}
-                      className="block rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
-                    >
+                    <Link href={item.href} className="nav-link">
                       {item.label}
                     </Link>
                   </li>

@@ -114,10 +114,7 @@ export default async function ConsolePage(props: { searchParams: SearchParams })
           return (
             <tr key={row.id} data-onboarding={row.customerName} data-state={row.state}>
               <Td>
-                <Link
-                  href={`/console/onboardings/${row.id}`}
-                  className="font-medium text-brand-700 hover:underline"
-                >
+                <Link href={`/console/onboardings/${row.id}`} className="link">
                   {row.customerName}
                 </Link>
               </Td>
@@ -125,7 +122,7 @@ export default async function ConsolePage(props: { searchParams: SearchParams })
                 <OnboardingStateBadge state={row.state} />
               </Td>
               <Td className="text-xs">
-                <span className={row.tenantDomain ? "" : "font-mono"}>{tenant ?? "—"}</span>
+                {row.tenantDomain ? tenant : <span className="font-mono">{tenant ?? "—"}</span>}
                 {row.tenantOnboardings > 1 && row.tenantId && (
                   <Link
                     href={`/console?q=${row.tenantId}`}

@@ -3,22 +3,16 @@ import type { ComponentProps } from "react";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
-const styles: Record<Variant, string> = {
-  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-300",
-  secondary: "bg-white text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50 disabled:text-slate-400",
-  danger: "bg-red-600 text-white hover:bg-red-700 disabled:bg-slate-300",
-  ghost: "text-slate-700 hover:bg-slate-100",
-};
-
-const base =
-  "inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed";
+/** The looks are `.btn` and `.btn-{variant}` in app/globals.css: short, because list rows repeat them. */
+const classes = (variant: Variant, className: string) =>
+  className ? `btn btn-${variant} ${className}` : `btn btn-${variant}`;
 
 export function Button({
   variant = "primary",
   className = "",
   ...props
 }: ComponentProps<"button"> & { variant?: Variant }) {
-  return <button className={`${base} ${styles[variant]} ${className}`} {...props} />;
+  return <button className={classes(variant, className)} {...props} />;
 }
 
 export function ButtonLink({
@@ -26,5 +20,5 @@ export function ButtonLink({
   className = "",
   ...props
 }: ComponentProps<typeof Link> & { variant?: Variant }) {
-  return <Link className={`${base} ${styles[variant]} ${className}`} {...props} />;
+  return <Link className={classes(variant, className)} {...props} />;
 }

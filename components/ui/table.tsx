@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 
+/** A data table; its cells' padding and colour come from `.data-table` (app/globals.css), not from each cell. */
 export function Table({
   caption,
   head,
@@ -17,12 +18,12 @@ export function Table({
       tabIndex={0}
       className="relative overflow-x-auto rounded-lg ring-1 ring-slate-200"
     >
-      <table className="min-w-full divide-y divide-slate-200 bg-white text-sm">
+      <table className="data-table min-w-full divide-y divide-slate-200 bg-white text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className="px-4 py-2.5 text-left font-medium text-slate-600">
+              <th key={i} scope="col">
                 {h}
               </th>
             ))}
@@ -34,9 +35,13 @@ export function Table({
   );
 }
 
+/**
+ * One cell. Only the props a cell uses reach the page: each row of a list repeats this, and the RSC payload
+ * spells out every prop, even an undefined one.
+ */
 export function Td({
   children,
-  className = "",
+  className,
   colSpan,
 }: {
   children: ReactNode;
@@ -44,7 +49,7 @@ export function Td({
   colSpan?: number;
 }) {
   return (
-    <td colSpan={colSpan} className={`px-4 py-2.5 align-top text-slate-800 ${className}`}>
+    <td {...(className && { className })} {...(colSpan !== undefined && { colSpan })}>
       {children}
     </td>
   );

@@ -133,3 +133,23 @@ export function describeAuditEvent(event: { action: string; details: unknown }):
   const summary = describeDetails(event.action, details) || undefined;
   return { title, summary };
 }
+
+/**
+ * An entry's recorded details, one `name: value` line per field: text as it is, a list of plain values
+ * joined with commas, anything nested as compact JSON. Every value is kept (the CSV export has the exact
+ * JSON); pretty-printed JSON would triple a timeline page's weight in indentation and quotes.
+ */
+export function detailLines(details: unknown): string {
+  if (typeof details !== "object" || details === null || Array.isArray(details))
+    return JSON.stringify(details);
+  return Object.entries(details as Record<string, unknown>)
+    .map(([name, value]) => `${name}: ${plain(value)}`)
+    .join("\n");
+}
+
+function plain(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object"))
+    return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ");
+  return JSON.stringify(value);
+}

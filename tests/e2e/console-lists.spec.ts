@@ -94,8 +94,22 @@ test("[console] an onboarding's timeline is newest first, in words, paged with i
   await expect(range(page)).toHaveText(/^1–50 of 1\d\d entries$/);
   await expect(page.getByText("Key verified again: every hop passed").first()).toBeVisible();
   await page.getByText("Details").first().click();
-  await expect(page.getByText('"wrap_unwrap:passed"').first()).toBeVisible();
+  await expect(
+    page.getByText("hops: token:passed, vault:passed, key:passed, wrap_unwrap:passed").first(),
+  ).toBeVisible();
   await shot(page, "console-5-timeline");
   await page.getByRole("link", { name: "Next" }).click();
   await expect(range(page)).toHaveText(/^51–100 of/);
+});
+
+test("[console] a full page of each list stays under 100 kB of HTML", async ({ browser }) => {
+  // The HTML carries every row twice (the markup and the inline RSC payload), so weight per row adds up fast.
+  const page = await operatorPage(browser);
+  for (const path of ["/console", "/console/resources", `/console/onboardings/${detailOnboardingId}`]) {
+    const response = await page.request.get(path);
+    expect(response.status()).toBe(200);
+    const html = await response.text();
+    expect(html, path).toContain("1–50 of");
+    expect(Buffer.byteLength(html), path).toBeLessThan(100 * 1024);
+  }
 });

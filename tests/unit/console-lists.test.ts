@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeAuditEvent } from "../../lib/audit/describe-audit-event";
+import { describeAuditEvent, detailLines } from "../../lib/audit/describe-audit-event";
 import { decodeCursor, encodeCursor, keysetPage, PAGE_SIZE } from "../../lib/db/keyset";
 import { parseSearchTerm } from "../../lib/db/search-term";
 import { formatDateTime, formatDay } from "../../lib/format-date";
@@ -30,6 +30,32 @@ describe("audit entries in words", () => {
       title: "operator signed in",
       summary: undefined,
     });
+  });
+});
+
+describe("an entry's details on demand", () => {
+  it("gives one line per field and keeps every value", () => {
+    expect(
+      detailLines({
+        hops: ["token:passed", "vault:passed"],
+        keyUri: "https://kv.vault.azure.net/keys/k/1",
+        attempt: 2,
+        fresh: true,
+        tenantId: null,
+        plan: { steps: [{ method: "PATCH" }] },
+      }),
+    ).toBe(
+      [
+        "hops: token:passed, vault:passed",
+        "keyUri: https://kv.vault.azure.net/keys/k/1",
+        "attempt: 2",
+        "fresh: true",
+        "tenantId: null",
+        'plan: {"steps":[{"method":"PATCH"}]}',
+      ].join("\n"),
+    );
+    expect(detailLines(["a", 1])).toBe('["a",1]');
+    expect(detailLines({})).toBe("");
   });
 });
 

@@ -1,6 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { CmkStateBadge, JobStateBadge } from "@/components/cmk-state-badge";
 import { CustomerPicker } from "@/components/customer-picker";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { FilterForm, SearchField, SelectField } from "@/components/ui/filter-form";
@@ -11,9 +9,9 @@ import { getCustomerName } from "@/lib/customers/find-customers";
 import { getDb } from "@/lib/db/client";
 import { pageRequestFrom } from "@/lib/db/keyset";
 import { CmkState, ResourceKind } from "@/lib/generated/prisma/enums";
-import { findResources, resourceFiltersSchema } from "@/lib/resources/find-resources";
+import { findResources, resourceFiltersSchema, type ResourceRow } from "@/lib/resources/find-resources";
 import { AddResourceForm, DiscoverButton } from "./inventory-controls";
-import { ResourceActions } from "./resource-actions";
+import { type ResourceListRow, ResourceRows } from "./resource-rows";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -36,6 +34,35 @@ const STATE_WORDS: Record<CmkState, string> = {
 };
 
 const UNASSIGNED = { id: "none", name: "Unassigned" };
+
+/** A row's data in words, with only the fields it shows (see ResourceRows). */
+function toListRow(r: ResourceRow): ResourceListRow {
+  const running = r.jobState !== null && r.jobState !== "SUCCEEDED" && r.jobState !== "FAILED";
+  const about = `${r.kind === "SQL_DATABASE" ? `SQL database on server ${r.name.split("/")[0]}` : KIND[r.kind]} · ${r.resourceGroup} · ${r.region}`;
+  return {
+    id: r.id,
+    name: r.name,
+    about,
+    ...(r.customerId && { customerId: r.customerId }),
+    ...(r.customerName && { customerName: r.customerName }),
+    state: r.cmkState,
+    ...(r.appliedKeyVersion && { keyVersion: r.appliedKeyVersion.slice(0, 8) }),
+    ...(r.observedDetail && { observed: r.observedDetail }),
+    ...(r.jobState && {
+      job: {
+        state: r.jobState,
+        ...(running &&
+          r.jobProgress?.of && {
+            progress: `Step ${r.jobProgress.step} of ${r.jobProgress.of}: ${r.jobProgress.description}`,
+          }),
+        ...(r.jobError?.what &&
+          r.jobState !== "SUCCEEDED" && {
+            error: { what: r.jobError.what, todo: r.jobError.todo, code: r.jobError.code },
+          }),
+      },
+    }),
+  };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -135,65 +162,7 @@ export default async function ResourcesPage(props: { searchParams: SearchParams 
           </span>,
         ]}
       >
-        {page.rows.map((r) => (
-          <tr key={r.id} data-resource={r.name} data-state={r.cmkState}>
-            <Td>
-              <p className="font-medium break-all">
-                <Link href={`/console/resources/${r.id}`} className="text-brand-700 underline">
-                  {r.name}
-                </Link>
-              </p>
-              <p className="text-xs text-slate-600">
-                {r.kind === "SQL_DATABASE" ? `SQL database on server ${r.name.split("/")[0]}` : KIND[r.kind]}{" "}
-                · {r.resourceGroup} · {r.region}
-              </p>
-            </Td>
-            <Td className="text-sm">
-              {r.customerName ?? <span className="text-slate-500">unassigned</span>}
-            </Td>
-            <Td>
-              <CmkStateBadge state={r.cmkState} />
-              {r.appliedKeyVersion && (
-                <p className="mt-1 font-mono text-[11px] text-slate-600">
-                  version {r.appliedKeyVersion.slice(0, 8)}…
-                </p>
-              )}
-              {r.observedDetail && (
-                <p className="mt-1 max-w-72 text-[11px] wrap-anywhere text-slate-600">{r.observedDetail}</p>
-              )}
-            </Td>
-            <Td className="max-w-64 text-xs">
-              {r.jobState ? (
-                <div aria-live="polite">
-                  <JobStateBadge state={r.jobState} />
-                  {r.jobProgress?.of && r.jobState !== "SUCCEEDED" && r.jobState !== "FAILED" && (
-                    <p className="mt-1 text-slate-600">
-                      Step {r.jobProgress.step} of {r.jobProgress.of}: {r.jobProgress.description}
-                    </p>
-                  )}
-                  {r.jobError?.what && r.jobState !== "SUCCEEDED" && (
-                    <p className="mt-1 text-red-800">
-                      {r.jobError.what} <span className="text-slate-700">{r.jobError.todo}</span>{" "}
-                      <span className="font-mono text-slate-600">({r.jobError.code})</span>
-                    </p>
-                  )}
-                </div>
-              ) : (
-                <span className="text-slate-500">—</span>
-              )}
-            </Td>
-            <Td>
-              {canWrite && (
-                <ResourceActions
-                  resourceId={r.id}
-                  resourceName={r.name}
-                  customerId={r.customerId}
-                  state={r.cmkState}
-                />
-              )}
-            </Td>
-          </tr>
-        ))}
+        <ResourceRows rows={page.rows.map(toListRow)} canWrite={canWrite} />
         {page.rows.length === 0 && (
           <tr>
             <Td className="text-slate-600">

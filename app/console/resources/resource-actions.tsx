@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { ArmWriteList } from "@/components/arm-write-list";
 import { CustomerPicker } from "@/components/customer-picker";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -30,7 +30,13 @@ export function ResourceActions({
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState("");
   const [pending, start] = useTransition();
+  // The plan's dialog exists only once there is a plan: every row of the list has these controls, and an
+  // empty dialog per row is page weight for nothing. Each new plan opens it after it renders.
+  const [plansShown, setPlansShown] = useState(0);
   const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (plansShown > 0) dialog.current?.showModal();
+  }, [plansShown]);
   const act = (work: () => Promise<ResourceActionResult>) => start(async () => setResult(await work()));
   const plan = result?.ok ? result.plan : undefined;
   const canPlan = customerId && state !== "APPLYING" && state !== "PENDING";
@@ -75,7 +81,7 @@ export function ResourceActions({
                   setConfirming(false);
                   const planned = await planApplyAction(resourceId);
                   setResult(planned);
-                  if (planned.ok && planned.plan) dialog.current?.showModal();
+                  if (planned.ok && planned.plan) setPlansShown((n) => n + 1);
                 })
               }
             >
@@ -87,12 +93,12 @@ export function ResourceActions({
           </Button>
         </div>
       )}
-      <dialog
-        ref={dialog}
-        aria-label={`Plan for ${resourceName}`}
-        className="m-auto w-[40rem] max-w-[90vw] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        {plan && (
+      {plan && (
+        <dialog
+          ref={dialog}
+          aria-label={`Plan for ${resourceName}`}
+          className="m-auto w-[40rem] max-w-[90vw] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+        >
           <div className="p-5 text-left" data-testid="plan">
             <h2 className="text-lg font-semibold text-slate-900">Plan for {resourceName}</h2>
             <p className="mt-1 text-sm break-all text-slate-700">Use key {plan.keyUri}</p>
@@ -140,8 +146,8 @@ export function ResourceActions({
                 ))}
             </div>
           </div>
-        )}
-      </dialog>
+        </dialog>
+      )}
       <p
         role="status"
         aria-live="polite"

@@ -1,4 +1,4 @@
-import { describeAuditEvent } from "@/lib/audit/describe-audit-event";
+import { describeAuditEvent, detailLines } from "@/lib/audit/describe-audit-event";
 import { formatDateTime } from "@/lib/format-date";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 
@@ -9,26 +9,24 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
     <ol className="relative space-y-4 border-l border-slate-200 pl-5">
       {events.map((e) => {
         const words = describeAuditEvent(e);
+        const details = e.details === null ? "" : detailLines(e.details);
         return (
           <li key={e.id.toString()} data-action={e.action}>
             <span
-              className={`absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full ${e.outcome === "success" ? "bg-emerald-500" : e.outcome === "denied" ? "bg-red-500" : "bg-amber-500"}`}
+              className={`timeline-dot ${e.outcome === "success" ? "bg-emerald-500" : e.outcome === "denied" ? "bg-red-500" : "bg-amber-500"}`}
               aria-hidden
             />
-            <p className="text-sm text-slate-900">
+            <p className="timeline-what">
               <span className="font-medium">{words.title}</span>
-              {words.summary && <span className="break-all">: {words.summary}</span>}
+              {words.summary && `: ${words.summary}`}
             </p>
-            <p className="text-xs wrap-anywhere text-slate-600">
-              {formatDateTime(e.occurredAt)} · {e.actorType.toLowerCase()} {e.actorId ?? ""}
-              {e.outcome !== "success" ? ` · ${e.outcome}` : ""}
+            <p className="timeline-when">
+              {`${formatDateTime(e.occurredAt)} · ${e.actorType.toLowerCase()} ${e.actorId ?? ""}${e.outcome !== "success" ? ` · ${e.outcome}` : ""}`}
             </p>
-            {e.details !== null && (
-              <details className="mt-0.5 text-xs">
-                <summary className="cursor-pointer text-slate-600">Details</summary>
-                <pre className="mt-1 max-h-60 overflow-auto rounded bg-slate-50 p-2 font-mono text-[11px] break-all whitespace-pre-wrap text-slate-700">
-                  {JSON.stringify(e.details, null, 2)}
-                </pre>
+            {details && (
+              <details className="timeline-details">
+                <summary>Details</summary>
+                <pre className="details-text">{details}</pre>
               </details>
             )}
           </li>
