@@ -252,7 +252,10 @@ async function runLighthouse(url: string) {
       say(`installing ${LIGHTHOUSE} into .cache/lighthouse…`);
       await run("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", LIGHTHOUSE], { cwd: ROOT });
     }
-    const chrome = findBrowser()?.executablePath;
+    // Lighthouse finds no browser by itself when the only one is Playwright's (findBrowser then returns no
+    // path, because Playwright knows where its own is): CHROME_PATH names it either way.
+    const browser = findBrowser();
+    const chrome = browser && (browser.executablePath ?? chromium.executablePath());
     const output = path.join(dir, "lighthouse.json");
     await run(
       process.execPath,
@@ -275,6 +278,9 @@ async function runLighthouse(url: string) {
       `lighthouse on the invite page: performance ${score("performance")}, accessibility ${score("accessibility")}`,
     );
   } catch (error) {
-    say(`lighthouse did not run: ${String(error).split("\n")[0]}`);
+    // execFile's message is the command line; why it failed is in what Lighthouse printed.
+    const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+    const reason = `${stderr ?? ""}\n${stdout ?? ""}`.trim().split("\n").slice(-15).join("\n");
+    say(`lighthouse did not run: ${reason || String(error)}`);
   }
 }
