@@ -49,6 +49,11 @@ describe("[architecture] the tree keeps its layering", () => {
     expect([...sources("lib"), ...sources("app")].filter((f) => cast.test(read(f)))).toEqual([]);
   });
 
+  it("pages show dates in the reader's words (lib/format-date.ts), never as a raw GMT string", () => {
+    const raw = /\.(toUTCString|toGMTString)\(/;
+    expect([...sources("app"), ...sources("components")].filter((f) => raw.test(read(f)))).toEqual([]);
+  });
+
   it("comments and docs cite sources inside the repository or public ones", () => {
     const outside = /AZURE_CONTRACTS|\.\.\/shared\/|\bseed 00\d/;
     const files = [...sources("lib"), ...sources("app"), ...sources("emulator/src"), ...sources("scripts")];

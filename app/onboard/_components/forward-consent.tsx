@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { forwardConsentRequest } from "../actions";
+import { formatDateTime } from "@/lib/format-date";
 
 type Result = Awaited<ReturnType<typeof forwardConsentRequest>>;
 
@@ -51,7 +52,7 @@ export function ForwardConsent({ prominent }: { prominent: boolean }) {
               </Button>
             </div>
             <p className="mt-1 text-slate-600">
-              Valid until {expiresAt && new Date(expiresAt).toUTCString()}. When they have granted consent,
+              Valid until {expiresAt && formatDateTime(new Date(expiresAt))}. When they have granted consent,
               choose <strong>Someone else granted it — check again</strong>.
             </p>
           </div>

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { SignInButton } from "./sign-in-button";
+import { formatDateTime } from "@/lib/format-date";
 
 /** Before sign-in: who asks, what happens, what the customer needs. Nothing about the tenant is shown yet. */
 export function LandingPanel({
@@ -50,7 +51,7 @@ export function LandingPanel({
           <SignInButton token={token} />
         </div>
         <p className="mt-3 text-xs text-slate-500">
-          This link is personal to your organization and works until {expiresAt.toUTCString()}.
+          This link is personal to your organization and works until {formatDateTime(expiresAt)}.
         </p>
       </Card>
     </>

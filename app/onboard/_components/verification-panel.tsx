@@ -7,6 +7,7 @@ import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { verifyAgain } from "../actions";
+import { formatDateTime } from "@/lib/format-date";
 
 const TONE: Record<HopStatus, Tone> = {
   passed: "success",
@@ -42,7 +43,7 @@ export function VerificationPanel({
           <span className="font-mono text-xs break-all">{keyUri}</span>
           {result && (
             <span className="block text-xs text-slate-600">
-              Last checked {new Date(result.checkedAt).toUTCString()}
+              Last checked {formatDateTime(new Date(result.checkedAt))}
             </span>
           )}
         </>

@@ -9,6 +9,7 @@ import { openConsentForward } from "@/lib/onboarding/forward-consent";
 import { currentClientAddress } from "@/lib/request-context";
 import { assertMissBudget, countMiss, enforceRateLimit, inviteKey } from "@/lib/security/rate-limit";
 import { ForwardedConsentButton } from "../../_components/forwarded-consent-button";
+import { formatDateTime } from "@/lib/format-date";
 
 type Props = { params: Promise<{ token: string }>; searchParams: Promise<{ consent?: string }> };
 
@@ -136,7 +137,7 @@ export default async function ForwardedConsentPage(props: Props) {
                 Its only access will be the role your colleague assigns on your key next, which you can remove
                 at any time.
               </li>
-              <li>This request works until {view.expiresAt.toUTCString()}.</li>
+              <li>This request works until {formatDateTime(view.expiresAt)}.</li>
             </ul>
             <div className="mt-5">
               <ForwardedConsentButton token={token} />
