@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
-import { resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
+import { readResource, resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
 import type { ArmWrite } from "@/lib/cmk/types";
 import { acquireArmWrite } from "@/lib/jobs/arm-write-budget";
 import { jobProgressColumn } from "@/lib/jobs/job-columns";
@@ -13,6 +13,10 @@ import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
  * before every slice of polling so that a restarted worker resumes it (from `operationState`) instead of writing
  * again. The job moves RUNNING → WAITING_ON_AZURE while Azure works and back to RUNNING when the step is done.
  *
+ * A step an earlier attempt began (its progress names the step, its poller state is not saved: the worker may
+ * have died between sending the write and recording it) is read first, and not sent again when ARM already
+ * holds every value it writes: one successful write per step, even across SIGKILL.
+ *
  * Reads count against the subscription's read budget as writes do against theirs (docs/azure-contracts.md):
  * a write just accepted is first polled after Azure's usual Retry-After, not at once, and when the last step is
  * a long-running PUT or PATCH its result, which the poller GETs from the resource once the operation succeeded,
@@ -20,7 +24,7 @@ import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
  */
 export async function executeSteps(
   db: Db,
-  job: { id: string; step: number; operationState: string | null },
+  job: { id: string; step: number; operationState: string | null; progress?: unknown },
   steps: ArmWrite[],
   budget: { subscriptionId: string; writesPerSecond: number },
 ): Promise<{ finalRead?: { id: string; body: unknown } }> {
@@ -33,8 +37,14 @@ export async function executeSteps(
       of: steps.length,
       description: step.description,
     });
-    let result;
-    if (resumeState) {
+    let result: Awaited<ReturnType<typeof startArmWrite>>;
+    // The step was begun by an earlier attempt (a worker killed, a message redelivered, a retried failure):
+    // its write may have reached Azure. When ARM already shows what it would write, it is not sent again.
+    const begun = index === job.step && jobProgressColumn.read(job.progress as never)?.step === index + 1;
+    const already = !resumeState && begun ? await alreadyWritten(step) : undefined;
+    if (already !== undefined) {
+      result = { done: true, body: already };
+    } else if (resumeState) {
       result = await resumeArmWrite(step, resumeState);
     } else {
       await updateJobProgress(db, job.id, { progress });
@@ -84,6 +94,34 @@ export async function executeSteps(
     else await updateJobProgress(db, job.id, done);
   }
   return { finalRead };
+}
+
+/**
+ * The resource as ARM shows it, when it already holds every value a PUT or PATCH would write and no operation
+ * is running on it; otherwise undefined (the write must be sent). A provider action (POST) is always sent.
+ */
+async function alreadyWritten(step: ArmWrite): Promise<unknown> {
+  if (step.method === "POST") return undefined;
+  const body = await readResource(step.id, step.apiVersion);
+  const state = (body as { properties?: { provisioningState?: unknown } } | null)?.properties
+    ?.provisioningState;
+  if (typeof state === "string" && state.toLowerCase() !== "succeeded") return undefined;
+  return holds(body, step.body) ? body : undefined;
+}
+
+/** Whether `actual` holds every leaf of `wanted` (strings compared without case, as ARM echoes them). */
+function holds(actual: unknown, wanted: unknown): boolean {
+  if (wanted === null || typeof wanted !== "object")
+    return typeof wanted === "string" && typeof actual === "string"
+      ? wanted.toLowerCase() === actual.toLowerCase()
+      : wanted === actual;
+  if (actual === null || typeof actual !== "object") return false;
+  if (Array.isArray(wanted))
+    return (
+      Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => holds(actual[i], w))
+    );
+  const byKey = new Map(Object.entries(actual).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.entries(wanted).every(([k, v]) => holds(byKey.get(k.toLowerCase()), v));
 }
 
 /** ARM's usual Retry-After for a resource's long-running update (seconds, as the 201/202 answers send it). */

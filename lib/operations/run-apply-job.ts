@@ -5,7 +5,7 @@ import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
 import type { CmkFailure } from "@/lib/cmk/types";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { isTransientDatabaseError } from "@/lib/db/transient";
 import { jobErrorColumn, jobPlanColumn } from "@/lib/jobs/job-columns";
 import { FINISHED_JOB_STATES, lockJob, transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
 import type { JobState } from "@/lib/generated/prisma/enums";
@@ -190,8 +190,10 @@ async function runJob(
     });
     return { kind: recorded ? "succeeded" : "skipped" };
   } catch (error) {
-    // Nothing can be recorded while the database is away; pg-boss redelivers and the job resumes from its step.
-    if (isDatabaseUnavailable(error)) throw error;
+    // Nothing can be recorded while the database is away or too busy to commit (a transaction that found no
+    // connection or lock in time, a deadlock): not Azure's refusal. pg-boss redelivers the message and the job
+    // resumes from its step (a write already sent is read back, not sent again).
+    if (isTransientDatabaseError(error)) throw error;
     return recordFailure(db, {
       jobId: job.id,
       resourceId: resource.id,

@@ -2,6 +2,10 @@ import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBoss } from "../../../lib/jobs/boss";
 import { runApplyJob } from "../../../lib/operations/run-apply-job";
+import { startArmWrite } from "../../../lib/azure/arm";
+import { jobPlanColumn, jobProgressColumn } from "../../../lib/jobs/job-columns";
+import { transitionJob, updateJobProgress } from "../../../lib/jobs/job-state";
+import { planApply } from "../../../lib/operations/plan-apply";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
 import { seedIsvResource, seedOnboardedCustomer } from "../../../prisma/seed/factories";
@@ -195,6 +199,29 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     expect(error.code).toBe("KeyVaultAuthenticationFailure");
     expect(error.what.length).toBeGreaterThan(20);
     expect(error.todo.length).toBeGreaterThan(20);
+  });
+
+  it("a write sent by a worker that died before recording it is read back, not sent again", async () => {
+    const resource = await storageAccount("stjobsresent");
+    const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
+    const { steps } = await planApply(t.db, resource.id);
+    expect(steps).toHaveLength(1);
+    // What the dead worker did: started the job and its step, planned it, and sent the write; nothing after.
+    await t.db.$transaction(async (tx) => {
+      await transitionJob(tx, { jobId: job.id, to: "RUNNING", actor: { type: "SYSTEM", id: "crosskey" } });
+      await updateJobProgress(tx, job.id, {
+        plan: jobPlanColumn.write({ steps }),
+        progress: jobProgressColumn.write({ step: 1, of: steps.length, description: steps[0]!.description }),
+      });
+    });
+    const before = await writesSoFar();
+    expect((await startArmWrite(steps[0]!)).done).toBe(true);
+    // Its message comes back to another worker.
+    expect((await driveJob(job.id)).kind).toBe("succeeded");
+    expect((await writesSoFar()) - before).toBe(1);
+    expect(await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).toMatchObject({
+      cmkState: "APPLIED",
+    });
   });
 
   // Before the SIGKILL test: the worker it starts would take this job's message too.
