@@ -32,6 +32,9 @@ process.on("SIGTERM", () => void shutdown(0));
 
 try {
   backends = await startBackends({ mode: "demo", dataDir: DATA_DIR, say }, config, sessionSecret);
+  // This process seeds with the app's own code, whose logger and queues read the app's configuration: it runs
+  // with the settings the app and the worker get.
+  Object.assign(process.env, backends.env);
   const demo = await seedDemo(backends.database.url, config, backends.env);
   startSupervisedWorker(backends.env, say);
   await startApp(config, backends.env, say);
