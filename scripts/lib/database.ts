@@ -2,7 +2,10 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
-export const DATA_DIR = path.join(PROJECT_ROOT, ".data");
+/** Where the demo keeps its database, secrets and invite links: `.data`, or CROSSKEY_DATA_DIR (tests use a fresh one). */
+export const DATA_DIR = process.env.CROSSKEY_DATA_DIR
+  ? path.resolve(process.env.CROSSKEY_DATA_DIR)
+  : path.join(PROJECT_ROOT, ".data");
 
 export interface ResolvedDatabase {
   /** What the app and the worker connect as (DATABASE_URL). */
