@@ -18,7 +18,7 @@ import { runApplyJob } from "../lib/operations/run-apply-job.ts";
 import { runFleetBatch } from "../lib/operations/fleet-run.ts";
 import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
 import { deliverNotification, findStrandedDeliveries } from "../lib/notifications/deliver-notification.ts";
-import { sendDeliveries } from "../lib/jobs/queues.ts";
+import { sendDeliveries, sendFleetRunBatch } from "../lib/jobs/queues.ts";
 import { SYSTEM_ACTOR } from "../lib/audit/record-audit-event.ts";
 import { runPhase1Check } from "../lib/identity/run-phase1-check.ts";
 
@@ -30,7 +30,12 @@ const queues = await registerJobHandlers(
   boss,
   db,
   {
-    verifyKey: (keyId) => runKeyVerification(db, { keyId }),
+    verifyKey: async (keyId) => {
+      const outcome = await runKeyVerification(db, { keyId });
+      // A customer's replacement key the ISV's policy applies at once: its run's first batch.
+      if (outcome.startedRunId) await sendFleetRunBatch(boss, outcome.startedRunId);
+      return outcome;
+    },
     applyCmk: (jobId) => runApplyJob(db, jobId, { writesPerSecond: env.ARM_WRITES_PER_SECOND }),
     fleetRunBatch: (runId) => runFleetBatch(db, boss, runId),
     sweepKeyHealth: async () => {

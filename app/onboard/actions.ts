@@ -5,7 +5,7 @@ import { z } from "zod";
 import { anyone, customer, inviteKey, serverAction } from "@/lib/actions/server-action";
 import { clearCookie, readSealedCookie, writeSealedCookie } from "@/lib/auth/session";
 import { CLOUD_NAMES } from "@/lib/azure/clouds";
-import { enqueueKeyVerification } from "@/lib/jobs/enqueue";
+import { enqueueFleetRunBatch, enqueueKeyVerification } from "@/lib/jobs/enqueue";
 import {
   renderScripts,
   type RenderedScripts,
@@ -18,6 +18,7 @@ import type { Actor } from "@/lib/audit/record-audit-event";
 import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
 import { createConsentForward, startForwardedConsent } from "@/lib/onboarding/forward-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
+import { findProposedKey, submitReplacementKey } from "@/lib/onboarding/key-handover";
 import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
 import { findActiveCustomerKey, submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
 
@@ -128,8 +129,9 @@ const keyUriInput = z.string().superRefine((value, ctx) => {
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
 async function verifyNow(db: Db, keyId: string, actor: Actor) {
-  const { result, retry } = await runKeyVerification(db, { keyId, actor });
+  const { result, retry, startedRunId } = await runKeyVerification(db, { keyId, actor });
   if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
+  if (startedRunId) await enqueueFleetRunBatch(startedRunId);
   return { ok: true as const, message: describeOutcome(result) };
 }
 
@@ -168,6 +170,48 @@ export async function submitKey(_previous: ActionResult | null, form: FormData):
   const result = await submitKeyFrom(form);
   return result.ok ? result : { ...result, value: echo };
 }
+
+const submitReplacementFrom = serverAction({
+  name: "submitReplacementKey",
+  access: customer("key-submit"),
+  args: (form: FormData) => {
+    const raw = form.get("keyUri");
+    return { keyUri: typeof raw === "string" ? raw : "" };
+  },
+  input: z.object({ keyUri: keyUriInput }),
+  run: async ({ input, session, actor, requestId, db }) => {
+    const key = await submitReplacementKey(db, { session, keyUri: input.keyUri, requestId });
+    return verifyNow(db, key.id, actor);
+  },
+  revalidate: onboardLayout,
+});
+
+/**
+ * After onboarding: a replacement key, verified at once like the first; once verified it waits for the ISV (or is
+ * applied at once, by the ISV's policy) while the key in use stays in use.
+ */
+export async function submitReplacement(
+  _previous: ActionResult | null,
+  form: FormData,
+): Promise<ActionResult> {
+  const raw = form.get("keyUri");
+  const echo = (typeof raw === "string" ? raw : "").slice(0, 16_384);
+  const result = await submitReplacementFrom(form);
+  return result.ok ? result : { ...result, value: echo };
+}
+
+/** "Verify again" for a replacement key that has not verified yet. */
+export const verifyReplacementAgain = serverAction({
+  name: "verifyReplacementAgain",
+  access: customer("key-verify"),
+  ...noInput,
+  run: async ({ session, actor, db }) => {
+    const key = await findProposedKey(db, session);
+    if (!key) return { ok: false as const, error: "There is no replacement key waiting to be verified." };
+    return verifyNow(db, key.id, actor);
+  },
+  revalidate: onboardLayout,
+});
 
 /** "Verify again" after the customer fixed something. */
 export const verifyAgain = serverAction({

@@ -22,6 +22,14 @@ const TITLES: Record<string, string> = {
   "key.reverified": "Key verified again",
   "key.waiting_for_role": "Waiting for the role assignment on the key",
   "key.verification_failed": "Key verification failed",
+  "key.replacement_submitted": "Replacement key handed over",
+  "key.replacement_verified": "Replacement key verified",
+  "key.replacement_failed": "Replacement key verification failed",
+  "key.replacement_withdrawn": "Replacement key withdrawn by a newer one",
+  "key.replacement_declined": "Replacement key declined",
+  "key.replacement_accepted": "Replacement key approved",
+  "key.replacement_applied": "Replacement key applied",
+  "settings.key_handover_policy": "Replacement key policy changed",
   "resource.assigned": "Resource assigned",
   "resource.unassigned": "Resource unassigned",
   "cmk.plan_reviewed": "Encryption plan reviewed",
@@ -96,7 +104,16 @@ function describeDetails(action: string, details: Record<string, unknown>): stri
     case "key.reverified":
     case "key.waiting_for_role":
     case "key.verification_failed":
+    case "key.replacement_verified":
+    case "key.replacement_failed":
       return describeHops(details.hops);
+    case "key.replacement_submitted":
+    case "key.replacement_accepted":
+      return text(details.keyUri);
+    case "key.replacement_applied":
+      return typeof details.onNewKey === "number" && typeof details.total === "number"
+        ? `${details.onNewKey} of ${details.total} resources read the new key back`
+        : undefined;
     case "consent.declined":
     case "consent.callback_rejected":
       return text(details.description) ?? text(details.reason)?.replaceAll("_", " ");

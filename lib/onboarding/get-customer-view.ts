@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
 import { verificationColumn } from "./key-columns";
 import { findingsSchema } from "@/lib/key-health/findings";
+import { findHandoverHistory, getKeyHandover } from "./key-handover";
 import { openInvite } from "./open-invite";
 
 /**
@@ -41,9 +42,9 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
   const findings = findingsSchema.safeParse(key?.healthFindings ?? []);
   // What of the customer's data the ISV protects with the customer's keys: counts by service and key version
   // (an aggregate of this customer's resources only), and since when.
-  const encrypted = (
+  const encryptedGroups = (
     await db.isvResource.groupBy({
-      by: ["kind", "appliedKeyVersion"],
+      by: ["kind", "appliedKeyId", "appliedKeyVersion"],
       where: {
         customerId: customer.id,
         cmkState: { in: ["APPLIED", "DRIFTED"] },
@@ -54,13 +55,37 @@ export async function getCustomerView(db: Db, token: string, session: CustomerSe
     })
   ).map((g) => ({
     kind: g.kind,
+    keyId: g.appliedKeyId,
     keyVersion: g.appliedKeyVersion,
     count: g._count._all,
     since: g._min.cmkStateChangedAt,
   }));
+  // Which key each group uses, by its vault and name: after a hand-over, the old key and the new one side by side.
+  const keyIds = [...new Set(encryptedGroups.flatMap((g) => (g.keyId ? [g.keyId] : [])))];
+  const keyNames = new Map(
+    (
+      await db.customerKey.findMany({
+        where: { id: { in: keyIds }, customerId: customer.id },
+        select: { id: true, vaultHost: true, keyName: true },
+      })
+    ).map((k) => [k.id, `${k.vaultHost.split(".")[0]}/${k.keyName}`]),
+  );
+  const encrypted = encryptedGroups.map((g) => ({
+    ...g,
+    keyName: g.keyId ? keyNames.get(g.keyId) : undefined,
+  }));
+  // The replacement key the customer handed over last, if any, and how far the ISV got with it.
+  const handover = await getKeyHandover(db, {
+    onboardingId: onboarding.id,
+    tenantId: session.tid,
+    customerId: customer.id,
+  });
+  const handoverHistory = handover ? await findHandoverHistory(db, onboarding.id) : [];
   return {
     ...base,
     signedIn: true as const,
+    handover,
+    handoverHistory,
     session: { upn: session.upn, name: session.name, tenantId: session.tid },
     servicePrincipalObjectId: onboarding.servicePrincipalObjectId,
     consentedAt: onboarding.consentedAt,

@@ -1,9 +1,12 @@
 import "server-only";
-import type { Db } from "@/lib/db/create-db";
+import type { Db, Tx } from "@/lib/db/create-db";
 import { recordAuditEvent, SYSTEM_ACTOR, type Actor } from "@/lib/audit/record-audit-event";
+import type { CustomerKey } from "@/lib/generated/prisma/client";
 import { keyTargetOf } from "@/lib/keys/key-target";
 import { verifyCustomerKeyFreshOnRefusal } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
+import { requestKeyHandoverRun } from "@/lib/operations/fleet-run";
+import { getIsvSettings } from "@/lib/settings/isv-settings";
 import { verificationColumn } from "./key-columns";
 import { transitionOnboarding } from "./state-machine";
 
@@ -13,14 +16,22 @@ export const ROLE_PROPAGATION_WINDOW_MS = 15 * 60_000;
 /**
  * Verifies one customer key and records the result, the key's facts and the onboarding's new state in one
  * transaction with the audit event. Returns the result and whether another attempt should follow.
+ *
+ * A replacement key (PROPOSED, handed over after onboarding) moves nothing of the onboarding: when it verifies, the
+ * same transaction files its "change key" run (lib/operations/fleet-run.ts); `startedRunId` names a run the ISV's
+ * policy started at once, whose first batch the caller queues.
  */
 export async function runKeyVerification(
   db: Db,
   input: { keyId: string; actor?: Actor; requestId?: string },
 ) {
   const key = await db.customerKey.findUnique({ where: { id: input.keyId }, include: { onboarding: true } });
-  if (!key || key.status !== "ACTIVE" || !key.onboarding.servicePrincipalObjectId)
-    return { result: null, retry: false };
+  if (
+    !key ||
+    (key.status !== "ACTIVE" && key.status !== "PROPOSED") ||
+    !key.onboarding.servicePrincipalObjectId
+  )
+    return { result: null, retry: false, startedRunId: null };
   const inWindow = Date.now() - key.createdAt.getTime() < ROLE_PROPAGATION_WINDOW_MS;
   const result = await verifyCustomerKeyFreshOnRefusal({
     tenantId: key.tenantId,
@@ -28,30 +39,30 @@ export async function runKeyVerification(
     inPropagationWindow: inWindow,
     key: keyTargetOf(key),
   });
-  await recordVerification(db, {
+  const startedRunId = await recordVerification(db, {
     key,
     result,
     actor: input.actor ?? SYSTEM_ACTOR,
     requestId: input.requestId,
   });
-  return { result, retry: result.outcome === "waiting_for_role" };
+  return { result, retry: result.outcome === "waiting_for_role", startedRunId };
 }
 
 async function recordVerification(
   db: Db,
   input: {
-    key: { id: string; onboardingId: string; customerId: string };
+    key: CustomerKey;
     result: VerificationResult;
     actor: Actor;
     requestId?: string;
   },
-) {
+): Promise<string | null> {
   const { key, result } = input;
   const facts = result.facts;
-  await db.$transaction(async (tx) => {
-    // Only the key that is still active may move the onboarding; a newer submission wins.
+  return db.$transaction(async (tx) => {
+    // Only the key that is still active (or still proposed) may move on; a newer submission wins.
     const updated = await tx.customerKey.updateMany({
-      where: { id: key.id, status: "ACTIVE" },
+      where: { id: key.id, status: key.status },
       data: {
         verificationStatus:
           result.outcome === "verified"
@@ -72,7 +83,8 @@ async function recordVerification(
         }),
       },
     });
-    if (updated.count === 0) return;
+    if (updated.count === 0) return null;
+    if (key.status === "PROPOSED") return recordReplacement(tx, input);
     const onboarding = await tx.tenantOnboarding.findUniqueOrThrow({ where: { id: key.onboardingId } });
     const summary = {
       keyId: key.id,
@@ -106,5 +118,44 @@ async function recordVerification(
         requestId: input.requestId,
       });
     }
+    return null;
   });
+}
+
+/**
+ * A replacement key's verification: audited on the key; when verified, the "change key" run for the ISV, which
+ * waits for an Admin or starts at once as the ISV's policy says. Returns the ID of a run that started.
+ */
+async function recordReplacement(
+  tx: Tx,
+  input: { key: CustomerKey; result: VerificationResult; actor: Actor; requestId?: string },
+): Promise<string | null> {
+  const { key, result } = input;
+  await recordAuditEvent(tx, {
+    actor: input.actor,
+    action:
+      result.outcome === "verified"
+        ? "key.replacement_verified"
+        : result.outcome === "waiting_for_role"
+          ? "key.waiting_for_role"
+          : "key.replacement_failed",
+    targetType: "customer_key",
+    targetId: key.id,
+    customerId: key.customerId,
+    onboardingId: key.onboardingId,
+    outcome: result.outcome === "failed" ? "failure" : "success",
+    details: { keyId: key.id, outcome: result.outcome, hops: result.hops.map((h) => `${h.id}:${h.status}`) },
+    requestId: input.requestId,
+  });
+  if (result.outcome !== "verified") return null;
+  // Verified again after its run was filed (a "verify again"): the run already stands.
+  const filed = await tx.operationRun.findFirst({ where: { targetKeyId: key.id }, select: { id: true } });
+  if (filed) return null;
+  const { keyHandoverPolicy } = await getIsvSettings(tx);
+  const { runId, started } = await requestKeyHandoverRun(tx, {
+    key,
+    autoApply: keyHandoverPolicy === "AUTO_APPLY",
+    requestId: input.requestId,
+  });
+  return started ? runId : null;
 }

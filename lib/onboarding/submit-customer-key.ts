@@ -18,21 +18,7 @@ export async function submitCustomerKey(
   input: { session: CustomerSession; keyUri: string; requestId?: string },
 ) {
   const { session } = input;
-  const parsed = parseKeyUri(input.keyUri, getCloud());
-  if (!parsed.ok) {
-    await recordAuditEvent(db, {
-      actor: { type: "CUSTOMER", id: session.upn },
-      action: "key.rejected",
-      targetType: "onboarding",
-      targetId: session.onboardingId,
-      onboardingId: session.onboardingId,
-      outcome: "denied",
-      details: { problem: parsed.problem.code, input: input.keyUri.slice(0, 300) },
-      requestId: input.requestId,
-    });
-    throw new AppError("BAD_REQUEST", parsed.problem.message, { details: { code: parsed.problem.code } });
-  }
-  const key = parsed.key;
+  const key = await parseSubmittedKey(db, input);
   return db.$transaction(async (tx) => {
     const onboarding = await tx.tenantOnboarding.findFirst({
       where: { id: session.onboardingId, tenantId: session.tid },
@@ -70,6 +56,30 @@ export async function submitCustomerKey(
     });
     return created;
   });
+}
+
+/**
+ * A key URI the customer pasted, parsed strictly: nothing is called and nothing stored for one that fails; the
+ * refusal is audited and its message says exactly what is wrong.
+ */
+export async function parseSubmittedKey(
+  db: Db,
+  input: { session: CustomerSession; keyUri: string; requestId?: string },
+) {
+  const { session } = input;
+  const parsed = parseKeyUri(input.keyUri, getCloud());
+  if (parsed.ok) return parsed.key;
+  await recordAuditEvent(db, {
+    actor: { type: "CUSTOMER", id: session.upn },
+    action: "key.rejected",
+    targetType: "onboarding",
+    targetId: session.onboardingId,
+    onboardingId: session.onboardingId,
+    outcome: "denied",
+    details: { problem: parsed.problem.code, input: input.keyUri.slice(0, 300) },
+    requestId: input.requestId,
+  });
+  throw new AppError("BAD_REQUEST", parsed.problem.message, { details: { code: parsed.problem.code } });
 }
 
 /** The key this customer's onboarding uses now, within the signed-in tenant only. */

@@ -11,6 +11,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createJob, transitionJob } from "@/lib/jobs/job-state";
 import { sendApplyMessage, sendFleetRunBatch } from "@/lib/jobs/queues";
+import { acceptReplacementKey, retireReplacementKey } from "@/lib/keys/replacement-key";
 import { findVerifiedKey, getVerifiedKey } from "@/lib/keys/verified-key";
 import { resourceJobKey } from "./enqueue-apply";
 import { SERVICE_IMPACT } from "./service-impact";
@@ -46,6 +47,9 @@ export const fleetRunRequest = z.object({
     .max(1000, "Keep the reason under 1,000 characters."),
 });
 export type FleetRunRequest = z.infer<typeof fleetRunRequest>;
+
+/** What the console calls a customer's hand-over run (a CHANGE_KEY run with `targetKeyId`). */
+export const HANDOVER_LABEL = "Customer's replacement key";
 
 /** ARM writes one resource needs, by service and operation (the modules' plans: SQL writes the key, then the protector). */
 const WRITES: Record<ResourceKind, { change: number; revert: number }> = {
@@ -120,12 +124,30 @@ export interface FleetPreview {
 /** Counts and plans the run from aggregates (GROUP BY), never loading the selected resources. */
 export async function previewFleetRun(
   db: Db,
-  input: Omit<FleetRunRequest, "reason">,
+  input: Omit<FleetRunRequest, "reason"> & { targetKeyId?: string },
   requester: { roles: readonly OperatorRole[] },
 ): Promise<FleetPreview> {
   let target: FleetPreview["target"] = null;
   let targetKeyId: string | undefined;
-  if (input.operation === "CHANGE_KEY") {
+  if (input.operation === "CHANGE_KEY" && input.targetKeyId) {
+    // A customer's hand-over: the replacement key it names, offered (PROPOSED) or accepted since (ACTIVE).
+    const key = await db.customerKey.findFirst({
+      where: {
+        id: input.targetKeyId,
+        customerId: input.targetCustomerId,
+        verificationStatus: "VERIFIED",
+        status: { in: ["PROPOSED", "ACTIVE"] },
+      },
+      include: { customer: { select: { name: true } } },
+    });
+    if (!key)
+      throw new AppError(
+        "CONFLICT",
+        "The customer's replacement key is no longer on offer: they handed over another one.",
+      );
+    target = { customerId: key.customerId, customer: key.customer.name, keyUri: key.keyUri };
+    targetKeyId = key.id;
+  } else if (input.operation === "CHANGE_KEY") {
     if (!input.targetCustomerId)
       throw new AppError(
         "BAD_REQUEST",
@@ -338,6 +360,8 @@ export async function requestFleetRun(
 
 /** The run's resources as the database holds them now (a change of key leaves out those already on the target). */
 async function runWhere(tx: Tx, run: OperationRun) {
+  if (run.targetKeyId)
+    return eligibleWhere(run.operation as OperationName, selectionOf(run), run.targetKeyId);
   const targetKey = run.targetCustomerId ? await findVerifiedKey(tx, run.targetCustomerId) : null;
   return eligibleWhere(run.operation as OperationName, selectionOf(run), targetKey?.id);
 }
@@ -373,6 +397,14 @@ export async function approveFleetRun(
       throw new AppError("CONFLICT", "This run is no longer waiting for approval.");
     if (run.requestedBy.toLowerCase() === (input.actor.id ?? "").toLowerCase())
       throw new AppError("FORBIDDEN", "You requested this run; another Admin must approve it.");
+    // A customer's hand-over: approving accepts the replacement key; resources move to it run by run.
+    if (run.targetKeyId)
+      await acceptReplacementKey(tx, {
+        keyId: run.targetKeyId,
+        actor: input.actor,
+        runId: run.id,
+        requestId: input.requestId,
+      });
     await startRun(tx, run, input.actor, input.requestId, true);
   });
   await sendFleetRunBatch(boss, input.runId);
@@ -392,6 +424,89 @@ export async function declineFleetRun(
       details: { declinedBy: input.actor.id ?? null },
       requestId: input.requestId,
     });
+    if (run.targetKeyId)
+      await retireReplacementKey(tx, {
+        keyId: run.targetKeyId,
+        actor: input.actor,
+        why: "declined",
+        runId: run.id,
+        requestId: input.requestId,
+      });
+  });
+}
+
+/**
+ * A customer handed over a replacement key and it verified: a "change key" run of every resource of theirs on a
+ * customer key, to exactly that key, requested by the customer. By the ISV's policy it waits for an Admin (any
+ * Admin: the requester is the customer) or starts at once, accepting the key. Called inside the transaction
+ * that records the verification; returns the run and whether it started (the caller then queues its batch).
+ */
+export async function requestKeyHandoverRun(
+  tx: Tx,
+  input: {
+    key: { id: string; customerId: string; onboardingId: string; keyUri: string; submittedBy: string };
+    autoApply: boolean;
+    requestId?: string;
+  },
+) {
+  const { key } = input;
+  const requester: Actor = { type: "CUSTOMER", id: key.submittedBy };
+  const run = await tx.operationRun.create({
+    data: {
+      operation: "CHANGE_KEY",
+      selection: { customerId: key.customerId },
+      targetCustomerId: key.customerId,
+      targetKeyId: key.id,
+      requestedBy: key.submittedBy,
+      reason: `The customer handed over a replacement key: ${key.keyUri}`.slice(0, 1000),
+    },
+  });
+  await recordAuditEvent(tx, {
+    actor: requester,
+    action: "run.requested",
+    targetType: "run",
+    targetId: run.id,
+    customerId: key.customerId,
+    onboardingId: key.onboardingId,
+    details: {
+      operation: "CHANGE_KEY",
+      handover: true,
+      to: key.keyUri,
+      approval: input.autoApply
+        ? null
+        : ["The ISV approves a customer's replacement key before it is applied."],
+    },
+    requestId: input.requestId,
+  });
+  if (input.autoApply) {
+    await acceptReplacementKey(tx, { keyId: key.id, actor: SYSTEM_ACTOR, runId: run.id });
+    await startRun(tx, run, SYSTEM_ACTOR, input.requestId);
+  }
+  return { runId: run.id, started: input.autoApply };
+}
+
+/** A newer hand-over withdraws the customer's earlier one still waiting for approval (its run is declined). */
+export async function withdrawKeyHandover(
+  tx: Tx,
+  input: { keyId: string; actor: Actor; requestId?: string },
+) {
+  const waiting = await tx.operationRun.findMany({
+    where: { targetKeyId: input.keyId, state: "AWAITING_APPROVAL" },
+    select: { id: true },
+  });
+  for (const { id } of waiting)
+    await moveRun(tx, await lockRun(tx, id), {
+      to: "DECLINED",
+      actor: input.actor,
+      details: { withdrawnBy: input.actor.id ?? null },
+      requestId: input.requestId,
+    });
+  await retireReplacementKey(tx, {
+    keyId: input.keyId,
+    actor: input.actor,
+    why: "withdrawn",
+    runId: waiting[0]?.id,
+    requestId: input.requestId,
   });
 }
 
@@ -533,6 +648,36 @@ export async function settleRun(db: Db, runId: string) {
         skipped: run.skipped,
       },
     });
+    if (run.targetKeyId)
+      await recordHandoverApplied(tx, run, run.state === "CANCELLING" ? "CANCELLED" : "FINISHED");
+  });
+}
+
+/**
+ * The end of a customer's hand-over run, on the customer's own timeline: how many of their resources now read the
+ * replacement key back (every one, or the customer's page keeps saying which still use the previous key).
+ */
+async function recordHandoverApplied(tx: Tx, run: OperationRun, ended: RunState) {
+  const key = await tx.customerKey.findUnique({
+    where: { id: run.targetKeyId ?? "" },
+    select: { id: true, customerId: true, onboardingId: true, keyUri: true },
+  });
+  if (!key) return;
+  const [total, onNewKey] = await Promise.all([
+    tx.isvResource.count({ where: { customerId: key.customerId, cmkState: { not: "MICROSOFT_MANAGED" } } }),
+    tx.isvResource.count({
+      where: { customerId: key.customerId, cmkState: "APPLIED", appliedKeyId: key.id },
+    }),
+  ]);
+  await recordAuditEvent(tx, {
+    actor: SYSTEM_ACTOR,
+    action: "key.replacement_applied",
+    targetType: "customer_key",
+    targetId: key.id,
+    customerId: key.customerId,
+    onboardingId: key.onboardingId,
+    outcome: onNewKey === total ? "success" : "failure",
+    details: { runId: run.id, keyUri: key.keyUri, onNewKey, total, run: ended },
   });
 }
 
@@ -580,7 +725,7 @@ export async function runFleetBatch(
           ? undefined
           : operation === "ROTATE"
             ? (resource.appliedKeyId ?? undefined)
-            : (await keyFor(run.targetCustomerId ?? resource.customerId ?? ""))?.id;
+            : (run.targetKeyId ?? (await keyFor(run.targetCustomerId ?? resource.customerId ?? ""))?.id);
       const busy = await tx.job.findUnique({ where: { activeKey }, select: { id: true } });
       if (busy || (operation !== "REVERT" && !keyId)) {
         skipped.push(resource.name);

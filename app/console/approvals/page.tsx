@@ -5,7 +5,9 @@ import { hasRole, requireOperatorPage } from "@/lib/auth/operator";
 import { getDb } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format-date";
 import { jobPlanColumn } from "@/lib/jobs/job-columns";
-import { findRuns } from "@/lib/operations/fleet-run";
+import { findRuns, HANDOVER_LABEL } from "@/lib/operations/fleet-run";
+import { getIsvSettings } from "@/lib/settings/isv-settings";
+import { HandoverPolicyForm } from "./handover-policy-form";
 import { findPendingApprovals, OPERATIONS, type OperationName } from "@/lib/operations/support-operations";
 import { ApprovalButtons } from "./approval-buttons";
 
@@ -21,9 +23,10 @@ export default async function ApprovalsPage(props: { searchParams: SearchParams 
   const after = (await props.searchParams).after;
   const cursor = typeof after === "string" && GUID.test(after) ? after : undefined;
   const db = getDb();
-  const [{ rows, keys: keyOf, next }, runs] = await Promise.all([
+  const [{ rows, keys: keyOf, next }, runs, settings] = await Promise.all([
     findPendingApprovals(db, { cursor }),
     findRuns(db, { state: "AWAITING_APPROVAL" }),
+    getIsvSettings(db),
   ]);
   const me = session.upn.toLowerCase();
   return (
@@ -41,7 +44,9 @@ export default async function ApprovalsPage(props: { searchParams: SearchParams 
             {runs.rows.map((run) => (
               <li key={run.id} className="py-2 text-sm" data-approval-run={run.id}>
                 <Link href={`/console/operations/${run.id}`} className="font-medium text-brand-700 underline">
-                  {OPERATIONS[run.operation as OperationName]?.label ?? run.operation}
+                  {run.targetKeyId
+                    ? HANDOVER_LABEL
+                    : (OPERATIONS[run.operation as OperationName]?.label ?? run.operation)}
                 </Link>{" "}
                 <span className="text-slate-600">
                   requested by {run.requestedBy}, {formatDateTime(run.createdAt)}: &ldquo;{run.reason}&rdquo;
@@ -51,6 +56,21 @@ export default async function ApprovalsPage(props: { searchParams: SearchParams 
           </ul>
         </Card>
       )}
+      <Card
+        title="Customers' replacement keys"
+        description="A customer can hand over a replacement key on their page. It is verified live first; then its change-key run either waits here for an Admin or starts at once."
+      >
+        {isAdmin ? (
+          <HandoverPolicyForm policy={settings.keyHandoverPolicy} />
+        ) : (
+          <p className="text-sm text-slate-700" data-testid="handover-policy">
+            {settings.keyHandoverPolicy === "APPROVAL"
+              ? "A verified replacement key waits for an Admin's approval."
+              : "A verified replacement key is applied at once."}{" "}
+            Only an Admin can change this.
+          </p>
+        )}
+      </Card>
       {rows.length === 0 && runs.rows.length === 0 && (
         <p className="text-sm text-slate-600">Nothing is waiting for approval.</p>
       )}

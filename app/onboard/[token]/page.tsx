@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { getCustomerView } from "@/lib/onboarding/get-customer-view";
+import { isHandoverPending } from "@/lib/onboarding/key-handover";
 import { currentClientAddress } from "@/lib/request-context";
 import { assertMissBudget, countMiss, enforceRateLimit, inviteKey } from "@/lib/security/rate-limit";
 import { signOutCustomer } from "../actions";
@@ -98,7 +99,14 @@ export default async function OnboardingPage(props: Props) {
       </div>
 
       <nav className="mt-6" aria-label="Onboarding progress">
-        <Stepper steps={onboardingSteps(view.state, view.signedIn, keyStatus)} />
+        <Stepper
+          steps={onboardingSteps(
+            view.state,
+            view.signedIn,
+            keyStatus,
+            view.signedIn && isHandoverPending(view.handover?.status),
+          )}
+        />
       </nav>
 
       <div className="mt-8 space-y-6">

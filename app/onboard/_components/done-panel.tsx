@@ -6,6 +6,7 @@ import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { generateMyEvidencePackAction } from "../evidence-actions";
 import { KEY_SUBMITTED_FLAG } from "./steps";
 import { KeyStatus } from "./key-status";
+import { ReplacementKey } from "./replacement-key";
 import { getCmkModule } from "@/lib/cmk";
 import { formatDay } from "@/lib/format-date";
 
@@ -66,6 +67,7 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
         </Card>
       )}
       <EncryptedData view={view} isvName={isvName} />
+      {view.state !== "REVOKED" && <ReplacementKey view={view} isvName={isvName} />}
       <KeyStatus view={view} />
       <Card
         title="Evidence for your auditors"
@@ -90,20 +92,24 @@ function EncryptedData({ view, isvName }: { view: SignedInView; isvName: string 
         </p>
       ) : (
         <table className="w-full text-left text-sm" data-testid="encrypted-data">
-          <caption className="sr-only">Resources encrypted with your key, by service and key version</caption>
+          <caption className="sr-only">
+            Resources encrypted with your key, by service, key and key version
+          </caption>
           <thead>
             <tr className="text-slate-600">
               <th className="py-1 pr-3 font-medium">Service</th>
               <th className="py-1 pr-3 font-medium">Resources</th>
+              <th className="py-1 pr-3 font-medium">Key</th>
               <th className="py-1 pr-3 font-medium">Key version</th>
               <th className="py-1 font-medium">Since</th>
             </tr>
           </thead>
           <tbody>
             {view.encrypted.map((e) => (
-              <tr key={`${e.kind}-${e.keyVersion}`} className="border-t border-slate-200">
+              <tr key={`${e.kind}-${e.keyId}-${e.keyVersion}`} className="border-t border-slate-200">
                 <td className="py-1 pr-3">{getCmkModule(e.kind).label}</td>
                 <td className="py-1 pr-3">{e.count}</td>
+                <td className="py-1 pr-3 font-mono text-xs break-all">{e.keyName ?? "—"}</td>
                 <td className="py-1 pr-3 font-mono text-xs break-all">{e.keyVersion ?? "—"}</td>
                 <td className="py-1">{e.since ? formatDay(e.since) : "—"}</td>
               </tr>

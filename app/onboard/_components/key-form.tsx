@@ -6,9 +6,20 @@ import { raiseFocusFlag } from "@/components/ui/focus-heading";
 import { submitKey, type ActionResult } from "../actions";
 import { KEY_SUBMITTED_FLAG } from "./steps";
 
-/** Step 4: paste the key URI. The server parses it strictly and says exactly what is wrong. */
-export function KeyForm({ current }: { current?: string }) {
-  const [result, action, pending] = useActionState<ActionResult | null, FormData>(submitKey, null);
+/**
+ * Step 4: paste the key URI (and later, a replacement key: `submit`). The server parses it strictly and says
+ * exactly what is wrong.
+ */
+export function KeyForm({
+  current,
+  submit = submitKey,
+  idPrefix = "keyUri",
+}: {
+  current?: string;
+  submit?: (previous: ActionResult | null, form: FormData) => Promise<ActionResult>;
+  idPrefix?: string;
+}) {
+  const [result, action, pending] = useActionState<ActionResult | null, FormData>(submit, null);
   return (
     <form
       action={action}
@@ -16,10 +27,10 @@ export function KeyForm({ current }: { current?: string }) {
       className="space-y-2"
       noValidate
     >
-      <label htmlFor="keyUri" className="block text-sm font-medium text-slate-900">
+      <label htmlFor={idPrefix} className="block text-sm font-medium text-slate-900">
         Key identifier (URI)
       </label>
-      <p id="keyUri-help" className="text-sm text-slate-600">
+      <p id={`${idPrefix}-help`} className="text-sm text-slate-600">
         From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script
         printed. For example{" "}
         <code className="font-mono text-xs break-all">
@@ -28,7 +39,7 @@ export function KeyForm({ current }: { current?: string }) {
       </p>
       <div className="flex flex-wrap gap-2">
         <input
-          id="keyUri"
+          id={idPrefix}
           name="keyUri"
           type="url"
           required
@@ -36,7 +47,7 @@ export function KeyForm({ current }: { current?: string }) {
           defaultValue={result?.ok === false ? (result.value ?? current) : current}
           spellCheck={false}
           autoComplete="off"
-          aria-describedby="keyUri-help keyUri-result"
+          aria-describedby={`${idPrefix}-help ${idPrefix}-result`}
           aria-invalid={result?.ok === false}
           className="min-w-0 flex-[1_1_16rem] rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
         />
@@ -45,7 +56,7 @@ export function KeyForm({ current }: { current?: string }) {
         </Button>
       </div>
       <p
-        id="keyUri-result"
+        id={`${idPrefix}-result`}
         role="status"
         aria-live="polite"
         className={`text-sm ${result?.ok === false ? "text-red-700" : "text-slate-700"}`}

@@ -34,9 +34,18 @@ function currentIndex(state: OnboardingState, signedIn: boolean, keyStatus?: str
   }
 }
 
-export function onboardingSteps(state: OnboardingState, signedIn: boolean, keyStatus?: string): Step[] {
+/**
+ * "Done" is reached only when the ISV has applied the customer's key (APPLIED, then HEALTHY) and no replacement
+ * key the customer handed over is still on its way (`handoverPending`).
+ */
+export function onboardingSteps(
+  state: OnboardingState,
+  signedIn: boolean,
+  keyStatus?: string,
+  handoverPending = false,
+): Step[] {
   const current = currentIndex(state, signedIn, keyStatus);
-  const finished = current === 4 && state !== "KEY_UNREACHABLE" && state !== "REVOKED";
+  const finished = current === 4 && (state === "APPLIED" || state === "HEALTHY") && !handoverPending;
   return ORDER.map((label, i) => ({
     label,
     status:

@@ -6,7 +6,7 @@ import { KEY_SUBMITTED_FLAG } from "./steps";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
-import { verifyAgain } from "../actions";
+import { verifyAgain, type ActionResult } from "../actions";
 import { formatDateTime } from "@/lib/format-date";
 
 const TONE: Record<HopStatus, Tone> = {
@@ -29,15 +29,20 @@ export function VerificationPanel({
   keyUri,
   status,
   result,
+  title = "Verification",
+  verify = verifyAgain,
 }: {
   keyUri: string;
   status: string;
   result: VerificationResult | null;
+  title?: string;
+  /** What "Verify again" verifies: the key in use, or a replacement key. */
+  verify?: () => Promise<ActionResult>;
 }) {
   const waiting = status === "WAITING_FOR_ROLE" || status === "VERIFYING";
   return (
     <Card
-      title="Verification"
+      title={title}
       description={
         <>
           <span className="font-mono text-xs break-all">{keyUri}</span>
@@ -51,7 +56,7 @@ export function VerificationPanel({
       actions={
         !waiting && (
           <ActionButton
-            action={verifyAgain}
+            action={verify}
             label="Verify again"
             pendingLabel="Verifying…"
             variant="secondary"

@@ -12,6 +12,7 @@ import { jobErrorColumn } from "@/lib/jobs/job-columns";
 import {
   findRunJobs,
   getRun,
+  HANDOVER_LABEL,
   getRunProgress,
   previewFleetRun,
   type FleetPreview,
@@ -57,6 +58,7 @@ export default async function RunPage(props: Props) {
         operation: run.operation as OperationName,
         selection,
         targetCustomerId: run.targetCustomerId ?? undefined,
+        targetKeyId: run.targetKeyId ?? undefined,
       },
       { roles: ["Admin"] },
     ).catch((error: unknown) => {
@@ -64,7 +66,9 @@ export default async function RunPage(props: Props) {
       throw error;
     });
   const own = run.requestedBy.toLowerCase() === session.upn.toLowerCase();
-  const label = OPERATIONS[run.operation as OperationName]?.label ?? run.operation;
+  const label = run.targetKeyId
+    ? HANDOVER_LABEL
+    : (OPERATIONS[run.operation as OperationName]?.label ?? run.operation);
   const stat = (name: string, value: string, testId: string) => (
     <div className="rounded-md bg-slate-50 p-3">
       <dt className="text-xs text-slate-600">{name}</dt>
