@@ -128,11 +128,15 @@ const keyUriInput = z.string().superRefine((value, ctx) => {
 });
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
-async function verifyNow(db: Db, keyId: string, actor: Actor) {
+async function verifyNow(db: Db, keyId: string, actor: Actor, replacement = false) {
   const { result, retry, startedRunId } = await runKeyVerification(db, { keyId, actor });
   if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
   if (startedRunId) await enqueueFleetRunBatch(startedRunId);
-  return { ok: true as const, message: describeOutcome(result) };
+  const message =
+    replacement && result?.outcome === "verified"
+      ? "Your replacement key is verified: every check passed. Your current key stays in use until it is applied."
+      : describeOutcome(result);
+  return { ok: true as const, message };
 }
 
 /** The sentence a screen reader announces after a verification; the page shows the details. */
@@ -181,7 +185,7 @@ const submitReplacementFrom = serverAction({
   input: z.object({ keyUri: keyUriInput }),
   run: async ({ input, session, actor, requestId, db }) => {
     const key = await submitReplacementKey(db, { session, keyUri: input.keyUri, requestId });
-    return verifyNow(db, key.id, actor);
+    return verifyNow(db, key.id, actor, true);
   },
   revalidate: onboardLayout,
 });
@@ -208,7 +212,7 @@ export const verifyReplacementAgain = serverAction({
   run: async ({ session, actor, db }) => {
     const key = await findProposedKey(db, session);
     if (!key) return { ok: false as const, error: "There is no replacement key waiting to be verified." };
-    return verifyNow(db, key.id, actor);
+    return verifyNow(db, key.id, actor, true);
   },
   revalidate: onboardLayout,
 });

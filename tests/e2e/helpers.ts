@@ -109,5 +109,33 @@ export async function verifiedCustomer(
   await customer.page.getByLabel("Key identifier (URI)").fill(script.versionlessUri);
   await customer.page.getByRole("button", { name: "Submit and verify" }).click();
   await expect(customer.page.getByRole("heading", { name: "Your key is verified" })).toBeVisible();
-  return { customerPage: customer.page, keys: script.keys };
+  return { customerPage: customer.page, keys: script.keys, spObjectId: customer.spObjectId };
+}
+
+/** The ISV adds a resource to the inventory by its ARM ID on the Resources page. */
+export async function addResource(page: Page, name: string, armId: string) {
+  await page.goto("/console/resources");
+  await page.getByLabel("Add by resource ID").fill(armId);
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Added ${name}.` })).toBeVisible();
+}
+
+/** The ISV assigns a resource to a customer (typed, then picked) and applies the customer's key to it. */
+export async function assignAndApply(page: Page, name: string, customer: { typed: string; name: string }) {
+  await page.goto(`/console/resources?q=${name}`);
+  const row = page.locator(`tr[data-resource="${name}"]`);
+  await row.getByRole("button", { name: "Assign" }).click();
+  await row.getByRole("combobox", { name: `Customer for ${name}` }).fill(customer.typed);
+  await row.getByRole("option", { name: customer.name }).click();
+  await expect(row.getByRole("status").filter({ hasText: "Assigned." })).toBeVisible();
+  await row.getByRole("button", { name: "Review plan" }).click();
+  await row.getByTestId("plan").getByRole("button", { name: "Apply", exact: true }).click();
+  await row.getByTestId("plan").getByRole("button", { name: "Yes, apply" }).click();
+  await expect(row).toHaveAttribute("data-state", "APPLIED", { timeout: 60_000 });
+}
+
+/** The test's own ARM calls (creating the ISV's resources) go through the emulator's managed identity, as the app's do. */
+export function useEmulatorIdentity() {
+  process.env.IDENTITY_ENDPOINT ??= `${stackInfo().emulatorUrl}/msi/token`;
+  process.env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
 }

@@ -1,6 +1,14 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { operatorPage, shot, stackInfo, verifiedCustomer } from "./helpers";
+import {
+  addResource,
+  assignAndApply,
+  operatorPage,
+  shot,
+  stackInfo,
+  useEmulatorIdentity,
+  verifiedCustomer,
+} from "./helpers";
 import { createDiskEncryptionSet, createStorageAccount } from "../integration/azure/isv-resources";
 
 const CUSTOMER = "Litware Operations E2E";
@@ -21,8 +29,7 @@ test("[operations] Support requests a rotation, Support cannot approve it, an Ad
 }) => {
   test.setTimeout(360_000);
   // The ISV's own Azure: two resources created through ARM, as the ISV would.
-  process.env.IDENTITY_ENDPOINT ??= `${stackInfo().emulatorUrl}/msi/token`;
-  process.env.IDENTITY_HEADER ??= "crosskey-emulator-identity-header";
+  useEmulatorIdentity();
   const armIds = {
     [DES]: await createDiskEncryptionSet(stackInfo().emulatorUrl, DES),
     [STORAGE]: await createStorageAccount(stackInfo().emulatorUrl, STORAGE),
@@ -37,24 +44,9 @@ test("[operations] Support requests a rotation, Support cannot approve it, an Ad
   });
 
   // The Admin adds both resources, assigns them to the customer and applies the key.
-  await admin.goto("/console/resources");
-  for (const [name, armId] of Object.entries(armIds)) {
-    await admin.getByLabel("Add by resource ID").fill(armId);
-    await admin.getByRole("button", { name: "Add", exact: true }).click();
-    await expect(admin.getByRole("status").filter({ hasText: `Added ${name}.` })).toBeVisible();
-  }
-  for (const name of [DES, STORAGE]) {
-    await admin.goto(`/console/resources?q=${name}`);
-    const row = admin.locator(`tr[data-resource="${name}"]`);
-    await row.getByRole("button", { name: "Assign" }).click();
-    await row.getByRole("combobox", { name: `Customer for ${name}` }).fill("Litware Operations");
-    await row.getByRole("option", { name: CUSTOMER }).click();
-    await expect(row.getByRole("status").filter({ hasText: "Assigned." })).toBeVisible();
-    await row.getByRole("button", { name: "Review plan" }).click();
-    await row.getByTestId("plan").getByRole("button", { name: "Apply", exact: true }).click();
-    await row.getByTestId("plan").getByRole("button", { name: "Yes, apply" }).click();
-    await expect(row).toHaveAttribute("data-state", "APPLIED", { timeout: 60_000 });
-  }
+  for (const [name, armId] of Object.entries(armIds)) await addResource(admin, name, armId);
+  for (const name of [DES, STORAGE])
+    await assignAndApply(admin, name, { typed: "Litware Operations", name: CUSTOMER });
   // An encrypted resource no longer offers a customer dropdown: moving it is a change of key on its page.
   await admin.goto(`/console/resources?q=${DES}`);
   const desRow = admin.locator(`tr[data-resource="${DES}"]`);

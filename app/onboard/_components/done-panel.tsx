@@ -26,8 +26,10 @@ export function DonePanel({ view, isvName }: { view: SignedInView; isvName: stri
         ) : (
           <div className="space-y-2 text-sm text-slate-700">
             <p>
-              {isvName} can wrap and unwrap data keys with your key. Next, {isvName} switches the Azure
-              resources that hold your data to this key; you do not need to do anything.
+              {isvName} can wrap and unwrap data keys with your key.{" "}
+              {view.state === "KEY_VERIFIED"
+                ? `Next, ${isvName} switches the Azure resources that hold your data to this key; you do not need to do anything.`
+                : `${isvName} encrypts your data with it: see below which resources, and since when.`}
             </p>
             <p>
               You stay in control: disabling the key or removing the role makes your data unreadable to{" "}

@@ -14,10 +14,14 @@ export function KeyForm({
   current,
   submit = submitKey,
   idPrefix = "keyUri",
+  label = "Key identifier (URI)",
+  button = "Submit and verify",
 }: {
   current?: string;
   submit?: (previous: ActionResult | null, form: FormData) => Promise<ActionResult>;
   idPrefix?: string;
+  label?: string;
+  button?: string;
 }) {
   const [result, action, pending] = useActionState<ActionResult | null, FormData>(submit, null);
   return (
@@ -28,7 +32,7 @@ export function KeyForm({
       noValidate
     >
       <label htmlFor={idPrefix} className="block text-sm font-medium text-slate-900">
-        Key identifier (URI)
+        {label}
       </label>
       <p id={`${idPrefix}-help`} className="text-sm text-slate-600">
         From the key&apos;s page in the portal, copy <em>Key Identifier</em>, or use the URI the script
@@ -52,7 +56,7 @@ export function KeyForm({
           className="min-w-0 flex-[1_1_16rem] rounded-md border border-slate-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
         />
         <Button type="submit" disabled={pending}>
-          {pending ? "Verifying…" : "Submit and verify"}
+          {pending ? "Verifying…" : button}
         </Button>
       </div>
       <p

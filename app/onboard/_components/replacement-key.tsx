@@ -91,7 +91,11 @@ export function ReplacementKey({ view, isvName }: { view: SignedInView; isvName:
             )}
             {status === "done" && (
               <p>
-                Applied: all {handover.resources.total} of your resources read your replacement key back
+                Applied:{" "}
+                {handover.resources.total === 1
+                  ? "your resource reads"
+                  : `all ${handover.resources.total} of your resources read`}{" "}
+                your replacement key back
                 {handover.run?.finishedAt ? `, since ${formatDateTime(handover.run.finishedAt)}` : ""}. You
                 may retire your previous key once you no longer need it.
               </p>
@@ -145,7 +149,12 @@ export function ReplacementKey({ view, isvName }: { view: SignedInView; isvName:
           title="Hand over a replacement key"
           description={`Moving to a new key? Paste its URI: we verify it at once, as for your first key. Once verified, ${isvName} applies it to your resources; your current key stays in use until then.${status === "awaiting_approval" || status === "failed" || status === "verifying" ? " Handing over another key withdraws the one above." : ""}`}
         >
-          <KeyForm submit={submitReplacement} idPrefix="replacementKeyUri" />
+          <KeyForm
+            submit={submitReplacement}
+            idPrefix="replacementKeyUri"
+            label="Replacement key identifier (URI)"
+            button="Hand over and verify"
+          />
         </Card>
       )}
     </>
