@@ -13,7 +13,7 @@ import { startBoss } from "../lib/jobs/boss.ts";
 import { registerJobHandlers, sweepUnsentJobs } from "../lib/jobs/worker.ts";
 import { workerApplicationName } from "../lib/jobs/worker-name.ts";
 import { getLogger } from "../lib/log.ts";
-import { runKeyVerification } from "../lib/onboarding/run-key-verification.ts";
+import { verifyCustomerKey } from "../lib/operations/key-handover.ts";
 import { runApplyJob } from "../lib/operations/run-apply-job.ts";
 import { runFleetBatch } from "../lib/operations/fleet-run.ts";
 import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
@@ -31,7 +31,7 @@ const queues = await registerJobHandlers(
   db,
   {
     verifyKey: async (keyId) => {
-      const outcome = await runKeyVerification(db, { keyId });
+      const outcome = await verifyCustomerKey(db, { keyId });
       // A customer's replacement key the ISV's policy applies at once: its run's first batch.
       if (outcome.startedRunId) await sendFleetRunBatch(boss, outcome.startedRunId);
       return outcome;

@@ -18,8 +18,8 @@ import type { Actor } from "@/lib/audit/record-audit-event";
 import { confirmConsent, startAdminConsent } from "@/lib/onboarding/admin-consent";
 import { createConsentForward, startForwardedConsent } from "@/lib/onboarding/forward-consent";
 import { completeCustomerSignIn, startCustomerSignIn } from "@/lib/onboarding/customer-sign-in";
-import { findProposedKey, submitReplacementKey } from "@/lib/onboarding/key-handover";
-import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
+import { findProposedKey } from "@/lib/onboarding/handover-status";
+import { submitReplacementKey, verifyCustomerKey } from "@/lib/operations/key-handover";
 import { findActiveCustomerKey, submitCustomerKey } from "@/lib/onboarding/submit-customer-key";
 
 export type ActionResult =
@@ -129,7 +129,7 @@ const keyUriInput = z.string().superRefine((value, ctx) => {
 
 /** Verifies at once; a role still propagating is handed to the worker, which retries with backoff. */
 async function verifyNow(db: Db, keyId: string, actor: Actor, replacement = false) {
-  const { result, retry, startedRunId } = await runKeyVerification(db, { keyId, actor });
+  const { result, retry, startedRunId } = await verifyCustomerKey(db, { keyId, actor });
   if (retry) await enqueueKeyVerification({ keyId, attempt: 0 });
   if (startedRunId) await enqueueFleetRunBatch(startedRunId);
   const message =

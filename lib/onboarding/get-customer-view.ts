@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
 import { verificationColumn } from "./key-columns";
 import { findingsSchema } from "@/lib/key-health/findings";
-import { findHandoverHistory, getKeyHandover } from "./key-handover";
+import { findHandoverHistory, getKeyHandover } from "./handover-status";
 import { openInvite } from "./open-invite";
 
 /**

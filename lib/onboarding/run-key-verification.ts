@@ -5,8 +5,6 @@ import type { CustomerKey } from "@/lib/generated/prisma/client";
 import { keyTargetOf } from "@/lib/keys/key-target";
 import { verifyCustomerKeyFreshOnRefusal } from "@/lib/keys/verify/verify-customer-key";
 import type { VerificationResult } from "@/lib/keys/verify/types";
-import { requestKeyHandoverRun } from "@/lib/operations/fleet-run";
-import { getIsvSettings } from "@/lib/settings/isv-settings";
 import { verificationColumn } from "./key-columns";
 import { transitionOnboarding } from "./state-machine";
 
@@ -18,12 +16,18 @@ export const ROLE_PROPAGATION_WINDOW_MS = 15 * 60_000;
  * transaction with the audit event. Returns the result and whether another attempt should follow.
  *
  * A replacement key (PROPOSED, handed over after onboarding) moves nothing of the onboarding: when it verifies, the
- * same transaction files its "change key" run (lib/operations/fleet-run.ts); `startedRunId` names a run the ISV's
- * policy started at once, whose first batch the caller queues.
+ * same transaction calls `onReplacementVerified`, which files its "change key" run (lib/operations/key-handover.ts
+ * passes it; this folder sits below the pipeline); `startedRunId` names a run that started at once, whose first
+ * batch the caller queues.
  */
 export async function runKeyVerification(
   db: Db,
-  input: { keyId: string; actor?: Actor; requestId?: string },
+  input: {
+    keyId: string;
+    actor?: Actor;
+    requestId?: string;
+    onReplacementVerified?: ReplacementHook;
+  },
 ) {
   const key = await db.customerKey.findUnique({ where: { id: input.keyId }, include: { onboarding: true } });
   if (
@@ -44,19 +48,21 @@ export async function runKeyVerification(
     result,
     actor: input.actor ?? SYSTEM_ACTOR,
     requestId: input.requestId,
+    onReplacementVerified: input.onReplacementVerified,
   });
   return { result, retry: result.outcome === "waiting_for_role", startedRunId };
 }
 
-async function recordVerification(
-  db: Db,
-  input: {
-    key: CustomerKey;
-    result: VerificationResult;
-    actor: Actor;
-    requestId?: string;
-  },
-): Promise<string | null> {
+/** One verification to record: the key as it was read, the result, who asked. */
+interface VerificationRecord {
+  key: CustomerKey;
+  result: VerificationResult;
+  actor: Actor;
+  requestId?: string;
+  onReplacementVerified?: ReplacementHook;
+}
+
+async function recordVerification(db: Db, input: VerificationRecord): Promise<string | null> {
   const { key, result } = input;
   const facts = result.facts;
   return db.$transaction(async (tx) => {
@@ -122,14 +128,15 @@ async function recordVerification(
   });
 }
 
+/** What follows a replacement key's successful verification, in its transaction; returns a run that started. */
+export type ReplacementHook = (tx: Tx, key: CustomerKey, requestId?: string) => Promise<string | null>;
+
 /**
- * A replacement key's verification: audited on the key; when verified, the "change key" run for the ISV, which
- * waits for an Admin or starts at once as the ISV's policy says. Returns the ID of a run that started.
+ * A replacement key's verification: audited on the key; when verified, the hook files the "change key" run for
+ * the ISV. Without the hook (a caller outside the pipeline) the key stays verified and proposed, and the next
+ * verification through the pipeline files the run.
  */
-async function recordReplacement(
-  tx: Tx,
-  input: { key: CustomerKey; result: VerificationResult; actor: Actor; requestId?: string },
-): Promise<string | null> {
+async function recordReplacement(tx: Tx, input: VerificationRecord): Promise<string | null> {
   const { key, result } = input;
   await recordAuditEvent(tx, {
     actor: input.actor,
@@ -147,15 +154,6 @@ async function recordReplacement(
     details: { keyId: key.id, outcome: result.outcome, hops: result.hops.map((h) => `${h.id}:${h.status}`) },
     requestId: input.requestId,
   });
-  if (result.outcome !== "verified") return null;
-  // Verified again after its run was filed (a "verify again"): the run already stands.
-  const filed = await tx.operationRun.findFirst({ where: { targetKeyId: key.id }, select: { id: true } });
-  if (filed) return null;
-  const { keyHandoverPolicy } = await getIsvSettings(tx);
-  const { runId, started } = await requestKeyHandoverRun(tx, {
-    key,
-    autoApply: keyHandoverPolicy === "AUTO_APPLY",
-    requestId: input.requestId,
-  });
-  return started ? runId : null;
+  if (result.outcome !== "verified" || !input.onReplacementVerified) return null;
+  return input.onReplacementVerified(tx, key, input.requestId);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { CustomerSession } from "@/lib/auth/session";
-import { parseKeyUri } from "@/lib/keys/parse-key-uri";
+import { parseKeyUri, type ParsedKeyUri } from "@/lib/keys/parse-key-uri";
 import { getCloud } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -32,20 +32,7 @@ export async function submitCustomerKey(
       where: { onboardingId: onboarding.id, status: "ACTIVE" },
       data: { status: "SUPERSEDED" },
     });
-    const created = await tx.customerKey.create({
-      data: {
-        customerId: onboarding.customerId,
-        onboardingId: onboarding.id,
-        tenantId: session.tid,
-        keyUri: key.uri,
-        vaultHost: key.vaultHost,
-        vaultKind: key.vaultKind,
-        keyName: key.keyName,
-        keyVersion: key.keyVersion,
-        submittedBy: session.upn,
-        verificationStatus: "VERIFYING",
-      },
-    });
+    const created = await tx.customerKey.create({ data: submittedKeyRow(onboarding, session, key) });
     await transitionOnboarding(tx, {
       onboardingId: onboarding.id,
       to: "KEY_SUBMITTED",
@@ -56,6 +43,26 @@ export async function submitCustomerKey(
     });
     return created;
   });
+}
+
+/** The key row for a URI the customer submitted, in the signed-in tenant, to be verified next. */
+export function submittedKeyRow(
+  onboarding: { id: string; customerId: string },
+  session: CustomerSession,
+  key: ParsedKeyUri,
+) {
+  return {
+    customerId: onboarding.customerId,
+    onboardingId: onboarding.id,
+    tenantId: session.tid,
+    keyUri: key.uri,
+    vaultHost: key.vaultHost,
+    vaultKind: key.vaultKind,
+    keyName: key.keyName,
+    keyVersion: key.keyVersion,
+    submittedBy: session.upn,
+    verificationStatus: "VERIFYING" as const,
+  };
 }
 
 /**

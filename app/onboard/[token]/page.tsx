@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { getCustomerView } from "@/lib/onboarding/get-customer-view";
-import { isHandoverPending } from "@/lib/onboarding/key-handover";
+import { isHandoverPending } from "@/lib/onboarding/handover-status";
 import { currentClientAddress } from "@/lib/request-context";
 import { assertMissBudget, countMiss, enforceRateLimit, inviteKey } from "@/lib/security/rate-limit";
 import { signOutCustomer } from "../actions";

@@ -3,7 +3,7 @@ import { Card } from "@/components/ui/card";
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { describeAuditEvent } from "@/lib/audit/describe-audit-event";
 import { formatDateTime } from "@/lib/format-date";
-import type { HandoverStatus } from "@/lib/onboarding/key-handover";
+import type { HandoverStatus } from "@/lib/onboarding/handover-status";
 import type { SignedInView } from "@/lib/onboarding/get-customer-view";
 import { submitReplacement, verifyReplacementAgain } from "../actions";
 import { KeyForm } from "./key-form";

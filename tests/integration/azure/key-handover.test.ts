@@ -4,10 +4,11 @@ import type { CustomerSession } from "../../../lib/auth/session";
 import { readResource } from "../../../lib/azure/arm";
 import { startBoss } from "../../../lib/jobs/boss";
 import { getCustomerView } from "../../../lib/onboarding/get-customer-view";
-import { isHandoverPending, submitReplacementKey } from "../../../lib/onboarding/key-handover";
+import { isHandoverPending } from "../../../lib/onboarding/handover-status";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
+import { submitReplacementKey, verifyCustomerKey } from "../../../lib/operations/key-handover";
 import { approveFleetRun, declineFleetRun, runFleetBatch } from "../../../lib/operations/fleet-run";
 import { runApplyJob } from "../../../lib/operations/run-apply-job";
 import { setKeyHandoverPolicy } from "../../../lib/settings/isv-settings";
@@ -69,7 +70,7 @@ async function driveRun(runId: string) {
 /** Hands over a replacement on the customer's page: stored, then verified at once. */
 async function handOver(keyUri: string) {
   const key = await submitReplacementKey(t.db, { session, keyUri });
-  const verified = await runKeyVerification(t.db, { keyId: key.id, actor: { type: "CUSTOMER", id: ADMIN } });
+  const verified = await verifyCustomerKey(t.db, { keyId: key.id, actor: { type: "CUSTOMER", id: ADMIN } });
   return { key, ...verified };
 }
 
