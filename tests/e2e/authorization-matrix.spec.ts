@@ -56,6 +56,11 @@ const ACTIONS: Record<string, { args: (f: Fixture) => unknown[]; expected: Expec
   "app/console/actions.ts#revokeInviteAction": { args: () => [randomId()], expected: WRITERS },
   "app/console/actions.ts#reissueInviteAction": { args: () => [randomId()], expected: WRITERS },
   "app/console/customer-search.ts#searchCustomersAction": { args: () => ["", false], expected: OPERATORS },
+  // Setting the policy it already has ("wait for approval", the default) changes nothing.
+  "app/console/approvals/actions.ts#setKeyHandoverPolicyAction": {
+    args: () => ["APPROVAL"],
+    expected: ADMINS,
+  },
   "app/console/evidence/actions.ts#generateEvidencePackAction": {
     args: () => [randomId()],
     expected: OPERATORS,
@@ -106,6 +111,11 @@ const ACTIONS: Record<string, { args: (f: Fixture) => unknown[]; expected: Expec
     expected: CUSTOMERS,
   },
   "app/onboard/actions.ts#verifyAgain": { args: () => [], expected: CUSTOMERS },
+  "app/onboard/actions.ts#submitReplacement": {
+    args: () => [null, form({ keyUri: "https://example.com/not-a-key" })],
+    expected: CUSTOMERS,
+  },
+  "app/onboard/actions.ts#verifyReplacementAgain": { args: () => [], expected: CUSTOMERS },
   "app/onboard/actions.ts#renderScriptsAction": { args: () => [{}, {}], expected: CUSTOMERS },
   "app/onboard/evidence-actions.ts#generateMyEvidencePackAction": { args: () => [], expected: CUSTOMERS },
   // Last: it ends the customer's session.
