@@ -9,7 +9,7 @@ export function Pager({
   params,
   noun,
 }: {
-  page: Pick<Page<unknown>, "from" | "to" | "total" | "next" | "prev">;
+  page: Pick<Page<unknown>, "from" | "to" | "total" | "totalIsLowerBound" | "next" | "prev">;
   path: string;
   /** The list's filters, kept on every link so paging never loses them. */
   params: Record<string, string | undefined>;
@@ -28,7 +28,7 @@ export function Pager({
       <p role="status" aria-live="polite" className="text-sm text-slate-600" data-testid="page-range">
         {page.total === 0
           ? `No ${noun}`
-          : `${formatCount(page.from)}–${formatCount(page.to)} of ${formatCount(page.total)} ${noun}`}
+          : `${formatCount(page.from)}–${formatCount(page.to)} of ${formatCount(page.total)}${page.totalIsLowerBound ? "+" : ""} ${noun}`}
       </p>
       <div className="flex gap-2">
         {page.prev !== undefined ? (

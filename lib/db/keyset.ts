@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { Total } from "./counts";
 
 /** Rows per page on every console list. */
 export const PAGE_SIZE = 50;
@@ -16,6 +17,8 @@ export type PageRequest = { after?: Cursor; before?: Cursor };
 export type Page<T> = {
   rows: T[];
   total: number;
+  /** The total is a lower bound ("10,000+"): counting stopped at a cap (lib/db/counts.ts). */
+  totalIsLowerBound: boolean;
   /** 1-based position of the first row; 0 when the page is empty. */
   from: number;
   to: number;
@@ -57,11 +60,13 @@ export function pageRequestFrom(params: { after?: unknown; before?: unknown }): 
  */
 export async function keysetPage<T>(options: {
   request: PageRequest;
-  total: number;
+  total: number | Total;
   keyOf: (row: T) => string[];
   fetch: (direction: "forward" | "backward", key: string[] | undefined, limit: number) => Promise<T[]>;
 }): Promise<Page<T>> {
-  const { request, total, keyOf } = options;
+  const { request, keyOf } = options;
+  const { count: total, atLeast } =
+    typeof options.total === "number" ? { count: options.total, atLeast: false } : options.total;
   if (request.before) {
     const fetched = await options.fetch("backward", request.before.key, PAGE_SIZE + 1);
     const rows = fetched.slice(0, PAGE_SIZE).reverse();
@@ -79,6 +84,7 @@ export async function keysetPage<T>(options: {
     return {
       rows,
       total: Math.max(total, offset + rows.length),
+      totalIsLowerBound: atLeast,
       from: rows.length ? offset + 1 : 0,
       to: offset + rows.length,
       prev:

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/create-db";
+import { cappedCount, cappedCountSql, rowCounts, rowCountSql, type Total } from "@/lib/db/counts";
 import { keysetPage, type Page, type PageRequest } from "@/lib/db/keyset";
 import { parseSearchTerm } from "@/lib/db/search-term";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -90,24 +91,36 @@ export function onboardingPageSql(
      ORDER BY ${order}`;
 }
 
-/** The total for the filters. A key filter alone is counted on the keys' own index. */
+/**
+ * What a searched or key-filtered view counts, up to the cap ("10,000+"); exported so a test can EXPLAIN it.
+ * A key filter alone is counted on the keys' own index.
+ */
 export function onboardingCountSql(filters: OnboardingFilters): Prisma.Sql {
-  if (filters.key && !filters.q && !filters.state) {
-    const withKey = (
-      status: Prisma.Sql,
-    ) => Prisma.sql`(SELECT count(DISTINCT k."onboardingId") FROM "CustomerKey" k
-      WHERE k."status" = 'ACTIVE' ${status})`;
-    return filters.key === "NONE"
-      ? Prisma.sql`SELECT ((SELECT sum(s."count") FROM (${funnelSql()}) s) - ${withKey(Prisma.empty)})::int AS "count"`
-      : Prisma.sql`SELECT ${withKey(Prisma.sql`AND k."verificationStatus" = ${filters.key}::"VerificationStatus"`)}::int AS "count"`;
-  }
-  return Prisma.sql`SELECT count(*)::int AS "count" FROM "TenantOnboarding" o WHERE ${whereClause(filters)}`;
+  return withoutKeyOnly(filters) ? withoutKeyCountSql() : cappedCountSql(onboardingMatchesSql(filters));
 }
 
-/** The funnel: onboardings per state, one index-only range count per state (one round trip). */
+const withoutKeyOnly = (filters: OnboardingFilters) => filters.key === "NONE" && !filters.q && !filters.state;
+
+/**
+ * "No key yet" alone, exactly: every onboarding (kept in "RowCount") minus those with an active key, counted on
+ * the keys' index. A capped count cannot serve it: finding 10,000 onboardings without a key is an anti-join the
+ * planner runs over both tables whole. This one grows with the number of keys (14 ms at 60,000).
+ */
+function withoutKeyCountSql(): Prisma.Sql {
+  return Prisma.sql`SELECT ((SELECT coalesce(sum(s."count"), 0) FROM (${rowCountSql("TenantOnboarding")}) s)
+    - (SELECT count(DISTINCT k."onboardingId") FROM "CustomerKey" k WHERE k."status" = 'ACTIVE'))::int AS "count"`;
+}
+
+function onboardingMatchesSql(filters: OnboardingFilters): Prisma.Sql {
+  if (filters.key && filters.key !== "NONE" && !filters.q && !filters.state)
+    return Prisma.sql`SELECT DISTINCT k."onboardingId" FROM "CustomerKey" k
+      WHERE k."status" = 'ACTIVE' AND k."verificationStatus" = ${filters.key}::"VerificationStatus"`;
+  return Prisma.sql`SELECT 1 FROM "TenantOnboarding" o WHERE ${whereClause(filters)}`;
+}
+
+/** The funnel: onboardings per state, as the triggers keep them in "RowCount" (exact, a few rows read). */
 export function funnelSql(): Prisma.Sql {
-  return Prisma.sql`SELECT s."state", (SELECT count(*) FROM "TenantOnboarding" o WHERE o."state" = s."state")::int AS "count"
-    FROM unnest(enum_range(NULL::"OnboardingState")) AS s("state")`;
+  return rowCountSql("TenantOnboarding");
 }
 
 /** One page of onboardings, newest activity first, with the funnel and the total for the filters. */
@@ -116,17 +129,22 @@ export async function findOnboardings(
   options: { filters: OnboardingFilters; page: PageRequest },
 ): Promise<{ page: Page<OnboardingRow>; funnel: Partial<Record<OnboardingState, number>> }> {
   const { filters } = options;
-  const funnelRows = await db.$queryRaw<{ state: OnboardingState; count: number }[]>(funnelSql());
-  const funnel = Object.fromEntries(funnelRows.map((r) => [r.state, r.count])) as Partial<
-    Record<OnboardingState, number>
-  >;
-  // Without a search or key filter the funnel already holds the total: no second count.
-  const total =
+  const funnel = (await rowCounts(db, "TenantOnboarding")) as Partial<Record<OnboardingState, number>>;
+  // Without a search or key filter the funnel holds the exact total; otherwise count up to the cap.
+  const total: Total =
     !filters.q && !filters.key
-      ? filters.state
-        ? (funnel[filters.state] ?? 0)
-        : funnelRows.reduce((sum, r) => sum + r.count, 0)
-      : ((await db.$queryRaw<{ count: number }[]>(onboardingCountSql(filters)))[0]?.count ?? 0);
+      ? {
+          count: filters.state
+            ? (funnel[filters.state] ?? 0)
+            : Object.values(funnel).reduce((sum, n) => sum + (n ?? 0), 0),
+          atLeast: false,
+        }
+      : withoutKeyOnly(filters)
+        ? {
+            count: (await db.$queryRaw<{ count: number }[]>(withoutKeyCountSql()))[0]?.count ?? 0,
+            atLeast: false,
+          }
+        : await cappedCount(db, onboardingMatchesSql(filters));
   const page = await keysetPage<OnboardingRow>({
     request: options.page,
     total,

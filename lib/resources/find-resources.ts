@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/create-db";
+import { cappedCount, cappedCountSql, rowCounts, type Total } from "@/lib/db/counts";
 import { keysetPage, type Page, type PageRequest } from "@/lib/db/keyset";
 import { parseSearchTerm } from "@/lib/db/search-term";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -85,8 +86,22 @@ export function resourcePageSql(
      ORDER BY ${order}`;
 }
 
+/** What a filtered view counts, up to the cap; exported so a test can EXPLAIN it. */
 export function resourceCountSql(filters: ResourceFilters): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS "count" FROM "IsvResource" r WHERE ${whereClause(filters)}`;
+  return cappedCountSql(resourceMatchesSql(filters));
+}
+
+const resourceMatchesSql = (filters: ResourceFilters) =>
+  Prisma.sql`SELECT 1 FROM "IsvResource" r WHERE ${whereClause(filters)}`;
+
+/**
+ * The inventory's total: without a filter the trigger-kept count (exact, one row read); with one, the matches
+ * counted up to the cap ("10,000+").
+ */
+async function resourceTotal(db: Db, filters: ResourceFilters): Promise<Total> {
+  if (!Object.values(filters).some(Boolean))
+    return { count: (await rowCounts(db, "IsvResource")).all ?? 0, atLeast: false };
+  return cappedCount(db, resourceMatchesSql(filters));
 }
 
 /** One page of the inventory in name order, each resource with its customer and latest job. */
@@ -94,10 +109,9 @@ export async function findResources(
   db: Db,
   options: { filters: ResourceFilters; page: PageRequest },
 ): Promise<Page<ResourceRow>> {
-  const [counted] = await db.$queryRaw<{ count: number }[]>(resourceCountSql(options.filters));
   return keysetPage<ResourceRow>({
     request: options.page,
-    total: counted?.count ?? 0,
+    total: await resourceTotal(db, options.filters),
     keyOf: (row) => [row.name, row.id],
     fetch: async (direction, key, limit) =>
       (await db.$queryRaw<RawResourceRow[]>(resourcePageSql(options.filters, direction, key, limit))).map(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findCustomers, findCustomersSql } from "../../lib/customers/find-customers";
+import { COUNT_CAP } from "../../lib/db/counts";
 import { decodeCursor, PAGE_SIZE, type PageRequest } from "../../lib/db/keyset";
 import type { Prisma } from "../../lib/generated/prisma/client";
 import {
@@ -193,10 +194,14 @@ describe("paging, searching and filtering", () => {
     expect(all.page.total).toBe(VOLUMES.customers);
     expect(Object.values(all.funnel).reduce((a, b) => a + b, 0)).toBe(VOLUMES.customers);
     const verified = await findOnboardings(t.db, { filters: { key: "VERIFIED" }, page: {} });
-    expect(verified.page.total).toBe(VOLUMES.verifiedKeys);
+    // 12,000 verified: counting stops at the cap and says so ("10,000+"); a small count stays exact.
+    expect(VOLUMES.verifiedKeys).toBeGreaterThan(COUNT_CAP);
+    expect(verified.page).toMatchObject({ total: COUNT_CAP, totalIsLowerBound: true });
+    expect(all.page.totalIsLowerBound).toBe(false);
     expect(verified.page.rows.every((r) => r.keyStatus === "VERIFIED")).toBe(true);
     const byName = await findOnboardings(t.db, { filters: { q: "NORTHWIND 00011" }, page: {} });
     expect(byName.page.total).toBe(byName.page.rows.length);
+    expect(byName.page.totalIsLowerBound).toBe(false);
     expect(byName.page.rows.map((r) => r.customerName).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `Northwind 00011${i}`).filter(
         (n) => Number(n.slice(-6)) % 10 === 5,
@@ -220,6 +225,14 @@ describe("paging, searching and filtering", () => {
     expect(counted.total).toBe(
       await t.db.isvResource.count({ where: { kind: "SQL_SERVER", cmkState: "APPLIED" } }),
     );
+  });
+
+  it("the whole inventory's total is exact however large, a broad filter's stops at the cap", async () => {
+    const all = await findResources(t.db, { filters: {}, page: {} });
+    expect(all).toMatchObject({ total: VOLUMES.resources, totalIsLowerBound: false });
+    const unassigned = await findResources(t.db, { filters: { customer: "none" }, page: {} });
+    expect(await t.db.isvResource.count({ where: { customerId: null } })).toBeGreaterThan(COUNT_CAP);
+    expect(unassigned).toMatchObject({ total: COUNT_CAP, totalIsLowerBound: true });
   });
 
   it("a resource search by ARM id is case-insensitive, and each row carries its latest job", async () => {

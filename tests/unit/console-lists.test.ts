@@ -105,5 +105,10 @@ describe("cursors and search terms from the URL", () => {
     const back = await keysetPage({ ...options, request: { before: decodeCursor(third.prev) } });
     expect(back.rows).toEqual(second.rows);
     expect(back.from).toBe(51);
+    expect(back.totalIsLowerBound).toBe(false);
+    // A capped count ("100+") stays a lower bound, and never below the rows already shown.
+    const capped = { ...options, total: { count: 100, atLeast: true } };
+    const last = await keysetPage({ ...capped, request: { after: decodeCursor(second.next) } });
+    expect([last.total, last.totalIsLowerBound]).toEqual([120, true]);
   });
 });
