@@ -60,4 +60,27 @@ describe("demo portal", () => {
     expect(page).toContain("contoso-portal-kv");
     expect(page).toContain("disabled");
   });
+
+  it("Managed HSM: creates an RSA-HSM key and grants the app on it with the HSM's local RBAC, not Azure RBAC", async () => {
+    const hsm = "mhsm-contoso.managedhsm.azure.net";
+    const before = await (await fetch(`${url}/?tenant=${CONTOSO}`)).text();
+    expect(before).toContain("Managed HSMs");
+    expect(before).toContain("mhsm-contoso");
+    expect(
+      (await submit("hsm-key", { hsm, name: "portal-hsm", size: "3072" })).searchParams.get("err"),
+    ).toBeNull();
+    expect(emulator.emu.keyVault.getKey(hsm, "portal-hsm")?.kty).toBe("RSA-HSM");
+    expect((await submit("hsm-grant", { hsm, key: "portal-hsm" })).searchParams.get("err")).toBeNull();
+    const sp = emulator.emu.directory.findServicePrincipal(CONTOSO, CMK_APP);
+    expect(emulator.emu.keyVault.hsmRbac.list(hsm)).toContainEqual(
+      expect.objectContaining({
+        principalId: sp?.id,
+        scope: "/keys/portal-hsm",
+        roleDefinitionId:
+          "Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/33413926-3206-4cdd-b39a-83574fe37a17",
+      }),
+    );
+    const after = await (await fetch(`${url}/?tenant=${CONTOSO}`)).text();
+    expect(after).toContain("ISV app granted (local RBAC)");
+  });
 });

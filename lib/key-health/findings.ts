@@ -137,7 +137,8 @@ function chainFindings({ verification, lastSeenAt, recoverableDays, now }: Healt
             : broken.summary,
       },
     ];
-  if (code === "ForbiddenByRbac" || code === "ForbiddenByPolicy") {
+  // AccessDenied: a Managed HSM's refusal when its local role assignment is gone.
+  if (code === "ForbiddenByRbac" || code === "ForbiddenByPolicy" || code === "AccessDenied") {
     return [
       {
         ...base,

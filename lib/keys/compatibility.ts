@@ -117,6 +117,12 @@ export function assessKeyCompatibility(input: {
       info.push(
         `Region: the vault must be in the same region as the ${rule.label} resource; checked when the key is applied.`,
       );
+    // Every one of these services takes a Managed HSM key (RSA-HSM); the service reaches it as the app, which an HSM
+    // authorizes only with its own role assignments (Microsoft Learn, "Managed HSM role management").
+    if (key.vaultKind === "MANAGED_HSM")
+      info.push(
+        `Managed HSM: ${rule.label} reaches the key as your app, which needs "Managed HSM Crypto Service Encryption User" from the HSM's own role assignments (local RBAC), not Access control (IAM).`,
+      );
     if (service === "COSMOS_DB_ACCOUNT")
       info.push(
         "The vault must allow public access or trusted Microsoft services; private-endpoint-only vaults are refused.",

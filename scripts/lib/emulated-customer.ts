@@ -348,6 +348,87 @@ async function assignRole(
   return id;
 }
 
+/** Managed HSM local RBAC role ids (Microsoft Learn, "Local RBAC built-in roles for Managed HSM"). */
+export const HSM_CRYPTO_USER = "21dbd100-6940-42c2-9190-5d6cb909625b";
+export const HSM_SERVICE_ENCRYPTION_USER = "33413926-3206-4cdd-b39a-83574fe37a17";
+const HSM_SCOPE = "https://managedhsm.azure.net/.default";
+/** The demo world's activated Managed HSM in Contoso; Contoso's admin is its initial administrator. */
+export const DEMO_HSM = "mhsm-contoso";
+
+export interface HsmScriptOptions {
+  emulatorUrl: string;
+  tenant: DemoTenant;
+  adminUpn: string;
+  spObjectId: string;
+  hsmName?: string;
+  keyName: string;
+  /** false: stop before granting the ISV app its local role. */
+  grantRole?: boolean;
+}
+
+/**
+ * What the generated script's Managed HSM variant does on an HSM that exists and is activated: the admin gives
+ * themself Managed HSM Crypto User at /keys, creates an RSA-HSM 3072 wrap/unwrap key, and gives the app Managed
+ * HSM Crypto Service Encryption User at /keys/{key} — every role with the HSM's own role assignments.
+ */
+export async function runCustomerHsmScript(o: HsmScriptOptions) {
+  const hsmName = o.hsmName ?? DEMO_HSM;
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  const adminOid = (
+    JSON.parse(
+      Buffer.from((await admin.getToken(HSM_SCOPE))!.token.split(".")[1]!, "base64url").toString(),
+    ) as {
+      oid: string;
+    }
+  ).oid;
+  await assignHsmRole(o, hsmName, "/keys", HSM_CRYPTO_USER, adminOid);
+  const keys = new KeyClient(`https://${hsmName}.managedhsm.azure.net`, admin, {
+    httpClient: vaultTransport(o.emulatorUrl),
+  });
+  const key = await keys.createRsaKey(o.keyName, {
+    hsm: true,
+    keySize: 3072,
+    keyOps: ["wrapKey", "unwrapKey"],
+  });
+  if (o.grantRole !== false) await grantHsmServiceRole(o, hsmName);
+  return { keyId: key.id!, versionlessUri: `https://${hsmName}.managedhsm.azure.net/keys/${o.keyName}` };
+}
+
+/** `az keyvault role assignment create --hsm-name … --role "Managed HSM Crypto Service Encryption User" --scope /keys/{key}`. */
+export function grantHsmServiceRole(o: Omit<HsmScriptOptions, "hsmName">, hsmName = DEMO_HSM) {
+  return assignHsmRole(o, hsmName, `/keys/${o.keyName}`, HSM_SERVICE_ENCRYPTION_USER, o.spObjectId);
+}
+
+/** A local role assignment on the HSM (Key Vault data-plane `rbac.json` RoleAssignments_Create). */
+async function assignHsmRole(
+  o: Pick<HsmScriptOptions, "emulatorUrl" | "tenant" | "adminUpn">,
+  hsmName: string,
+  scope: string,
+  role: string,
+  principalId: string,
+) {
+  const admin = userCredential(o.emulatorUrl, o.tenant.id, o.adminUpn);
+  const path = `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
+  const res = await fetch(
+    `${o.emulatorUrl}/keyvault/${hsmName}.managedhsm.azure.net/${path}?api-version=7.4`,
+    {
+      method: "PUT",
+      headers: {
+        authorization: `Bearer ${(await admin.getToken(HSM_SCOPE))!.token}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        properties: {
+          roleDefinitionId: `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+          principalId,
+        },
+      }),
+    },
+  );
+  if (res.status !== 201) throw new Error(`HSM role assignment: ${res.status} ${await res.text()}`);
+  return path;
+}
+
 /** Installs the ISV's app in a tenant as `az ad sp create --id` does (Graph POST /servicePrincipals); returns its object ID. */
 export async function installApp(
   emulatorUrl: string,

@@ -1,5 +1,13 @@
 import { expect, test } from "./fixtures";
-import { control, grantServiceRole, runCustomerScript, TENANTS } from "../../scripts/lib/emulated-customer";
+import {
+  control,
+  DEMO_HSM,
+  grantHsmServiceRole,
+  grantServiceRole,
+  runCustomerHsmScript,
+  runCustomerScript,
+  TENANTS,
+} from "../../scripts/lib/emulated-customer";
 import {
   createInvite,
   customerThroughConsent,
@@ -81,6 +89,59 @@ test("[onboarding] invite → sign-in → consent → script → key URI → eve
     await expect(operator.getByText(step, { exact: true })).toBeVisible();
   }
   await shot(operator, "onboarding-6-console-timeline");
+});
+
+test("[onboarding] a Managed HSM key: the HSM script, the app's local HSM role named while it is missing, then every hop green", async ({
+  browser,
+}) => {
+  const operator = await operatorPage(browser);
+  const inviteUrl = await createInvite(operator, "Contoso HSM E2E", "contoso.onmicrosoft.com");
+  const { page, spObjectId } = await customerThroughConsent(
+    browser,
+    inviteUrl,
+    "admin@contoso.onmicrosoft.com",
+  );
+  await page.getByLabel("Key store").selectOption("MANAGED_HSM");
+  const script = page.getByTestId("customer-script");
+  await expect(script).toContainText(
+    'az keyvault role assignment create --hsm-name "$HSM" --role "Managed HSM Crypto Service Encryption User" --scope "/keys/$KEY"',
+  );
+  await shot(page, "onboarding-hsm-1-script");
+
+  // The demo world's activated HSM (emulator/world/demo.json): the admin plays the script's HSM steps, but the
+  // app's local role is not given yet.
+  const customer = {
+    emulatorUrl: EMULATOR_URL,
+    tenant: TENANTS.contoso,
+    adminUpn: "admin@contoso.onmicrosoft.com",
+    spObjectId,
+    keyName: "fabrikam-hsm-cmk",
+  };
+  const { versionlessUri } = await runCustomerHsmScript({ ...customer, grantRole: false });
+  expect(versionlessUri).toBe(`https://${DEMO_HSM}.managedhsm.azure.net/keys/fabrikam-hsm-cmk`);
+  await page.getByLabel("Key identifier (URI)").fill(versionlessUri);
+  await page.getByRole("button", { name: "Submit and verify" }).click();
+  const keyHop = page.locator('[data-hop="key"]');
+  await expect(keyHop).toHaveAttribute("data-status", "waiting");
+  await expect(keyHop).toContainText("Azure: AccessDenied");
+  await expect(keyHop).toContainText(
+    `az keyvault role assignment create --hsm-name ${DEMO_HSM} --role "Managed HSM Crypto Service Encryption User" --scope /keys/fabrikam-hsm-cmk --assignee-object-id ${spObjectId}`,
+  );
+  await shot(page, "onboarding-hsm-2-waiting-for-local-role");
+
+  await grantHsmServiceRole(customer);
+  await expect(page.getByRole("heading", { name: "Your key is verified" })).toBeVisible({ timeout: 45_000 });
+  for (const hop of ["token", "vault", "key", "properties", "purge_protection", "wrap_unwrap"]) {
+    await expect(page.locator(`[data-hop="${hop}"]`)).toHaveAttribute("data-status", "passed");
+  }
+  for (const service of ["STORAGE_ACCOUNT", "SQL_SERVER"])
+    await expect(page.locator(`[data-service="${service}"]`)).toHaveAttribute("data-verdict", "compatible");
+  await expect(page.getByText("Managed HSM Crypto Service Encryption User").first()).toBeVisible();
+  await shot(page, "onboarding-hsm-3-verified");
+
+  await operator.goto("/console");
+  await operator.getByRole("link", { name: "Contoso HSM E2E" }).click();
+  await expect(operator.getByText("key verified").first()).toBeVisible();
 });
 
 test("[onboarding] a role still propagating: the page waits, retries on its own, and turns green", async ({

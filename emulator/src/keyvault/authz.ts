@@ -1,6 +1,7 @@
 import { BlockList, isIPv4 } from "node:net";
 import type { Emulator } from "../emulator.js";
 import { forbidden } from "./errors.js";
+import { HSM_KEY_ACTIONS, hsmAccessDenied } from "./hsm-rbac.js";
 import type { VaultView } from "./vault.js";
 
 /** Who is calling, as Key Vault logs it (`appid=…;oid=…;iss=…`). */
@@ -61,9 +62,23 @@ export function checkAccess(
   keyName?: string,
 ): void {
   const { action, permission } = KEY_OPS[op];
-  const ns = vault.kind === "managedHsm" ? "Microsoft.KeyVault/managedHsm" : "Microsoft.KeyVault/vaults";
-  const dataAction =
-    vault.kind === "managedHsm" && action === "keys/read" ? `${ns}/keys/read/action` : `${ns}/${action}`;
+  if (vault.kind === "managedHsm") {
+    // Managed HSM: its own local role assignments, never Azure RBAC (hsm-rbac.ts).
+    const hsmAction = HSM_KEY_ACTIONS[op];
+    const scope = keyName ? `/keys/${keyName}` : "/keys";
+    if (
+      emu.keyVault.hsmRbac.allows(vault, {
+        principalId: caller.oid,
+        action: `Microsoft.KeyVault/managedHsm/${hsmAction}`,
+        scope,
+        atSeconds: emu.clock.nowSeconds(),
+        propagationSeconds: emu.settings.rolePropagationSeconds,
+      })
+    )
+      return;
+    throw hsmAccessDenied(hsmAction, scope);
+  }
+  const dataAction = `Microsoft.KeyVault/vaults/${action}`;
   if (vault.rbac) {
     const scope = keyName ? `${vault.resourceId}/keys/${keyName}` : vault.resourceId;
     if (

@@ -19,6 +19,7 @@ import {
   requireKey,
   updateKeySchema,
 } from "./keys.js";
+import { parseRbacPath, rbacAction, runRbac, hsmAccessDenied, type RbacOp } from "./hsm-rbac.js";
 import type { KeyVaultStore, KeyVersion } from "./store.js";
 import { VAULT_HOST, vaultView, type VaultView } from "./vault.js";
 
@@ -213,12 +214,19 @@ async function handle(
   const vault = vaultView(armVault);
   reply.header("x-ms-keyvault-region", vault.location);
   const c: Ctx = { emu, store, vault, method: req.method, parts, body: req.body };
-  const h = route(c);
+  // Managed HSM local RBAC (hsm-rbac.ts): `/{scope}/providers/Microsoft.Authorization/…` on an HSM host only.
+  const rbac = vault.kind === "managedHsm" ? parseRbacPath(req.method, parts) : undefined;
+  const h = rbac ? undefined : route(c);
   if (
     await applyFault(
       emu,
       reply,
-      { service: "keyvault", operation: h?.op ?? "unknown", method: req.method, path: url.pathname },
+      {
+        service: "keyvault",
+        operation: rbac ? rbacFaultName(rbac) : (h?.op ?? "unknown"),
+        method: req.method,
+        path: url.pathname,
+      },
       (status) => ({
         error: { code: status === 429 ? "Throttled" : "InternalServerError", message: "Injected fault." },
       }),
@@ -233,6 +241,26 @@ async function handle(
     );
   const caller = await authenticateKv(emu, vault, req.headers.authorization, req.ip);
   checkFirewall(vault, caller);
+  if (rbac) {
+    const need = rbacAction(rbac);
+    const allowed = store.hsmRbac.allows(vault, {
+      principalId: caller.oid,
+      action: `Microsoft.KeyVault/managedHsm/${need.action}`,
+      scope: need.scope,
+      atSeconds: emu.clock.nowSeconds(),
+      propagationSeconds: emu.settings.rolePropagationSeconds,
+    });
+    if (!allowed) throw hsmAccessDenied(need.action, need.scope);
+    const out = runRbac(
+      store.hsmRbac,
+      vault,
+      rbac,
+      req.body,
+      emu.clock.nowSeconds(),
+      url.searchParams.get("$filter"),
+    );
+    return reply.code(out.status).send(out.body);
+  }
   if (!h)
     throw new KvError(
       400,
@@ -241,6 +269,15 @@ async function handle(
     );
   checkAccess(emu, vault, caller, h.op, h.name);
   return reply.code(200).send(await h.run());
+}
+
+/** Fault operation names of Managed HSM role management. */
+function rbacFaultName(op: RbacOp): string {
+  if (op.kind === "assignment")
+    return `roleAssignments.${op.method === "PUT" ? "create" : op.method === "DELETE" ? "delete" : "get"}`;
+  return op.kind === "assignments"
+    ? "roleAssignments.list"
+    : `roleDefinitions.${op.kind === "definition" ? "get" : "list"}`;
 }
 
 const KV_ERRORS = {

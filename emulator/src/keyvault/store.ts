@@ -1,6 +1,7 @@
 import { randomBytes, type KeyObject } from "node:crypto";
 import type { ArmWorld } from "../arm/world.js";
 import { generateKeyMaterial, type Curve, type Kty } from "./crypto.js";
+import { HsmRbacStore } from "./hsm-rbac.js";
 
 type WorldKey = ArmWorld["keys"][number];
 
@@ -45,6 +46,8 @@ export class KeyVaultStore {
   private readonly vaults = new Map<string, Map<string, KeyVersion[]>>();
   /** Soft-deleted keys per vault host: recoverable until purged (emulator-clock seconds). */
   private readonly deleted = new Map<string, Map<string, { versions: KeyVersion[]; deletedAt: number }>>();
+  /** Managed HSM local role assignments (hsm-rbac.ts). */
+  readonly hsmRbac = new HsmRbacStore();
 
   constructor(private readonly nowSeconds: () => number) {}
 
@@ -52,6 +55,7 @@ export class KeyVaultStore {
   async reset(worldKeys: WorldKey[] = []): Promise<void> {
     this.vaults.clear();
     this.deleted.clear();
+    this.hsmRbac.clear();
     for (const k of worldKeys) {
       const host = k.vault.includes(".") ? k.vault : `${k.vault}.vault.azure.net`;
       await this.createKey(host, k.name, {

@@ -14,6 +14,8 @@ export interface VaultView {
   retentionDays: number;
   networkAcls?: { defaultAction?: string; bypass?: string; ipRules?: { value: string }[] };
   accessPolicies: { tenantId: string; objectId: string; permissions: { keys?: string[] } }[];
+  /** Managed HSM: `properties.initialAdminObjectIds`, its local Administrators (hsm-rbac.ts). */
+  initialAdmins: string[];
 }
 
 export function vaultView(r: ArmResource): VaultView {
@@ -34,6 +36,7 @@ export function vaultView(r: ArmResource): VaultView {
     retentionDays: typeof p.softDeleteRetentionInDays === "number" ? p.softDeleteRetentionInDays : 90,
     networkAcls: (p.networkAcls ?? undefined) as VaultView["networkAcls"],
     accessPolicies: Array.isArray(p.accessPolicies) ? (p.accessPolicies as VaultView["accessPolicies"]) : [],
+    initialAdmins: Array.isArray(p.initialAdminObjectIds) ? p.initialAdminObjectIds.map(String) : [],
   };
 }
 

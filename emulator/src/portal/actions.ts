@@ -7,6 +7,13 @@ import { issueAccessToken } from "../entra/issue.js";
 const CRYPTO_OFFICER = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603";
 const CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
 const KV_API = "api-version=7.5";
+// Managed HSM local RBAC (keyvault/hsm-rbac.ts): Crypto User for the admin, Crypto Service Encryption User for the app.
+const HSM_CRYPTO_USER = "21dbd100-6940-42c2-9190-5d6cb909625b";
+const HSM_SERVICE_ENCRYPTION_USER = "33413926-3206-4cdd-b39a-83574fe37a17";
+const HSM_RESOURCE = "https://managedhsm.azure.net";
+/** The token resource a vault or HSM host asks for. */
+const dataResource = (host: string) =>
+  /\.managedhsm\./i.test(host) ? HSM_RESOURCE : "https://vault.azure.net";
 
 /**
  * What a person does by hand in the demo, done as that tenant's admin through the same HTTP APIs a customer's
@@ -115,12 +122,55 @@ export class PortalActions {
   }
 
   async setKeyEnabled(user: User, vaultHost: string, name: string, enabled: boolean): Promise<void> {
+    await this.call(user, dataResource(vaultHost), "PATCH", `/keyvault/${vaultHost}/keys/${name}?${KV_API}`, {
+      attributes: { enabled },
+    });
+  }
+
+  /**
+   * A key in a Managed HSM, as the generated script makes it: the admin (the HSM's initial administrator, who holds
+   * no key operation) first gives themself Managed HSM Crypto User at /keys with the HSM's local RBAC.
+   */
+  async createHsmKey(user: User, hsmHost: string, input: { name: string; size?: number }): Promise<void> {
+    const mine = this.emu.keyVault.hsmRbac
+      .list(hsmHost)
+      .some((a) => a.principalId === user.id && a.roleDefinitionId.endsWith(HSM_CRYPTO_USER));
+    if (!mine) await this.assignHsmRole(user, hsmHost, "/keys", HSM_CRYPTO_USER, user.id);
+    await this.call(user, HSM_RESOURCE, "POST", `/keyvault/${hsmHost}/keys/${input.name}/create?${KV_API}`, {
+      kty: "RSA-HSM",
+      key_size: input.size ?? 3072,
+      key_ops: ["wrapKey", "unwrapKey"],
+    });
+  }
+
+  /** Managed HSM Crypto Service Encryption User for the ISV app on one key, with the HSM's local RBAC. */
+  async grantIsvAppOnHsm(user: User, hsmHost: string, keyName: string, appId: string): Promise<void> {
+    const sp = this.emu.directory.findServicePrincipal(user.tenantId, appId);
+    if (!sp)
+      throw new Error(
+        "The ISV app has no service principal in this tenant yet: install it (admin consent) first.",
+      );
+    await this.assignHsmRole(user, hsmHost, `/keys/${keyName}`, HSM_SERVICE_ENCRYPTION_USER, sp.id);
+  }
+
+  private async assignHsmRole(
+    user: User,
+    hsmHost: string,
+    scope: string,
+    roleGuid: string,
+    principalId: string,
+  ): Promise<void> {
     await this.call(
       user,
-      "https://vault.azure.net",
-      "PATCH",
-      `/keyvault/${vaultHost}/keys/${name}?${KV_API}`,
-      { attributes: { enabled } },
+      HSM_RESOURCE,
+      "PUT",
+      `/keyvault/${hsmHost}${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=7.4`,
+      {
+        properties: {
+          roleDefinitionId: `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+          principalId,
+        },
+      },
     );
   }
 

@@ -25,6 +25,8 @@ const forms = {
     size: z.coerce.number().optional(),
   }),
   grant: base.extend({ scope: z.string() }),
+  "hsm-key": base.extend({ hsm: z.string(), name: z.string(), size: z.coerce.number().optional() }),
+  "hsm-grant": base.extend({ hsm: z.string(), key: z.string() }),
   "key-enabled": base.extend({ vault: z.string(), key: z.string(), enabled: z.enum(["true", "false"]) }),
 };
 
@@ -91,6 +93,23 @@ export function createPortalService(emu: Emulator) {
                   reply,
                   tenantId,
                   "Key Vault Crypto Service Encryption User granted to the ISV app.",
+                );
+              case "hsm-key":
+                await actions.createHsmKey(admin, str("hsm"), {
+                  name: str("name"),
+                  size: typeof d.size === "number" ? d.size : undefined,
+                });
+                return back(
+                  reply,
+                  tenantId,
+                  `Key ${str("name")} created in ${str("hsm")}; you hold Managed HSM Crypto User on its keys (local RBAC).`,
+                );
+              case "hsm-grant":
+                await actions.grantIsvAppOnHsm(admin, str("hsm"), str("key"), isvAppId());
+                return back(
+                  reply,
+                  tenantId,
+                  `Managed HSM Crypto Service Encryption User granted to the ISV app on key ${str("key")} (local RBAC).`,
                 );
               case "key-enabled":
                 await actions.setKeyEnabled(admin, str("vault"), str("key"), d.enabled === "true");

@@ -73,9 +73,42 @@ function tenantSections(emu: Emulator, t: Tenant, isvAppId: string): string {
 <td>${granted ? '<span class="ok">ISV app granted</span>' : `<form method="post" action="/_portal/grant">${hidden}<input type="hidden" name="scope" value="${esc(v.id)}"><button>Grant ${esc(app?.displayName ?? "ISV app")}</button></form>`}</td></tr>`;
     })
     .join("");
+  const hsmRows = subs
+    .flatMap((s) =>
+      emu.arm.listResources(`/subscriptions/${s.subscriptionId}`, "Microsoft.KeyVault/managedHSMs"),
+    )
+    .map((h) => {
+      const host = new URL(String(h.properties.hsmUri)).host;
+      const hsmField = `${hidden}<input type="hidden" name="hsm" value="${host}">`;
+      const local = emu.keyVault.hsmRbac.list(host);
+      const keys = emu.keyVault
+        .listKeys(host)
+        .map((k) => {
+          const granted =
+            sp &&
+            local.some(
+              (a) =>
+                a.principalId === sp.id &&
+                ["/", "/keys", `/keys/${k.name}`.toLowerCase()].includes(a.scope.toLowerCase()),
+            );
+          const grant = granted
+            ? '<span class="ok">ISV app granted (local RBAC)</span>'
+            : `<form class="inline" method="post" action="/_portal/hsm-grant">${hsmField}<input type="hidden" name="key" value="${esc(k.name)}"><button>Grant ${esc(app?.displayName ?? "ISV app")}</button></form>`;
+          return `<li><code>https://${host}/keys/${esc(k.name)}</code> ${esc(k.kty)}${k.size ? ` ${k.size}` : ""} ${grant}</li>`;
+        })
+        .join("");
+      return `<tr><td><strong>${esc(h.name)}</strong><br><span class="muted">${esc(h.location)} · local RBAC · purge protection ${h.properties.enablePurgeProtection ? "on" : "off"}</span></td>
+<td><ul>${keys || "<li>No keys</li>"}</ul><form method="post" action="/_portal/hsm-key">${hsmField}
+<label>Key name <input name="name" required pattern="[0-9a-zA-Z-]{1,127}" value="cmk"></label><label>Size <select name="size"><option>2048</option><option selected>3072</option><option>4096</option></select></label><button>Create RSA-HSM key</button></form></td></tr>`;
+    })
+    .join("");
+  const hsmSection = hsmRows
+    ? `<section aria-labelledby="hsms"><h2 id="hsms">Managed HSMs</h2><p>Roles on a Managed HSM are its own (local RBAC), not Azure role assignments.</p><table><thead><tr><th>HSM</th><th>Keys and access for the ISV</th></tr></thead><tbody>${hsmRows}</tbody></table></section>`
+    : "";
   return `<section aria-labelledby="who"><h2 id="who">${esc(t.displayName)}</h2><p>Acting as <strong>${esc(admin?.upn ?? "no admin in this tenant")}</strong> (Global Administrator). Tenant ID <code>${t.id}</code>.</p>
 <p>${esc(app?.displayName ?? isvAppId)}: ${sp ? `<span class="ok">installed</span> (service principal <code>${sp.id}</code>)` : `<span class="bad">not installed</span> <form class="inline" method="post" action="/_portal/install">${hidden}<button>Install (admin consent)</button></form>`}</p></section>
 <section aria-labelledby="vaults"><h2 id="vaults">Key vaults</h2><table><thead><tr><th>Vault</th><th>Keys</th><th>Access for the ISV</th></tr></thead><tbody>${vaultRows || '<tr><td colspan="3">No vaults yet.</td></tr>'}</tbody></table></section>
+${hsmSection}
 <section aria-labelledby="new-vault"><h2 id="new-vault">Create a key vault</h2><form method="post" action="/_portal/vault">${hidden}
 <label>Subscription <select name="subscriptionId">${subOptions}</select></label><label>Resource group <input name="resourceGroup" value="cmk" required></label>
 <label>Name <input name="name" required pattern="[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]" value="${esc(t.domains[0]?.split(".")[0] ?? "customer")}-cmk"></label><label>Region <input name="location" value="westeurope" required></label>

@@ -62,14 +62,18 @@ export function classifyKeyVaultFailure(
       code,
     );
   }
-  if (code === "ForbiddenByRbac") {
+  // A vault answers ForbiddenByRbac; a Managed HSM, whose roles are its own (local RBAC), answers AccessDenied.
+  const hsm = key.vaultKind === "MANAGED_HSM";
+  if (code === "ForbiddenByRbac" || (hsm && code === "AccessDenied")) {
     const what = ctx.during === "wrap_unwrap" ? "wrap and unwrap with" : "read";
     return hop(
       label(ctx.during === "wrap_unwrap" ? "wrap_unwrap" : "key"),
       ctx.inPropagationWindow ? "waiting" : "failed",
       ctx.inPropagationWindow
         ? `${isvName}'s app cannot ${what} the key yet. If you just assigned the role, Azure is still applying it (this can take a few minutes); we keep checking on our own.`
-        : `${isvName}'s app has no role that lets it ${what} the key: assign "Key Vault Crypto Service Encryption User" to it on the vault or the key.`,
+        : hsm
+          ? `${isvName}'s app has no role on your Managed HSM that lets it ${what} the key: assign "Managed HSM Crypto Service Encryption User" to it on the key with the HSM's own role assignments (local RBAC). A role given on the HSM resource in the Azure portal's Access control (IAM) does not count.`
+          : `${isvName}'s app has no role that lets it ${what} the key: assign "Key Vault Crypto Service Encryption User" to it on the vault or the key.`,
       code,
       grantRoleCommand(key, ctx.spObjectId),
     );

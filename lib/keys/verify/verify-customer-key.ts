@@ -140,7 +140,7 @@ function refusedAccess(result: VerificationResult): boolean {
   return result.hops.some(
     (h) =>
       (h.status === "failed" || h.status === "waiting") &&
-      (h.azureCode === "ForbiddenByRbac" || h.azureCode === "AADSTS700016" || h.azureCode === "Unauthorized"),
+      ["ForbiddenByRbac", "AccessDenied", "AADSTS700016", "Unauthorized"].includes(h.azureCode ?? ""),
   );
 }
 

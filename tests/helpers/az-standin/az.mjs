@@ -1,6 +1,6 @@
 /**
  * A stand-in for the Azure CLI that implements exactly the commands Crosskey's generated customer script uses
- * (lib/keys/scripts/azure-cli.ts, vault variant), each by calling the emulator's ARM, Graph, Entra and Key
+ * (lib/keys/scripts/azure-cli.ts, vault and Managed HSM variants), each by calling the emulator's ARM, Graph, Entra and Key
  * Vault APIs as az does. Anything else — another command, another flag — fails loudly, so a script that
  * starts using something new fails its test instead of passing untried.
  *
@@ -20,6 +20,7 @@ const SCOPES = {
   arm: "https://management.azure.com/.default",
   graph: "https://graph.microsoft.com/.default",
   vault: "https://vault.azure.net/.default",
+  hsm: "https://managedhsm.azure.net/.default",
 };
 
 const env = (name) => {
@@ -104,6 +105,20 @@ const vault = (method, vaultName, p, body) =>
     SCOPES.vault,
     body,
   );
+// Managed HSM data plane, local RBAC included: `{hsm}/{scope}/providers/…` as azure-keyvault-administration
+// builds it (a scope of "/keys/k" gives a double slash), api-version 7.4 as Azure CLI 2.60+ sends.
+const hsm = (method, hsmName, p, body) =>
+  call(
+    method,
+    `${env("AZ_STANDIN_EMULATOR")}/keyvault/${hsmName}.managedhsm.azure.net${p}?api-version=7.4`,
+    SCOPES.hsm,
+    body,
+  );
+/** `--vault-name v` or `--hsm-name h`: the data-plane call for whichever the command names. */
+const keyStore = (f) =>
+  typeof f["hsm-name"] === "string"
+    ? (method, p, body) => hsm(method, f["hsm-name"], p, body)
+    : (method, p, body) => vault(method, one(f, "vault-name"), p, body);
 
 /** `--query` paths the script uses (`id`, `key.kid`), printed as az's tsv does. */
 function print(f, result) {
@@ -120,6 +135,7 @@ function print(f, result) {
 const sub = () => env("AZ_STANDIN_SUBSCRIPTION");
 const rgId = (rg) => `/subscriptions/${sub()}/resourceGroups/${rg}`;
 const vaultId = (rg, name) => `${rgId(rg)}/providers/Microsoft.KeyVault/vaults/${name}`;
+const hsmId = (rg, name) => `${rgId(rg)}/providers/Microsoft.KeyVault/managedHSMs/${name}`;
 
 const COMMANDS = {
   version: async (args) => {
@@ -175,8 +191,33 @@ const COMMANDS = {
     print(f, await arm("PUT", vaultId(one(f, "resource-group"), one(f, "name")), "2023-07-01", body));
   },
   "keyvault show": async (args) => {
-    const f = flags(args, ["name", "resource-group", "query", "output"]);
-    print(f, await arm("GET", vaultId(one(f, "resource-group"), one(f, "name")), "2023-07-01"));
+    const f = flags(args, ["name", "hsm-name", "resource-group", "query", "output"]);
+    const id =
+      typeof f["hsm-name"] === "string"
+        ? hsmId(one(f, "resource-group"), f["hsm-name"])
+        : vaultId(one(f, "resource-group"), one(f, "name"));
+    print(f, await arm("GET", id, "2023-07-01"));
+  },
+  // Managed HSM local RBAC: the role's id from the HSM's own role definitions, then the assignment on the HSM.
+  "keyvault role assignment create": async (args) => {
+    const f = flags(args, [
+      "hsm-name",
+      "role",
+      "scope",
+      "assignee-object-id",
+      "assignee-principal-type",
+      "output",
+    ]);
+    const name = one(f, "hsm-name");
+    const scope = one(f, "scope");
+    const defs = await hsm("GET", name, `/${scope}/providers/Microsoft.Authorization/roleDefinitions`);
+    const role = defs.value?.find(
+      (d) => d.properties?.roleName?.toLowerCase() === one(f, "role").toLowerCase(),
+    );
+    if (!role) fail(`Role '${one(f, "role")}' doesn't exist.`, 1);
+    const body = { properties: { roleDefinitionId: role.id, principalId: one(f, "assignee-object-id") } };
+    const path = `/${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`;
+    print(f, await hsm("PUT", name, path, body));
   },
   "role assignment create": async (args) => {
     const f = flags(args, ["role", "scope", "assignee-object-id", "assignee-principal-type", "output"]);
@@ -200,14 +241,14 @@ const COMMANDS = {
     print(f, await arm("PUT", id, "2022-04-01", body));
   },
   "keyvault key create": async (args) => {
-    const f = flags(args, ["vault-name", "name", "kty", "size", "ops", "output"]);
+    const f = flags(args, ["vault-name", "hsm-name", "name", "kty", "size", "ops", "output"]);
     const ops = Array.isArray(f.ops) ? f.ops : [one(f, "ops")];
     const body = { kty: one(f, "kty"), key_size: Number(one(f, "size")), key_ops: ops };
-    print(f, await vault("POST", one(f, "vault-name"), `/keys/${one(f, "name")}/create`, body));
+    print(f, await keyStore(f)("POST", `/keys/${one(f, "name")}/create`, body));
   },
   "keyvault key show": async (args) => {
-    const f = flags(args, ["vault-name", "name", "query", "output"]);
-    print(f, await vault("GET", one(f, "vault-name"), `/keys/${one(f, "name")}`));
+    const f = flags(args, ["vault-name", "hsm-name", "name", "query", "output"]);
+    print(f, await keyStore(f)("GET", `/keys/${one(f, "name")}`));
   },
 };
 

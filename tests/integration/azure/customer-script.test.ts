@@ -27,7 +27,15 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 /** The Azure CLI script the customer page shows this customer (app/onboard/_components/key-step.tsx). */
-function shownScript(overrides: { servicePrincipalObjectId?: string; vaultName?: string } = {}) {
+function shownScript(
+  overrides: {
+    servicePrincipalObjectId?: string;
+    vaultName?: string;
+    keyName?: string;
+    resourceGroup?: string;
+    kind?: "VAULT" | "MANAGED_HSM";
+  } = {},
+) {
   const env = getEnv();
   return azureCliScript({
     tenantId: TENANTS.contoso.id,
@@ -65,6 +73,29 @@ describe("[scripts] the generated Azure CLI script, run for real against the emu
     const { result: verification } = await runKeyVerification(t.db, { keyId: key.id });
     expect(verification!.outcome).toBe("verified");
     expect(verification!.hops.map((h) => h.status)).toEqual(Array(6).fill("passed"));
+  });
+
+  it("Managed HSM variant: grants roles with the HSM's local RBAC (az keyvault role assignment create --hsm-name); the key verifies", async () => {
+    // The demo world's activated HSM mhsm-contoso (emulator/world/demo.json): Contoso's admin is its initial
+    // administrator, so the script's own role assignments are what let the admin create the key and the app use it.
+    const result = await run(
+      shownScript({
+        kind: "MANAGED_HSM",
+        vaultName: "mhsm-contoso",
+        resourceGroup: "rg-contoso-keys",
+        keyName: "script-hsm-cmk",
+      }),
+    );
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.versionedKeyId).toMatch(
+      /^https:\/\/mhsm-contoso\.managedhsm\.azure\.net\/keys\/script-hsm-cmk\/[0-9a-f]{32}$/,
+    );
+    const key = await submitCustomerKey(t.db, { session, keyUri: result.versionlessKeyId! });
+    const { result: verification } = await runKeyVerification(t.db, { keyId: key.id });
+    expect(verification!.outcome).toBe("verified");
+    expect(verification!.hops.map((h) => h.status)).toEqual(Array(6).fill("passed"));
+    expect(verification!.facts).toMatchObject({ keyType: "RSA-HSM", keySize: 3072 });
   });
 
   it("stops before changing anything when the tenant's service principal is not the one consent created", async () => {

@@ -6,6 +6,8 @@ import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
 import type { VerificationResult } from "../../../lib/keys/verify/types";
 import {
   control,
+  grantHsmServiceRole,
+  runCustomerHsmScript,
   runCustomerScript,
   TENANTS,
   type ScriptOptions,
@@ -167,8 +169,34 @@ describe("[verify] hop-by-hop verification of the customer's key", () => {
     expect(result.hops.filter((h) => h.status === "passed").map((h) => h.id)).not.toContain("vault");
   });
 
-  // The emulator has no Managed HSM, so this proves the parsing and the failure, not the token audience;
-  // the audience per vault kind is pinned by tests/unit/keys/verify-scope.test.ts.
+  it("a Managed HSM key without the app's local role fails at the key hop naming the HSM's role and command; granted on the HSM, every hop passes", async () => {
+    const customer = { emulatorUrl: emulatorUrl(), tenant: TENANTS.contoso, adminUpn: ADMIN, spObjectId };
+    const keyName = "verify-hsm-cmk";
+    const { versionlessUri } = await runCustomerHsmScript({ ...customer, keyName, grantRole: false });
+    const key = await submitCustomerKey(t.db, { session, keyUri: versionlessUri });
+    const first = await runKeyVerification(t.db, { keyId: key.id });
+    expect(first.retry).toBe(true);
+    expect(hop(first.result!, "key")).toMatchObject({ status: "waiting", azureCode: "AccessDenied" });
+    await t.db.customerKey.update({
+      where: { id: key.id },
+      data: { createdAt: new Date(Date.now() - 16 * 60_000) },
+    });
+    const refused = (await runKeyVerification(t.db, { keyId: key.id })).result!;
+    expect(refused.outcome).toBe("failed");
+    expect(statuses(refused)).toMatchObject({ token: "passed", vault: "passed", key: "failed" });
+    expect(hop(refused, "key")).toMatchObject({
+      azureCode: "AccessDenied",
+      fix: `az keyvault role assignment create --hsm-name mhsm-contoso --role "Managed HSM Crypto Service Encryption User" --scope /keys/${keyName} --assignee-object-id ${spObjectId} --assignee-principal-type ServicePrincipal`,
+    });
+    expect(hop(refused, "key").summary).toContain('"Managed HSM Crypto Service Encryption User"');
+    expect(hop(refused, "key").summary).toContain("local RBAC");
+
+    await grantHsmServiceRole({ ...customer, keyName });
+    const verified = await submitAndVerify(versionlessUri);
+    expect(verified.outcome).toBe("verified");
+    expect(verified.facts).toMatchObject({ keyType: "RSA-HSM", keySize: 3072, recoveryLevel: "Recoverable" });
+  });
+
   it("a Managed HSM key URI is stored as one, and an HSM that does not exist fails at the vault or key", async () => {
     const result = await submitAndVerify("https://contoso-hsm.managedhsm.azure.net/keys/cmk");
     const stored = await t.db.customerKey.findFirstOrThrow({ where: { onboardingId, status: "ACTIVE" } });

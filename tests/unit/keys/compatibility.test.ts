@@ -61,6 +61,11 @@ describe("[keys] does the key fit each service", () => {
     const hsm = key("https://contoso.managedhsm.azure.net/keys/k");
     const v = verdicts({ ...good, keyType: "RSA-HSM" }, { k: hsm });
     expect(Object.values(v).map((x) => x.verdict)).toEqual(Array(4).fill("compatible"));
+    for (const x of Object.values(v))
+      expect(x.notes).toContain(
+        `Managed HSM: ${x.label} reaches the key as your app, which needs "Managed HSM Crypto Service Encryption User" from the HSM's own role assignments (local RBAC), not Access control (IAM).`,
+      );
+    expect(verdicts({ ...good }).SQL_SERVER!.notes.join(" ")).not.toMatch(/Managed HSM/);
   });
 
   it("Cosmos DB: a versioned URI is used in its versionless form, and RSA 2048 gets a recommendation", () => {

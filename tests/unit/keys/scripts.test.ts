@@ -127,6 +127,15 @@ describe("[scripts] Azure CLI", () => {
     );
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe("created\ntries=3\n");
+    // A Managed HSM refuses with its own code until the local role applies (emulator/COVERAGE.md, hsm-rbac.ts).
+    const hsmFlaky = `n=0; az() { n=$((n+1)); if [ $n -le 1 ]; then echo "ERROR: (AccessDenied) Not authorized to access Microsoft.KeyVault/managedHsm/keys/create on '/keys/k' (Activity ID: 1)" >&2; return 1; fi; echo created; }`;
+    const hsmOk = runPrelude(
+      'STEP="creating the key"; retry_while_forbidden az keyvault key create; echo "tries=$n"',
+      [],
+      hsmFlaky,
+    );
+    expect(hsmOk.code).toBe(0);
+    expect(hsmOk.stdout).toBe("created\ntries=2\n");
     const other = `n=0; az() { n=$((n+1)); echo "ERROR: (VaultNotFound) The vault was not found." >&2; return 1; }`;
     const stopped = runPrelude(
       'STEP="creating the key"; retry_while_forbidden az keyvault key create; echo "not reached"',
@@ -201,7 +210,7 @@ describe("[scripts] PowerShell", () => {
       expect(ps.indexOf("Az.KeyVault 6.0.0 or later")).toBeLessThan(ps.indexOf("Connect-AzAccount"));
       expect(ps).toContain('trap { Write-Host "Stopped while $($step): $($_.Exception.Message)"');
       expect(ps).toContain(
-        "if ($attempt -eq 20 -or $_.Exception.Message -notmatch 'ForbiddenByRbac|Forbidden') { throw }",
+        "if ($attempt -eq 20 -or $_.Exception.Message -notmatch 'ForbiddenByRbac|Forbidden|AccessDenied') { throw }",
       );
       expect(ps).toContain("$key = Invoke-WhileForbidden { Add-AzKeyVaultKey");
     }

@@ -5,7 +5,7 @@ import { sqlDatabaseEncryptionProtector, sqlDatabases } from "../cmk/sql-databas
 import { storageAccounts } from "../cmk/storage.js";
 import type { ResourceProvider } from "../types.js";
 import { userAssignedIdentities } from "./identities.js";
-import { vaults } from "./vaults.js";
+import { managedHsms, vaults } from "./vaults.js";
 
 /** Resource types the emulator serves, by lower-cased type. */
 export const PROVIDERS = new Map<string, ResourceProvider>(
@@ -19,6 +19,7 @@ export const PROVIDERS = new Map<string, ResourceProvider>(
     sqlDatabases,
     sqlDatabaseEncryptionProtector,
     vaults,
+    managedHsms,
     userAssignedIdentities,
   ].map((p) => [p.type.toLowerCase(), p]),
 );

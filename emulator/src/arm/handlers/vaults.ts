@@ -123,3 +123,13 @@ export const vaults: ResourceProvider = {
   patch: (ctx, id, existing) => write(ctx, id, requireExisting(existing, id), true),
   delete: deleteTracked,
 };
+
+/**
+ * Microsoft.KeyVault/managedHSMs, read only (ManagedHsms_Get, resource-manager `managedHsm.json`): HSMs are
+ * declared in the world, already activated (`securityDomainProperties.activationStatus`); creating one, and its
+ * security domain, are not emulated. Its data plane and local RBAC: keyvault/hsm-rbac.ts.
+ */
+export const managedHsms: ResourceProvider = {
+  type: "Microsoft.KeyVault/managedHSMs",
+  get: (_ctx, id, existing) => ({ status: 200, body: serialize(requireExisting(existing, id)) }),
+};
