@@ -317,7 +317,9 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
     ]);
   });
 
-  it("customer-managed keys cannot be turned on later for an account with analytical store", async () => {
+  // Learn, "Configure customer-managed keys for your existing Azure Cosmos DB account with Azure Key Vault": with
+  // continuous backup or analytical store, identity, then defaultIdentity, then keyVaultKeyUri, each on its own.
+  it("an existing account with analytical store takes the key only in the documented order", async () => {
     const created = await call(
       em.url,
       "PUT",
@@ -327,12 +329,49 @@ describe("[cmk] Cosmos DB's error model (Learn: Cosmos DB customer-managed keys 
     );
     expect(created.status).toBe(200);
     await settle(em, isv, null);
-    const r = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
+    const atOnce = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
+      properties: { keyVaultKeyUri: versionless(keys.north ?? ""), defaultIdentity: FEDERATED },
+    });
+    expect([atOnce.status, atOnce.body.error?.code]).toEqual([400, "BadRequest"]);
+    expect(atOnce.body.error?.message).toMatch(
+      /^Customer managed keys can be enabled on an existing account with analytical store only in steps/,
+    );
+    const defaultIdentity = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
+      properties: { defaultIdentity: FEDERATED },
+    });
+    expect(defaultIdentity.status).toBe(200);
+    await settle(em, isv, null);
+    const key = await call(em.url, "PATCH", ACCOUNT("cosmos-analytics"), isv, {
+      properties: { keyVaultKeyUri: versionless(keys.north ?? "") },
+    });
+    expect(key.status).toBe(200);
+    await settle(em, isv, null);
+    const read = await call(em.url, "GET", ACCOUNT("cosmos-analytics"), isv);
+    expect(read.body).toMatchObject({
+      properties: {
+        keyVaultKeyUri: versionless(keys.north ?? ""),
+        defaultIdentity: FEDERATED,
+        customerManagedKeyStatus: "Access to the configured customer managed key confirmed.",
+      },
+    });
+  });
+
+  it("customer-managed keys cannot be turned on later for an account with materialized views", async () => {
+    const created = await call(
+      em.url,
+      "PUT",
+      ACCOUNT("cosmos-views"),
+      isv,
+      account(undefined, FEDERATED, { enableMaterializedViews: true }),
+    );
+    expect(created.status).toBe(200);
+    await settle(em, isv, null);
+    const r = await call(em.url, "PATCH", ACCOUNT("cosmos-views"), isv, {
       properties: { keyVaultKeyUri: versionless(keys.north ?? ""), defaultIdentity: FEDERATED },
     });
     expect([r.status, r.body.error?.message]).toEqual([
       400,
-      "Customer managed keys cannot be enabled on an existing account with analytical store.",
+      "Customer managed keys cannot be enabled on an existing account with materialized views.",
     ]);
   });
 });

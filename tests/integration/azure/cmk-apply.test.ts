@@ -158,6 +158,37 @@ describe("[cmk] applying the customer's key to each resource type through the AR
     expect(JSON.stringify(body)).toContain(APP);
   });
 
+  it("an existing Cosmos DB account with continuous backup takes the key in the documented order, which the service requires", async () => {
+    const cmk = getCmkModule("COSMOS_DB_ACCOUNT");
+    const r = CREATE.COSMOS_DB_ACCOUNT("cosmos-litware-pitr");
+    const body = r.body as { properties: Record<string, unknown> };
+    await getArmClient(ISV_SUB).resources.beginCreateOrUpdateByIdAndWait(
+      r.id,
+      r.apiVersion,
+      { ...body, properties: { ...body.properties, backupPolicy: { type: "Continuous" } } },
+      { updateIntervalInMs: 200 },
+    );
+    const input: CmkInput = {
+      resource: { id: r.id, location: "westeurope", body: await readResource(r.id, r.apiVersion) },
+      key,
+      identity,
+      cloudName: "public",
+    };
+    expect(cmk.check(input)).toEqual([]);
+    const steps = cmk.plan(input);
+    expect(steps).toHaveLength(3);
+    // The one-PATCH form that suits other accounts is refused here by the service (the emulator models the rule).
+    const [single] = cmk.plan({ ...input, resource: { ...input.resource, body: {} } });
+    const refused = await applyStep({ ...single!, id: r.id }).catch((e: unknown) => describeAzureError(e));
+    expect(refused).toMatchObject({ code: "BadRequest" });
+    expect((refused as { message: string }).message).toMatch(/continuous backup only in steps/);
+    for (const step of steps) await applyStep(step);
+    expect(await readBack(cmk, r.id, key)).toMatchObject({
+      state: "APPLIED",
+      keyVersion: key.verifiedVersion,
+    });
+  });
+
   it("provisions a new Cosmos DB account with the key from the start (docs/azure-contracts.md §5.2)", async () => {
     const step = planCosmosAccountWithKey({
       id: `${RG}/Microsoft.DocumentDB/databaseAccounts/cosmos-litware-new`,

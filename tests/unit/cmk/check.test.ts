@@ -40,21 +40,27 @@ describe("[cmk] checks before any write", () => {
     expect(codes(kind, input(IDS[kind], { uami: "crosskey-cmk" }))).toEqual(["EncryptionIdentityInvalid"]);
   });
 
-  it("Cosmos DB: continuous backup, Synapse Link and existing Cassandra accounts are refused", () => {
+  it("Cosmos DB: existing Cassandra, materialized-view and vector-search accounts are refused; continuous backup and Synapse Link are not", () => {
     const body = {
       properties: {
         backupPolicy: { type: "Continuous" },
         enableAnalyticalStorage: true,
-        capabilities: [{ name: "EnableCassandra" }],
+        enableMaterializedViews: true,
+        capabilities: [{ name: "EnableCassandra" }, { name: "EnableNoSQLVectorSearch" }],
       },
     };
     expect(codes("COSMOS_DB_ACCOUNT", input(IDS.COSMOS_DB_ACCOUNT, { body }))).toEqual([
-      "ContinuousBackupNotSupported",
-      "AnalyticalStoreNotSupported",
       "CassandraNotSupported",
+      "MaterializedViewsNotSupported",
+      "VectorSearchNotSupported",
     ]);
-    const periodic = { properties: { backupPolicy: { type: "Periodic" }, capabilities: [] } };
-    expect(codes("COSMOS_DB_ACCOUNT", input(IDS.COSMOS_DB_ACCOUNT, { body: periodic }))).toEqual([]);
+    const continuous = {
+      properties: { backupPolicy: { type: "Continuous" }, enableAnalyticalStorage: true },
+    };
+    expect(codes("COSMOS_DB_ACCOUNT", input(IDS.COSMOS_DB_ACCOUNT, { body: continuous }))).toEqual([]);
+    // The limits are about turning a key on: an account already on one may change keys.
+    const onKey = { properties: { ...body.properties, keyVaultKeyUri: "https://kv.vault.azure.net/keys/k" } };
+    expect(codes("COSMOS_DB_ACCOUNT", input(IDS.COSMOS_DB_ACCOUNT, { body: onKey }))).toEqual([]);
   });
 
   it("disk encryption sets: cross-tenant keys are not offered in the sovereign clouds", () => {

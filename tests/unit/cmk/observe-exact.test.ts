@@ -92,6 +92,7 @@ describe("[cmk] read-back, word for word: Cosmos DB", () => {
       { customerManagedKeyStatus: [] },
       { defaultIdentity: 2 },
       { enableAnalyticalStorage: "yes" },
+      { enableMaterializedViews: "yes" },
       { backupPolicy: { type: 1 } },
       { capabilities: [{ name: 1 }] },
       { provisioningState: 1 },
@@ -106,14 +107,14 @@ describe("[cmk] read-back, word for word: Cosmos DB", () => {
       codes({
         properties: { backupPolicy: { type: "CONTINUOUS" }, capabilities: [{ name: "enablecassandra" }] },
       }),
-    ).toEqual(["ContinuousBackupNotSupported", "CassandraNotSupported"]);
+    ).toEqual(["CassandraNotSupported"]);
     expect(
       codes({ properties: { enableAnalyticalStorage: false, capabilities: [{ name: "EnableTable" }] } }),
     ).toEqual([]);
     expect(codes({ properties: "unreadable" })).toEqual([]);
-    const [problem] = m.check(input(`${SUB}/x`, { body: { properties: { enableAnalyticalStorage: true } } }));
+    const [problem] = m.check(input(`${SUB}/x`, { body: { properties: { enableMaterializedViews: true } } }));
     expect(problem!.message).toBe(
-      "The account has Azure Synapse Link (analytical store), which cross-tenant keys do not support.",
+      "The account has materialized views, with which a customer-managed key cannot be turned on for an existing account.",
     );
   });
 

@@ -53,6 +53,31 @@ describe("[cmk] the exact ARM requests per resource type", () => {
     });
   });
 
+  it("Cosmos DB with continuous backup or analytical store: identity, then defaultIdentity, then the key alone (Learn: existing accounts)", () => {
+    const id = `${SUB}/Microsoft.DocumentDB/databaseAccounts/c`;
+    const federated = `UserAssignedIdentity=${UAMI}&FederatedClientId=${APP}`;
+    for (const properties of [{ backupPolicy: { type: "Continuous" } }, { enableAnalyticalStorage: true }]) {
+      const steps = getCmkModule("COSMOS_DB_ACCOUNT").plan(input(id, { body: { properties } }));
+      expect(steps.map((s) => [s.method, s.body])).toEqual([
+        ["PATCH", { identity: { type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } } }],
+        ["PATCH", { properties: { defaultIdentity: federated } }],
+        ["PATCH", { properties: { keyVaultKeyUri: "https://kv.vault.azure.net/keys/cmk" } }],
+      ]);
+    }
+    // Already on a customer key: a change of key is one PATCH, as for any account.
+    const rekey = getCmkModule("COSMOS_DB_ACCOUNT").plan(
+      input(id, {
+        body: {
+          properties: {
+            backupPolicy: { type: "Continuous" },
+            keyVaultKeyUri: "https://old.vault.azure.net/keys/k",
+          },
+        },
+      }),
+    );
+    expect(rekey).toHaveLength(1);
+  });
+
   it("Disk encryption set: a versioned keyUrl, with automatic rotation when the customer gave a versionless URI", () => {
     const [auto] = getCmkModule("DISK_ENCRYPTION_SET").plan(
       input(`${SUB}/Microsoft.Compute/diskEncryptionSets/d`),

@@ -77,12 +77,45 @@ function keyError(uri: string, cmk: Extract<CmkResult, { ok: false }>): ArmError
   return new ArmError(400, "BadRequest", `Unable to access the customer managed key '${uri}'${tail}`);
 }
 
-/** Account features with which customer-managed keys cannot be turned on later (Learn, "Configure CMK", limits). */
+const hasCapability = (p: Record<string, unknown>, name: string) =>
+  Array.isArray(p.capabilities) &&
+  p.capabilities.some((c) => String(asRecord(c)?.name ?? "").toLowerCase() === name.toLowerCase());
+
+/**
+ * Microsoft Learn, "Configure customer-managed keys for your existing Azure Cosmos DB account with Azure Key Vault",
+ * Known limitations: not on an existing API for Apache Cassandra account, nor with materialized views, nor with vector
+ * search (the capability names are the ARM ones; the texts are the emulator's).
+ */
 const CMK_BLOCKERS: [string, (p: Record<string, unknown>) => boolean][] = [
-  ["analytical store", (p) => p.enableAnalyticalStorage === true],
-  ["continuous backup", (p) => asRecord(p.backupPolicy)?.type === "Continuous"],
+  ["the API for Apache Cassandra", (p) => hasCapability(p, "EnableCassandra")],
   ["materialized views", (p) => p.enableMaterializedViews === true],
+  ["vector search", (p) => hasCapability(p, "EnableNoSQLVectorSearch")],
 ];
+
+/**
+ * The same page: an existing account with continuous backup or analytical store takes the key only in steps — a
+ * managed identity on the account, then `defaultIdentity` naming it, then (after the vault grants that identity)
+ * `keyVaultKeyUri` on its own; with continuous backup only a user-assigned identity. The refusal's code and text
+ * are the emulator's (not documented).
+ */
+const ORDERED_ENABLE: [string, (p: Record<string, unknown>) => boolean][] = [
+  ["continuous backup", (p) => String(asRecord(p.backupPolicy)?.type ?? "").toLowerCase() === "continuous"],
+  ["analytical store", (p) => p.enableAnalyticalStorage === true],
+];
+
+/** Whether identity and defaultIdentity were set by earlier updates, as the ordered enablement needs. */
+function identityPrepared(
+  existing: ArmResource,
+  body: Record<string, unknown>,
+  props: Record<string, unknown>,
+) {
+  if (body.identity !== undefined || props.defaultIdentity !== undefined) return false;
+  const uami = parseDefaultIdentity(existing.properties.defaultIdentity).uami?.toLowerCase();
+  const assigned = Object.keys(asRecord(existing.identity?.userAssignedIdentities) ?? {}).map((k) =>
+    k.toLowerCase(),
+  );
+  return !!uami && assigned.includes(uami);
+}
 
 const vaultTenant = (ctx: ArmContext, uri: unknown): string | undefined => {
   const host = parseKeyUri(String(uri ?? ""))?.host;
@@ -180,6 +213,13 @@ async function write(
         400,
         "BadRequest",
         `Customer managed keys cannot be enabled on an existing account with ${blocker[0]}.`,
+      );
+    const ordered = ORDERED_ENABLE.find(([, on]) => on({ ...before, ...props }));
+    if (ordered && !identityPrepared(existing, body, props))
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `Customer managed keys can be enabled on an existing account with ${ordered[0]} only in steps: first a user-assigned identity on the account, then 'defaultIdentity' naming it, each in its own update; then 'keyVaultKeyUri' alone.`,
       );
   }
   let cmk = existing?.internal.cmk as CmkResult | undefined;
