@@ -46,6 +46,9 @@ export async function checkPage(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   const ours = isAppPage(page);
+  // Next.js streams a page's metadata after its first bytes, so right after a navigation <title> can still be on
+  // its way: wait for it (a page that never gets one still fails here), then scan.
+  if (ours) await expect(page).toHaveTitle(/\S/);
   if (ours) await expectNoAxeViolations(page);
   await page.setViewportSize(PHONE);
   if (ours) await expectFitsViewport(page);
