@@ -142,6 +142,7 @@ export function ReplacementKey({ view, isvName }: { view: SignedInView; isvName:
             status={handover.key.verificationStatus}
             result={handover.key.verification}
             verify={verifyReplacementAgain}
+            verifyLabel="Verify the replacement again"
           />
         )}
       {status !== "applying" && status !== "incomplete" && (

@@ -31,6 +31,7 @@ export function VerificationPanel({
   result,
   title = "Verification",
   verify = verifyAgain,
+  verifyLabel = "Verify again",
 }: {
   keyUri: string;
   status: string;
@@ -38,6 +39,7 @@ export function VerificationPanel({
   title?: string;
   /** What "Verify again" verifies: the key in use, or a replacement key. */
   verify?: () => Promise<ActionResult>;
+  verifyLabel?: string;
 }) {
   const waiting = status === "WAITING_FOR_ROLE" || status === "VERIFYING";
   return (
@@ -57,7 +59,7 @@ export function VerificationPanel({
         !waiting && (
           <ActionButton
             action={verify}
-            label="Verify again"
+            label={verifyLabel}
             pendingLabel="Verifying…"
             variant="secondary"
             focusFlag={KEY_SUBMITTED_FLAG}
