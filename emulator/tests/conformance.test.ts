@@ -602,3 +602,260 @@ describe("[conformance] Key Vault data plane", () => {
     ).toEqual([]);
   });
 });
+
+describe("[conformance] reads and updates the product makes after a write", () => {
+  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
+
+  it(`${SPEC}/resources/resource-manager/Microsoft.Resources/subscriptions/stable/2022-12-01/subscriptions.json: Subscriptions_List → SubscriptionListResult (value required; nextLink a URI, only while more pages follow)`, async () => {
+    const r = await call(em.url, "GET", "/subscriptions?api-version=2022-12-01", admin);
+    expect(r.status).toBe(200);
+    const list = z
+      .object({
+        value: z.array(
+          z.object({
+            id: z.string().startsWith("/subscriptions/"),
+            subscriptionId: z.string().uuid(),
+            tenantId: z.string().uuid(),
+            displayName: z.string(),
+            state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
+          }),
+        ),
+        nextLink: z.string().url().optional(),
+      })
+      .strict();
+    expect(issues(list, r.body)).toEqual([]);
+    expect((r.body.value as { subscriptionId: string }[]).map((s) => s.subscriptionId)).toEqual([
+      IDS.contosoSub,
+    ]);
+  });
+
+  it(`${SPEC}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json: RoleAssignments_Get (200), RoleAssignments_Delete (200 with the assignment, then 204)`, async () => {
+    const id = `${CUST_RG}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`;
+    const created = await call(em.url, "PUT", id, admin, {
+      properties: {
+        roleDefinitionId: `/subscriptions/${IDS.contosoSub}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.serviceEncryptionUser}`,
+        principalId: IDS.contosoDev,
+        principalType: "User",
+      },
+    });
+    expect(created.status).toBe(201);
+    const assignment = z.object({
+      id: z.string().includes("/providers/Microsoft.Authorization/roleAssignments/"),
+      name: z.string().uuid(),
+      type: z.literal("Microsoft.Authorization/roleAssignments"),
+      properties: z.object({
+        scope: z.string(),
+        roleDefinitionId: z.string(),
+        principalId: z.string().uuid(),
+        principalType: z.enum(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]),
+      }),
+    });
+    const got = await call(em.url, "GET", id, admin);
+    expect(got.status).toBe(200);
+    expect(issues(assignment, got.body)).toEqual([]);
+    const deleted = await call(em.url, "DELETE", id, admin);
+    expect(deleted.status).toBe(200);
+    expect(issues(assignment, deleted.body)).toEqual([]);
+    expect((await call(em.url, "DELETE", id, admin)).status).toBe(204);
+    const gone = await call(em.url, "GET", id, admin);
+    expect(gone.status).toBe(404);
+    expect(armError.safeParse(gone.body).success).toBe(true);
+  });
+
+  it(`${SPEC}/storage/resource-manager/Microsoft.Storage/stable/2025-06-01/storage.json: StorageAccounts_GetProperties → StorageAccount with the key it was given`, async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamconform?api-version=2025-06-01`,
+      isv,
+    );
+    expect(r.status).toBe(200);
+    const account = tracked.extend({
+      type: z.literal("Microsoft.Storage/storageAccounts"),
+      kind: z.enum(["Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlobStorage"]),
+      sku: z.object({ name: z.string() }),
+      identity,
+      properties: z.object({
+        provisioningState: z.enum(["Creating", "ResolvingDNS", "Succeeded"]),
+        encryption: z.object({
+          keySource: z.literal("Microsoft.Keyvault"),
+          keyvaultproperties: z.object({
+            keyname: z.literal("cmk"),
+            keyvaulturi: z.string().url(),
+            currentVersionedKeyIdentifier: z.string(),
+          }),
+          identity: z.object({
+            userAssignedIdentity: z.string(),
+            federatedIdentityClientId: z.string().uuid(),
+          }),
+        }),
+      }),
+    });
+    expect(issues(account, r.body)).toEqual([]);
+  });
+
+  it(`${SPEC}/cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2025-10-15/cosmos-db.json: DatabaseAccounts_Get, DatabaseAccounts_Update (200 + Azure-AsyncOperation); the status URL answers OperationStatusResult (common-types/resource-management/v5/types.json, status required)`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/fabrikam-conform?api-version=2025-10-15`;
+    await settle();
+    const account = tracked.extend({
+      type: z.literal("Microsoft.DocumentDB/databaseAccounts"),
+      kind: z.enum(["GlobalDocumentDB", "MongoDB", "Parse"]),
+      identity,
+      properties: z.object({
+        provisioningState: z.string(),
+        databaseAccountOfferType: z.enum(["Standard"]),
+        documentEndpoint: z.string().url(),
+        keyVaultKeyUri: z.string().regex(/\/keys\/cmk$/),
+        keyVaultKeyUriVersion: z.string().regex(/^[0-9a-f]{32}$/),
+        customerManagedKeyStatus: z.string(),
+        defaultIdentity: z.string(),
+      }),
+    });
+    const updated = await call(em.url, "PATCH", id, isv, { tags: { env: "conformance" } });
+    expect(updated.status).toBe(200);
+    const statusUrl = updated.headers.get("azure-asyncoperation") ?? "";
+    expect(statusUrl).toMatch(
+      /^https:\/\/.+\/providers\/Microsoft\.DocumentDB\/locations\/[^/]+\/operationsStatus\/[^?]+\?api-version=2025-10-15$/,
+    );
+    const operation = z.object({
+      id: z.string().optional(),
+      name: z.string().optional(),
+      status: z.string(),
+      percentComplete: z.number().min(0).max(100).optional(),
+      startTime: z.string().datetime({ offset: true }).optional(),
+      endTime: z.string().datetime({ offset: true }).optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    });
+    const running = await call(em.url, "GET", statusUrl.replace(em.url, ""), isv);
+    expect(running.status).toBe(200);
+    expect(issues(operation, running.body)).toEqual([]);
+    await settle();
+    const done = await call(em.url, "GET", statusUrl.replace(em.url, ""), isv);
+    expect(
+      issues(operation.extend({ status: z.literal("Succeeded"), endTime: z.string() }), done.body),
+    ).toEqual([]);
+    const got = await call(em.url, "GET", id, isv);
+    expect(got.status).toBe(200);
+    expect(issues(account.extend({ tags: z.object({ env: z.literal("conformance") }) }), got.body)).toEqual(
+      [],
+    );
+  });
+
+  it(`${SPEC}/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2025-01-02/diskEncryptionSet.json: DiskEncryptionSets_Get (200) and DiskEncryptionSets_Update (202 with the set)`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.Compute/diskEncryptionSets/des-conform?api-version=2025-01-02`;
+    await settle();
+    const des = tracked.extend({
+      type: z.literal("Microsoft.Compute/diskEncryptionSets"),
+      identity: z.object({
+        type: z.enum(["SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None"]),
+        userAssignedIdentities: userAssigned.optional(),
+      }),
+      properties: z.object({
+        encryptionType: z.enum([
+          "EncryptionAtRestWithCustomerKey",
+          "EncryptionAtRestWithPlatformAndCustomerKeys",
+          "ConfidentialVmEncryptedWithCustomerKey",
+        ]),
+        activeKey: z.object({ keyUrl: z.string().regex(/\/keys\/[^/]+\/[0-9a-f]{32}$/) }),
+        federatedClientId: z.string().uuid(),
+        rotationToLatestKeyVersionEnabled: z.boolean().optional(),
+        provisioningState: z.string(),
+      }),
+    });
+    const got = await call(em.url, "GET", id, isv);
+    expect(got.status).toBe(200);
+    expect(issues(des, got.body)).toEqual([]);
+    const updated = await call(em.url, "PATCH", id, isv, {
+      properties: { rotationToLatestKeyVersionEnabled: true },
+    });
+    expect(updated.status).toBe(202);
+    expect(
+      issues(
+        des.extend({
+          properties: des.shape.properties.extend({ rotationToLatestKeyVersionEnabled: z.literal(true) }),
+        }),
+        updated.body,
+      ),
+    ).toEqual([]);
+  });
+
+  it(`${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01/ServerKeys.json and EncryptionProtectors.json: ServerKeys_Get (200), EncryptionProtectors_CreateOrUpdate (202, then the protector)`, async () => {
+    const server = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conform`;
+    const keyName = serverKeyName(kid);
+    const key = await call(em.url, "GET", `${server}/keys/${keyName}?api-version=2023-08-01`, isv);
+    expect(key.status).toBe(200);
+    const serverKey = z.object({
+      id: z.string().endsWith(`/keys/${keyName}`),
+      name: z.literal(keyName),
+      type: z.literal("Microsoft.Sql/servers/keys"),
+      kind: z.string(),
+      properties: z.object({
+        serverKeyType: z.enum(["ServiceManaged", "AzureKeyVault"]),
+        uri: z.literal(kid),
+        thumbprint: z.string(),
+        creationDate: z.string().datetime({ offset: true }).optional(),
+      }),
+    });
+    expect(issues(serverKey, key.body)).toEqual([]);
+    const put = await call(
+      em.url,
+      "PUT",
+      `${server}/encryptionProtector/current?api-version=2023-08-01`,
+      isv,
+      {
+        properties: { serverKeyType: "AzureKeyVault", serverKeyName: keyName, autoRotationEnabled: false },
+      },
+    );
+    expect([200, 202]).toContain(put.status);
+    await settle();
+    const protector = await call(
+      em.url,
+      "GET",
+      `${server}/encryptionProtector/current?api-version=2023-08-01`,
+      isv,
+    );
+    const encryptionProtector = z.object({
+      id: z.string().endsWith("/encryptionProtector/current"),
+      name: z.literal("current"),
+      type: z.literal("Microsoft.Sql/servers/encryptionProtector"),
+      kind: z.string(),
+      properties: z.object({
+        serverKeyName: z.literal(keyName),
+        serverKeyType: z.literal("AzureKeyVault"),
+        autoRotationEnabled: z.literal(false),
+      }),
+    });
+    expect(issues(encryptionProtector, protector.body)).toEqual([]);
+  });
+
+  it(`${SPEC}/keyvault/data-plane/Microsoft.KeyVault/stable/7.6/keys.json: Encrypt and Decrypt → KeyOperationResult; WrapKey with the {key-version} segment left out answers for the current version`, async () => {
+    const token = await userToken(
+      em.url,
+      IDS.contoso,
+      IDS.contosoAdminUpn,
+      "https://vault.azure.net/.default",
+    );
+    const path = (p: string) => `/keyvault/contoso-conformance.vault.azure.net${p}?api-version=7.6`;
+    const result = z.object({ kid: z.literal(kid), value: z.string().regex(/^[A-Za-z0-9_-]+$/) });
+    const plain = Buffer.from("conformance").toString("base64url");
+    const version = kid.split("/").pop();
+    const encrypted = await call(em.url, "POST", path(`/keys/cmk/${version}/encrypt`), token, {
+      alg: "RSA-OAEP-256",
+      value: plain,
+    });
+    expect(encrypted.status).toBe(200);
+    expect(issues(result, encrypted.body)).toEqual([]);
+    const decrypted = await call(em.url, "POST", path(`/keys/cmk/${version}/decrypt`), token, {
+      alg: "RSA-OAEP-256",
+      value: encrypted.body.value,
+    });
+    expect(decrypted.status).toBe(200);
+    expect(issues(result.extend({ value: z.literal(plain) }), decrypted.body)).toEqual([]);
+    const versionless = await call(em.url, "POST", path("/keys/cmk/wrapkey"), token, {
+      alg: "RSA-OAEP-256",
+      value: Buffer.alloc(32, 2).toString("base64url"),
+    });
+    expect(versionless.status).toBe(200);
+    expect(issues(result, versionless.body)).toEqual([]);
+  });
+});

@@ -81,7 +81,14 @@ async function listSubscriptions(
   url: URL,
 ): Promise<unknown> {
   const caller = await authenticateArm(emu, req.headers.authorization);
-  checkApiVersion("Microsoft.Resources/subscriptions", url.searchParams.get("api-version") ?? undefined);
+  const apiVersion = url.searchParams.get("api-version") ?? undefined;
+  checkApiVersion("Microsoft.Resources/subscriptions", apiVersion);
+  // Paged (subscriptions.json 2022-12-01, x-ms-pageable): `nextLink` only while more follow; `$skiptoken` is the
+  // emulator's own continuation (real ARM's token is opaque).
+  const token = url.searchParams.get("$skiptoken");
+  const skip = token === null ? 0 : Number(token);
+  if (!Number.isInteger(skip) || skip < 0)
+    throw new ArmError(400, "InvalidSkipToken", `The skip token '${token}' is not valid.`);
   const mine = [...store.roleAssignments.values()].filter(
     (a) => a.principalId.toLowerCase() === caller.oid.toLowerCase(),
   );
@@ -97,7 +104,13 @@ async function listSubscriptions(
       displayName: s.displayName,
       state: "Enabled",
     }));
-  return reply.code(200).send({ value });
+  const size = emu.settings.listPageSize;
+  const page = value.slice(skip, skip + size);
+  if (skip + size >= value.length) return reply.code(200).send({ value: page });
+  const next = new URL(`https://${req.headers.host ?? new URL(emu.baseUrl).host}/subscriptions`);
+  next.searchParams.set("api-version", apiVersion ?? "");
+  next.searchParams.set("$skiptoken", String(skip + size));
+  return reply.code(200).send({ value: page, nextLink: next.toString() });
 }
 
 const ARM_ERRORS = {

@@ -13,6 +13,7 @@ const settingsSchema = z
     armWriteBurst: z.number().int().positive(),
     lroSeconds: z.number().min(0),
     consentPropagationSeconds: z.number().min(0),
+    listPageSize: z.number().int().positive(),
   })
   .partial()
   .strict();

@@ -11,6 +11,8 @@ export interface Settings {
    * tokens for the app in that tenant with AADSTS700016 (directory replication).
    */
   consentPropagationSeconds: number;
+  /** Items per page of ARM lists that page (Subscriptions_List); more follow through `nextLink`. */
+  listPageSize: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -19,4 +21,5 @@ export const DEFAULT_SETTINGS: Settings = {
   armWriteBurst: 200,
   lroSeconds: 1,
   consentPropagationSeconds: 0,
+  listPageSize: 100,
 };
