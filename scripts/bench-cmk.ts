@@ -25,6 +25,7 @@ import { TENANTS } from "./lib/emulated-customer.ts";
 import { startEmulatorProcess } from "./lib/emulator-process.ts";
 import { benchSummary, parseBenchOptions, type WriteBucket } from "./lib/bench-cmk-report.ts";
 import { benchTargets } from "./lib/bench-cmk-targets.ts";
+import { cpuSeconds, phaseProfile, sampleSessions } from "./lib/bench-cmk-profile.ts";
 
 const options = parseBenchOptions(process.argv.slice(2));
 const N = options.resources;
@@ -63,11 +64,12 @@ try {
   // This process sends jobs with the app's own code (startBoss logs through the app's configuration): it runs
   // with the same settings as the workers it starts.
   Object.assign(process.env, env);
-  const { platformEnv } = await startEmulatorProcess({
+  const { platformEnv, child: emulator } = await startEmulatorProcess({
     url: EMULATOR_URL,
     dataDir: path.join(dir, "emulator"),
     env,
     world: worldFile,
+    verbose: options.trace,
   });
   Object.assign(env, {
     ...platformEnv,
@@ -213,6 +215,18 @@ try {
     // The limiter's bucket fills up again before the timed phase, as the floor assumes.
     await new Promise((r) => setTimeout(r, (bucket.burst / bucket.rate) * 1000 + 1000));
     statsFrom = control("stats") as typeof statsBefore;
+    const postmaster = Number(
+      (await fs.readFile(path.join(dir, "pg/postmaster.pid"), "utf8")).split("\n")[0],
+    );
+    const cpu = () => ({
+      bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+      emulator: cpuSeconds(emulator.pid),
+      workers: workers.reduce((n, w) => n + cpuSeconds(w.pid), 0),
+      postgres: cpuSeconds(postmaster),
+    });
+    const cpuBefore = cpu();
+    const sessions = sampleSessions(db);
+    const runStartedAt = new Date();
     started = performance.now();
     const { run } = await requestFleetRun(db, boss, {
       operation: "ROTATE",
@@ -246,6 +260,18 @@ try {
       () => started,
     );
     wall = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
+    const waiting = await sessions.stop();
+    for (const line of await phaseProfile(db, run.id, runStartedAt)) say(line);
+    say(`database sessions, mean of samples: ${waiting}`);
+    say(
+      `CPU seconds in the timed phase: ${Object.entries(cpuAfter)
+        .map(([name, s]) => `${name} ${(s - cpuBefore[name as keyof typeof cpuBefore]).toFixed(1)}`)
+        .join(", ")} (load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")})`,
+    );
     applied = await db.isvResource.count({
       where: { cmkState: "APPLIED", appliedKeyVersion: rotated.version },
     });

@@ -27,6 +27,8 @@ export type BenchOptions = { [K in keyof typeof NUMERIC]: number } & {
   op: BenchOp;
   /** SIGKILL one worker a third of the way through the timed phase (with two or more workers). */
   killWorker: boolean;
+  /** Print the emulator's request log (every ARM request with its time) with the bench's output. */
+  trace: boolean;
 };
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -38,6 +40,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       kind: { type: "string" as const },
       op: { type: "string" as const },
       "kill-worker": { type: "boolean" as const },
+      trace: { type: "boolean" as const },
     },
   });
   const op = values.op ?? "apply";
@@ -49,7 +52,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     throw new Error(`--kind must be one of ${BENCH_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
   if (op === "rotate" && kind !== "disk-encryption-set")
     throw new Error(`--op rotate runs over disk encryption sets (--kind disk-encryption-set), not ${kind}`);
-  const options = { ...NUMERIC, kind, op, killWorker: values["kill-worker"] === true } as BenchOptions;
+  const options = {
+    ...NUMERIC,
+    kind,
+    op,
+    killWorker: values["kill-worker"] === true,
+    trace: values.trace === true,
+  } as BenchOptions;
   for (const name of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) {
     const raw = (values as Record<string, string | boolean | undefined>)[name];
     if (raw === undefined) continue;

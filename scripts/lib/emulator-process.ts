@@ -29,6 +29,8 @@ export async function startEmulatorProcess(options: {
   host?: string;
   /** How long start-up may take (a large world on a busy machine takes longer). */
   timeoutMs?: number;
+  /** The emulator's request log (`--verbose`): one JSON line per request and per answer, with times. */
+  verbose?: boolean;
 }) {
   const port = new URL(options.url).port || "443";
   const proxyPort = options.proxyPort ?? Number(port) + 100;
@@ -44,6 +46,7 @@ export async function startEmulatorProcess(options: {
     String(proxyPort),
     ...(options.authority ? ["--authority", options.authority] : []),
     ...(options.host ? ["--host", options.host] : []),
+    ...(options.verbose ? ["--verbose"] : []),
   ];
   const child = startChild("emulator", path.join(ROOT, "node_modules/.bin/tsx"), args, options.env, ROOT);
   const caFile = path.join(options.dataDir, "tls/ca.pem");

@@ -21,17 +21,21 @@ describe("[bench] cmk benchmark options and closing line", () => {
       kind: "storage-account",
       op: "apply",
       killWorker: false,
+      trace: false,
     });
     expect(parseBenchOptions(["--kind", "sql-database"]).kind).toBe("sql-database");
     expect(() => parseBenchOptions(["--kind", "cosmos"])).toThrow(
       /--kind must be one of storage-account, sql-database, disk-encryption-set/,
     );
-    expect(parseBenchOptions(["--op", "rotate", "--workers", "2", "--kill-worker"])).toMatchObject({
-      op: "rotate",
-      kind: "disk-encryption-set",
-      workers: 2,
-      killWorker: true,
-    });
+    expect(parseBenchOptions(["--op", "rotate", "--workers", "2", "--kill-worker", "--trace"])).toMatchObject(
+      {
+        op: "rotate",
+        kind: "disk-encryption-set",
+        workers: 2,
+        killWorker: true,
+        trace: true,
+      },
+    );
     expect(() => parseBenchOptions(["--op", "spin"])).toThrow(/--op must be one of apply, rotate/);
     expect(() => parseBenchOptions(["--op", "rotate", "--kind", "storage-account"])).toThrow(
       /--op rotate runs over disk encryption sets/,
