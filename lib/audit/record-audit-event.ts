@@ -29,52 +29,91 @@ export interface AuditInput {
 // pg-boss and the migration runner use the one-bigint space, which never overlaps this one.
 const AUDIT_LOCK_CLASS = 0x61756474;
 
+/** Transactions inside withAuditAtEnd: their events wait in this list until the end of the function. */
+const pendingEvents = new WeakMap<object, AuditInput[]>();
+
 /**
  * Appends one audit event, chained to the previous event of its stream. Call it with the same transaction
- * client as the change it records; given the plain client, it opens a transaction of its own.
- * This is the only function that writes audit events: the chain is only as whole as that rule.
+ * client as the change it records; given the plain client, it opens a transaction of its own. Inside
+ * `withAuditAtEnd` the event is appended with the others at the end of that function, in the same transaction.
+ * This is the only module that writes audit events: the chain is only as whole as that rule.
  */
 export async function recordAuditEvent(db: Tx | Db, input: AuditInput): Promise<void> {
   if ("$transaction" in db && typeof db.$transaction === "function") {
-    await (db as Db).$transaction((tx) => appendChained(tx, input));
+    await (db as Db).$transaction((tx) => appendChained(tx, [input]));
     return;
   }
-  await appendChained(db, input);
+  const pending = pendingEvents.get(db);
+  if (pending) pending.push(input);
+  else await appendChained(db, [input]);
 }
 
-async function appendChained(tx: Tx, input: AuditInput): Promise<void> {
-  const stream = auditStreamOf(input.customerId);
+/**
+ * Runs `fn` in the caller's transaction and appends the audit events it records at its end, together: a
+ * stream's lock, which every writer of that customer's events waits for, is then held for one append and the
+ * commit instead of for everything else the transaction does. The same events in the same transaction, chained
+ * in the order they were recorded.
+ */
+export async function withAuditAtEnd<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  if (pendingEvents.has(tx)) return fn();
+  const pending: AuditInput[] = [];
+  pendingEvents.set(tx, pending);
+  try {
+    const result = await fn();
+    pendingEvents.delete(tx);
+    await appendChained(tx, pending);
+    return result;
+  } finally {
+    pendingEvents.delete(tx);
+  }
+}
+
+async function appendChained(tx: Tx, inputs: AuditInput[]): Promise<void> {
+  const byStream = new Map<string, AuditInput[]>();
+  for (const input of inputs) {
+    const stream = auditStreamOf(input.customerId);
+    byStream.set(stream, [...(byStream.get(stream) ?? []), input]);
+  }
+  // Streams locked in one order, so two transactions appending to the same two streams cannot deadlock.
+  for (const stream of [...byStream.keys()].sort()) await appendToStream(tx, stream, byStream.get(stream)!);
+}
+
+async function appendToStream(tx: Tx, stream: string, inputs: AuditInput[]): Promise<void> {
   // Writers of one stream take turns until their transaction ends, so each reads the true last event and
   // no two events claim the same place. (The unique (stream, streamSeq) index backs this up.)
   await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${AUDIT_LOCK_CLASS}::int4, hashtext(${stream}))) AS locked`;
+  // A statement of its own after the lock: its snapshot then includes the event the previous holder committed.
   const last = await tx.auditEvent.findFirst({
     where: { stream },
     orderBy: { streamSeq: "desc" },
     select: { streamSeq: true, hash: true },
   });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const content = {
-    stream,
-    streamSeq: (last?.streamSeq ?? 0) + 1,
-    occurredAt: new Date(),
-    actorType: input.actor.type,
-    actorId: input.actor.id ?? null,
-    actorRole: input.actor.role ?? null,
-    action: input.action,
-    targetType: input.targetType,
-    targetId: input.targetId ?? null,
-    customerId: input.customerId?.toLowerCase() ?? null,
-    onboardingId: input.onboardingId?.toLowerCase() ?? null,
-    outcome: input.outcome ?? "success",
-    details: input.details ?? null,
-    requestId: input.requestId ?? null,
-  };
-  await tx.auditEvent.create({
-    data: {
-      ...content,
-      details: input.details,
-      prevHash,
-      hash: computeAuditHash(prevHash, content),
-    },
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let streamSeq = last?.streamSeq ?? 0;
+  const occurredAt = new Date();
+  const rows = inputs.map((input) => {
+    streamSeq += 1;
+    const content = {
+      stream,
+      streamSeq,
+      occurredAt,
+      actorType: input.actor.type,
+      actorId: input.actor.id ?? null,
+      actorRole: input.actor.role ?? null,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId ?? null,
+      customerId: input.customerId?.toLowerCase() ?? null,
+      onboardingId: input.onboardingId?.toLowerCase() ?? null,
+      outcome: input.outcome ?? "success",
+      details: input.details ?? null,
+      requestId: input.requestId ?? null,
+    };
+    const hash = computeAuditHash(prevHash, content);
+    const row = { ...content, details: input.details, prevHash, hash };
+    prevHash = hash;
+    return row;
   });
+  if (rows.length === 1) await tx.auditEvent.create({ data: rows[0]! });
+  else await tx.auditEvent.createMany({ data: rows });
 }

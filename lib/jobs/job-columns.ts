@@ -16,10 +16,18 @@ export const jobPlanColumn = jsonColumn(
   }),
 );
 
-/** Job.progress: the step the job is on, for the console. */
+/**
+ * Job.progress: the step the job is on, for the console, and the claim of the handler that sends it: a handler
+ * sends a step's write only after changing this column from the value it decided on (lib/operations/execute-steps.ts).
+ */
 export const jobProgressColumn = jsonColumn(
   "job's progress",
-  z.object({ step: z.number().int().min(1), of: z.number().int().min(1), description: z.string() }),
+  z.object({
+    step: z.number().int().min(1),
+    of: z.number().int().min(1),
+    description: z.string(),
+    claim: z.string().optional(),
+  }),
 );
 
 /** Job.error: the last failure, final or about to be retried. */

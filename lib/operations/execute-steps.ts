@@ -1,11 +1,23 @@
 import "server-only";
-import type { Db } from "@/lib/db/create-db";
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "@/lib/db/create-db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
 import { readResource, resumeArmWrite, startArmWrite } from "@/lib/azure/arm";
 import type { ArmWrite } from "@/lib/cmk/types";
 import { acquireArmWrite } from "@/lib/jobs/arm-write-budget";
 import { jobProgressColumn } from "@/lib/jobs/job-columns";
-import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
+import { transitionJob } from "@/lib/jobs/job-state";
+
+/**
+ * Another handler of the same job (two messages, or one redelivered while its first handler still runs) claimed
+ * the step or moved the job on: this handler stops without writing, and leaves the job to that one.
+ */
+export class StepTakenElsewhere extends Error {
+  constructor(jobId: string) {
+    super(`Another handler of job ${jobId} took its step; this one stops.`);
+  }
+}
 
 /**
  * Sends a job's planned ARM writes in order, from the step it is on. Each write first takes a token from the
@@ -13,14 +25,22 @@ import { transitionJob, updateJobProgress } from "@/lib/jobs/job-state";
  * before every slice of polling so that a restarted worker resumes it (from `operationState`) instead of writing
  * again. The job moves RUNNING → WAITING_ON_AZURE while Azure works and back to RUNNING when the step is done.
  *
+ * One write per step, even with two handlers of the job at once: a handler sends a step only after claiming it,
+ * a conditional update that changes `Job.progress` from the value this handler decided on (a new claim ID);
+ * of two handlers that decided on the same value, one claim succeeds and the other handler stops
+ * (StepTakenElsewhere). Every later change of the job's step or poller state is conditional the same way, so a
+ * handler overtaken by another can neither send nor move the job back.
+ *
  * A step an earlier attempt began (its progress names the step, its poller state is not saved: the worker may
- * have died between sending the write and recording it) is read first, and not sent again when ARM already
+ * have died between claiming the step and recording the write) is read first, and not sent again when ARM already
  * holds every value it writes: one successful write per step, even across SIGKILL.
  *
- * Reads count against the subscription's read budget as writes do against theirs (docs/azure-contracts.md):
- * a write just accepted is first polled after Azure's usual Retry-After, not at once, and when the last step is
- * a long-running PUT or PATCH its result, which the poller GETs from the resource once the operation succeeded,
- * is returned as `finalRead` so the caller can derive the resource's state from it instead of reading again.
+ * Reads count against the subscription's read budget as writes do against theirs (docs/azure-contracts.md).
+ * A write just accepted is first looked at after Azure's usual Retry-After, not at once, and by reading the
+ * resource it wrote: ARM shows a PUT or PATCH's result on the resource itself, with provisioningState Succeeded,
+ * once the operation is over. When that read shows every value written, the step is done with one read, and the
+ * body is returned as `finalRead` (the read-back) when it is the last step. Otherwise the SDK's poller follows
+ * the operation (its status, then the resource) and reports a failure in Azure's words.
  */
 export async function executeSteps(
   db: Db,
@@ -30,48 +50,66 @@ export async function executeSteps(
 ): Promise<{ finalRead?: { id: string; body: unknown } }> {
   let resumeState = job.operationState;
   let finalRead: { id: string; body: unknown } | undefined;
+  // The progress this handler last saw or wrote: every change it makes is conditional on it being still there.
+  let seen: unknown = job.progress ?? null;
   for (let index = job.step; index < steps.length; index++) {
     const step = steps[index]!;
-    const progress = jobProgressColumn.write({
-      step: index + 1,
-      of: steps.length,
-      description: step.description,
-    });
     let result: Awaited<ReturnType<typeof startArmWrite>>;
     // The step was begun by an earlier attempt (a worker killed, a message redelivered, a retried failure):
     // its write may have reached Azure. When ARM already shows what it would write, it is not sent again.
-    const begun = index === job.step && jobProgressColumn.read(job.progress as never)?.step === index + 1;
+    const begun = index === job.step && jobProgressColumn.read(seen as never)?.step === index + 1;
     const already = !resumeState && begun ? await alreadyWritten(step) : undefined;
     if (already !== undefined) {
       result = { done: true, body: already };
     } else if (resumeState) {
       result = await resumeArmWrite(step, resumeState);
     } else {
-      await updateJobProgress(db, job.id, { progress });
-      await acquireArmWrite(db, budget.subscriptionId, budget.writesPerSecond);
+      const claim = jobProgressColumn.write({
+        step: index + 1,
+        of: steps.length,
+        description: step.description,
+        claim: randomUUID(),
+      });
+      if (!(await changeIfSeen(db, job.id, seen, { progress: claim }))) throw new StepTakenElsewhere(job.id);
+      seen = claim;
+      // The token is taken only while the claim still stands, so nothing but the send itself lies between the
+      // last check and the write.
+      const stands = await acquireArmWrite(db, budget.subscriptionId, budget.writesPerSecond, undefined, {
+        jobId: job.id,
+        progress: JSON.stringify(claim),
+      });
+      if (!stands) throw new StepTakenElsewhere(job.id);
       result = await startArmWrite(step);
     }
     let waiting = false;
+    let looked = false;
     while (!result.done) {
-      const saved = {
-        operationState: result.resumeState,
-        operationUrl: operationUrlOf(result.resumeState),
-        progress,
-      };
-      if (waiting) await updateJobProgress(db, job.id, saved);
-      else {
-        await db.$transaction((tx) =>
-          transitionJob(tx, {
+      const saved = { operationState: result.resumeState, operationUrl: operationUrlOf(result.resumeState) };
+      if (waiting) {
+        if (!(await changeIfSeen(db, job.id, seen, saved))) throw new StepTakenElsewhere(job.id);
+      } else {
+        await db.$transaction(async (tx) => {
+          if (!(await changeIfSeen(tx, job.id, seen, {}))) throw new StepTakenElsewhere(job.id);
+          await transitionJob(tx, {
             jobId: job.id,
             to: "WAITING_ON_AZURE",
             actor: SYSTEM_ACTOR,
             data: saved,
             details: { step: index + 1, of: steps.length },
-          }),
-        );
+          });
+        });
         waiting = true;
         // A poll at once would only repeat what the write's answer said; Azure asks for one after Retry-After.
         if (!resumeState) await new Promise((r) => setTimeout(r, FIRST_POLL_MS));
+      }
+      // One read of the resource itself usually ends it: the operation is over and the values are there.
+      if (!looked && step.method !== "POST") {
+        looked = true;
+        const body = await finishedWrite(step);
+        if (body !== undefined) {
+          result = { done: true, body };
+          break;
+        }
       }
       result = await resumeArmWrite(step, result.resumeState);
     }
@@ -80,20 +118,60 @@ export async function executeSteps(
         ? { id: step.id, body: result.body }
         : undefined;
     resumeState = null;
-    const done = { step: index + 1, operationState: null, progress };
+    const done = { step: index + 1, operationState: null, operationUrl: null };
     if (waiting)
-      await db.$transaction((tx) =>
-        transitionJob(tx, {
+      await db.$transaction(async (tx) => {
+        if (!(await changeIfSeen(tx, job.id, seen, done))) throw new StepTakenElsewhere(job.id);
+        await transitionJob(tx, {
           jobId: job.id,
           to: "RUNNING",
           actor: SYSTEM_ACTOR,
-          data: done,
           details: { step: index + 1, of: steps.length },
-        }),
-      );
-    else await updateJobProgress(db, job.id, done);
+        });
+      });
+    else if (!(await changeIfSeen(db, job.id, seen, done))) throw new StepTakenElsewhere(job.id);
   }
   return { finalRead };
+}
+
+/**
+ * Changes the job's step, poller state or progress only while its progress is still `seen` (compared as JSON);
+ * false when another handler changed it meanwhile. With no change given it only checks (and locks the row).
+ */
+async function changeIfSeen(
+  db: Tx,
+  jobId: string,
+  seen: unknown,
+  change: {
+    progress?: Prisma.InputJsonValue;
+    step?: number;
+    operationState?: string | null;
+    operationUrl?: string | null;
+  },
+): Promise<boolean> {
+  const expected = seen === null || seen === undefined ? null : JSON.stringify(seen);
+  const progress = change.progress === undefined ? null : JSON.stringify(change.progress);
+  const count = await db.$executeRaw`
+    UPDATE "Job"
+       SET "progress" = CASE WHEN ${progress}::text IS NULL THEN "progress" ELSE ${progress}::jsonb END,
+           "step" = coalesce(${change.step ?? null}::int, "step"),
+           "operationState" = CASE WHEN ${"operationState" in change}::boolean THEN ${change.operationState ?? null}::text ELSE "operationState" END,
+           "operationUrl" = CASE WHEN ${"operationUrl" in change}::boolean THEN ${change.operationUrl ?? null}::text ELSE "operationUrl" END,
+           "updatedAt" = now()
+     WHERE id = ${jobId}::uuid AND "progress" IS NOT DISTINCT FROM ${expected}::jsonb`;
+  return count === 1;
+}
+
+/**
+ * The resource a PUT or PATCH wrote, once ARM shows the operation over (provisioningState Succeeded) and every
+ * value written; otherwise undefined (still running, failed, or not comparable: the poller decides).
+ */
+async function finishedWrite(step: ArmWrite): Promise<unknown> {
+  const body = await readResource(step.id, step.apiVersion);
+  const state = (body as { properties?: { provisioningState?: unknown } } | null)?.properties
+    ?.provisioningState;
+  if (typeof state !== "string" || state.toLowerCase() !== "succeeded") return undefined;
+  return holds(body, step.body) ? body : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db, Tx } from "@/lib/db/create-db";
 import type { CustomerKey, OperationRun, Prisma } from "@/lib/generated/prisma/client";
 import { CmkState, JobState, ResourceKind, type RunState } from "@/lib/generated/prisma/enums";
-import { recordAuditEvent, SYSTEM_ACTOR, type Actor } from "@/lib/audit/record-audit-event";
+import { recordAuditEvent, SYSTEM_ACTOR, withAuditAtEnd, type Actor } from "@/lib/audit/record-audit-event";
 import type { OperatorRole } from "@/lib/auth/session";
 import { getCmkModule } from "@/lib/cmk";
 import { getEnv } from "@/lib/env";
@@ -14,6 +14,7 @@ import { sendApplyMessage, sendFleetRunBatch } from "@/lib/jobs/queues";
 import { acceptReplacementKey, retireReplacementKey } from "@/lib/keys/replacement-key";
 import { findVerifiedKey, getVerifiedKey } from "@/lib/keys/verified-key";
 import { resourceJobKey } from "./enqueue-apply";
+import { serverProtectorRefusal } from "./plan-operation";
 import { SERVICE_IMPACT } from "./service-impact";
 import { OPERATIONS, type OperationName } from "./support-operations";
 
@@ -57,7 +58,8 @@ const WRITES: Record<ResourceKind, { change: number; revert: number }> = {
   COSMOS_DB_ACCOUNT: { change: 1, revert: 0 },
   DISK_ENCRYPTION_SET: { change: 1, revert: 0 },
   SQL_SERVER: { change: 2, revert: 1 },
-  SQL_DATABASE: { change: 1, revert: 0 },
+  // A database's revert is one POST (Azure's encryption-protector revert).
+  SQL_DATABASE: { change: 1, revert: 1 },
 };
 
 function selectionWhere(selection: FleetSelection): Prisma.IsvResourceWhereInput {
@@ -110,6 +112,11 @@ export interface FleetPreview {
   total: number;
   groups: { service: string; kind: ResourceKind; customer: string; count: number; writes: number }[];
   excluded: { service: string; count: number; why: string }[];
+  /**
+   * Resources the run takes whose first step refuses, writing nothing, as the single-resource preview refuses
+   * them: SQL databases whose server's protector is a customer key (a revert).
+   */
+  refused: { service: string; count: number; why: string }[];
   writes: number;
   /** The slowest subscription's writes at the per-subscription budget (subscriptions run side by side). */
   secondsAtBudget: number;
@@ -208,6 +215,11 @@ export async function previewFleetRun(
       why: exclusionReason(input.operation, g.kind),
     }));
   const kinds = [...new Set(groups.map((g) => g.kind))];
+  const refused =
+    input.operation === "REVERT" && kinds.includes("SQL_DATABASE")
+      ? await refusedDatabaseReverts(db, where)
+      : [];
+  const refusedWrites = refused.reduce((n, r) => n + r.writes, 0);
   const crossCustomer = target
     ? grouped.filter((g) => g.customerId !== target.customerId).reduce((n, g) => n + g._count._all, 0)
     : 0;
@@ -223,8 +235,10 @@ export async function previewFleetRun(
     total,
     groups,
     excluded,
-    writes,
-    secondsAtBudget: Math.ceil((slowest / getEnv().ARM_WRITES_PER_SECOND) * 10) / 10,
+    refused: refused.map(({ service, count, why }) => ({ service, count, why })),
+    writes: writes - refusedWrites,
+    secondsAtBudget:
+      Math.ceil((Math.max(0, slowest - refusedWrites) / getEnv().ARM_WRITES_PER_SECOND) * 10) / 10,
     subscriptions: perSubscription.size,
     ifKeyUnreachable:
       input.operation === "REVERT"
@@ -240,6 +254,58 @@ export async function previewFleetRun(
     crossCustomer,
     approvalReasons,
   };
+}
+
+/** Servers whose protector a fleet preview reads at most; the jobs check every server anyway. */
+const MAX_SERVERS_CHECKED = 50;
+
+/**
+ * A database's revert goes back to its server's protector, which Azure allows only while that protector is
+ * service-managed: the preview reads each server of the selected databases once (as the single-resource preview
+ * does) and counts the databases it would refuse. The databases are walked a page at a time; only their
+ * servers are kept.
+ */
+async function refusedDatabaseReverts(db: Db, where: Prisma.IsvResourceWhereInput) {
+  const servers = new Map<string, { count: number; databaseArmId: string }>();
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.isvResource.findMany({
+      where: { AND: [where, { kind: "SQL_DATABASE" }, ...(cursor ? [{ id: { gt: cursor } }] : [])] },
+      orderBy: { id: "asc" },
+      take: 1000,
+      select: { id: true, armId: true },
+    });
+    for (const r of page) {
+      const server = r.armId.replace(/\/databases\/[^/]+$/i, "").toLowerCase();
+      const seen = servers.get(server);
+      if (seen) seen.count += 1;
+      else servers.set(server, { count: 1, databaseArmId: r.armId });
+    }
+    if (page.length < 1000) break;
+    cursor = page.at(-1)!.id;
+  }
+  const service = getCmkModule("SQL_DATABASE").label;
+  const refused: { service: string; count: number; why: string; writes: number }[] = [];
+  const all = [...servers.values()];
+  for (const server of all.slice(0, MAX_SERVERS_CHECKED)) {
+    const refusal = await serverProtectorRefusal(server.databaseArmId);
+    if (refusal)
+      refused.push({
+        service,
+        count: server.count,
+        why: refusal.message,
+        writes: server.count * WRITES.SQL_DATABASE.revert,
+      });
+  }
+  const unchecked = all.slice(MAX_SERVERS_CHECKED).reduce((n, s) => n + s.count, 0);
+  if (unchecked > 0)
+    refused.push({
+      service,
+      count: unchecked,
+      why: `Not checked here (their servers are more than ${MAX_SERVERS_CHECKED}): each of these databases' jobs reads its server's protector first and refuses, writing nothing, if it is a customer key.`,
+      writes: 0,
+    });
+  return refused;
 }
 
 function exclusionReason(operation: OperationName, kind: ResourceKind): string {
@@ -608,6 +674,10 @@ export async function admitRunJob(
   jobId: string,
   runId: string,
 ): Promise<"run" | "held" | "cancelled"> {
+  // A running run admits without a lock: one read, and the job's own start (under its row lock) still finds a
+  // job that a cancel moved meanwhile. Only a paused or ending run needs its lock, to hold or cancel the job.
+  const now = await db.operationRun.findUnique({ where: { id: runId }, select: { state: true } });
+  if (now?.state === "RUNNING") return "run";
   const verdict = await db.$transaction(async (tx) => {
     const run = await lockRun(tx, runId, "SHARE");
     const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { state: true } });
@@ -694,78 +764,82 @@ export async function runFleetBatch(
   runId: string,
   limits: { batch: number; window: number } = { batch: RUN_BATCH, window: RUN_WINDOW },
 ): Promise<{ againInSeconds: number | null }> {
-  const result = await db.$transaction(async (tx) => {
-    const run = await lockRun(tx, runId);
-    if (run.state !== "RUNNING" || run.exhausted) return null;
-    const outstanding = await tx.job.count({
-      where: { runId, state: { in: ["QUEUED", "RUNNING", "WAITING_ON_AZURE"] } },
-    });
-    const room = Math.min(limits.batch, limits.window - outstanding);
-    if (room <= 0) return { created: [] as string[] };
-    const operation = run.operation as OperationName;
-    const resources = await tx.isvResource.findMany({
-      where: {
-        AND: [await runWhere(tx, run), ...(run.cursor ? [{ id: { gt: run.cursor } }] : [])],
-      },
-      orderBy: { id: "asc" },
-      take: room,
-      select: { id: true, name: true, customerId: true, appliedKeyId: true },
-    });
-    const keys = new Map<string, CustomerKey | null>();
-    const keyFor = async (customerId: string) => {
-      if (!keys.has(customerId)) keys.set(customerId, await findVerifiedKey(tx, customerId));
-      return keys.get(customerId) ?? null;
-    };
-    const created: string[] = [];
-    const skipped: string[] = [];
-    for (const resource of resources) {
-      const activeKey = resourceJobKey(resource.id);
-      const keyId =
-        operation === "REVERT"
-          ? undefined
-          : operation === "ROTATE"
-            ? (resource.appliedKeyId ?? undefined)
-            : (run.targetKeyId ?? (await keyFor(run.targetCustomerId ?? resource.customerId ?? ""))?.id);
-      const busy = await tx.job.findUnique({ where: { activeKey }, select: { id: true } });
-      if (busy || (operation !== "REVERT" && !keyId)) {
-        skipped.push(resource.name);
-        continue;
-      }
-      const job = await createJob(tx, {
-        kind: OPERATIONS[operation].kind,
-        activeKey,
-        resourceId: resource.id,
-        customerKeyId: keyId,
-        customerId: resource.customerId ?? undefined,
-        runId,
-        actor: { type: "OPERATOR", id: run.approvedBy ?? run.requestedBy },
-        reason: run.reason,
+  // The jobs' audit events are appended together at the end: the customer's audit stream is locked for one
+  // append, not for the whole batch, while the jobs already started go on recording their own steps.
+  const result = await db.$transaction((tx) =>
+    withAuditAtEnd(tx, async () => {
+      const run = await lockRun(tx, runId);
+      if (run.state !== "RUNNING" || run.exhausted) return null;
+      const outstanding = await tx.job.count({
+        where: { runId, state: { in: ["QUEUED", "RUNNING", "WAITING_ON_AZURE"] } },
       });
-      created.push(job.id);
-    }
-    const exhausted = resources.length < room;
-    await tx.operationRun.update({
-      where: { id: runId },
-      data: {
-        cursor: resources.at(-1)?.id ?? run.cursor,
-        exhausted,
-        skipped: { increment: skipped.length },
-      },
-    });
-    if (skipped.length)
-      await recordAuditEvent(tx, {
-        actor: SYSTEM_ACTOR,
-        action: "run.skipped",
-        targetType: "run",
-        targetId: runId,
-        details: {
-          resources: skipped.slice(0, 50),
-          count: skipped.length,
-          why: "another job was active on them, or their customer has no verified key",
+      const room = Math.min(limits.batch, limits.window - outstanding);
+      if (room <= 0) return { created: [] as string[] };
+      const operation = run.operation as OperationName;
+      const resources = await tx.isvResource.findMany({
+        where: {
+          AND: [await runWhere(tx, run), ...(run.cursor ? [{ id: { gt: run.cursor } }] : [])],
+        },
+        orderBy: { id: "asc" },
+        take: room,
+        select: { id: true, name: true, customerId: true, appliedKeyId: true },
+      });
+      const keys = new Map<string, CustomerKey | null>();
+      const keyFor = async (customerId: string) => {
+        if (!keys.has(customerId)) keys.set(customerId, await findVerifiedKey(tx, customerId));
+        return keys.get(customerId) ?? null;
+      };
+      const created: string[] = [];
+      const skipped: string[] = [];
+      for (const resource of resources) {
+        const activeKey = resourceJobKey(resource.id);
+        const keyId =
+          operation === "REVERT"
+            ? undefined
+            : operation === "ROTATE"
+              ? (resource.appliedKeyId ?? undefined)
+              : (run.targetKeyId ?? (await keyFor(run.targetCustomerId ?? resource.customerId ?? ""))?.id);
+        const busy = await tx.job.findUnique({ where: { activeKey }, select: { id: true } });
+        if (busy || (operation !== "REVERT" && !keyId)) {
+          skipped.push(resource.name);
+          continue;
+        }
+        const job = await createJob(tx, {
+          kind: OPERATIONS[operation].kind,
+          activeKey,
+          resourceId: resource.id,
+          customerKeyId: keyId,
+          customerId: resource.customerId ?? undefined,
+          runId,
+          actor: { type: "OPERATOR", id: run.approvedBy ?? run.requestedBy },
+          reason: run.reason,
+        });
+        created.push(job.id);
+      }
+      const exhausted = resources.length < room;
+      await tx.operationRun.update({
+        where: { id: runId },
+        data: {
+          cursor: resources.at(-1)?.id ?? run.cursor,
+          exhausted,
+          skipped: { increment: skipped.length },
         },
       });
-    return { created, exhausted };
-  });
+      if (skipped.length)
+        await recordAuditEvent(tx, {
+          actor: SYSTEM_ACTOR,
+          action: "run.skipped",
+          targetType: "run",
+          targetId: runId,
+          details: {
+            resources: skipped.slice(0, 50),
+            count: skipped.length,
+            why: "another job was active on them, or their customer has no verified key",
+          },
+        });
+      return { created, exhausted };
+    }),
+  );
   if (!result) return { againInSeconds: null };
   for (const jobId of result.created) await sendApplyMessage(db, boss, jobId);
   if ("exhausted" in result && result.exhausted) {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db, Tx } from "@/lib/db/create-db";
-import { SYSTEM_ACTOR } from "@/lib/audit/record-audit-event";
+import { SYSTEM_ACTOR, withAuditAtEnd } from "@/lib/audit/record-audit-event";
 import { describeAzureError } from "@/lib/azure/azure-error";
 import { getCmkModule } from "@/lib/cmk";
 import { explainCmkError } from "@/lib/cmk/explain-error";
@@ -13,7 +13,7 @@ import type { JobOutcome } from "@/lib/jobs/worker";
 import { observedColumn, resourceErrorColumn } from "@/lib/resources/resource-columns";
 import { setResourceState } from "@/lib/resources/resource-state";
 import { transitionOnboarding } from "@/lib/onboarding/state-machine";
-import { executeSteps } from "./execute-steps";
+import { executeSteps, StepTakenElsewhere } from "./execute-steps";
 import { toKeyRef } from "./module-input";
 import { admitRunJob, settleRun } from "./fleet-run";
 import { planJobSteps } from "./plan-operation";
@@ -94,40 +94,42 @@ async function runJob(
   const targetCustomerId = stored.targetCustomerId ?? job.run?.targetCustomerId;
   const cmk = getCmkModule(resource.kind);
 
-  const started = await db.$transaction(async (tx) => {
-    // Another handler of the same job (its message redelivered after a lapsed heartbeat) may have finished it.
-    const state = await lockJob(tx, job.id);
-    if (!state || !RUNNABLE.has(state)) return false;
-    // A run's job leaves the resource's steady state when it starts (a single operation did so when it was
-    // cleared to run), so a job cancelled before it started leaves the resource as it was.
-    if (job.runId && (resource.cmkState === "APPLIED" || resource.cmkState === "DRIFTED")) {
-      resource.cmkState = revert ? "REVERTING" : "PENDING";
-      await setResourceState(tx, {
-        resourceId: resource.id,
-        to: resource.cmkState,
+  const started = await db.$transaction((tx) =>
+    withAuditAtEnd(tx, async () => {
+      // Another handler of the same job (its message redelivered after a lapsed heartbeat) may have finished it.
+      const state = await lockJob(tx, job.id);
+      if (!state || !RUNNABLE.has(state)) return false;
+      // A run's job leaves the resource's steady state when it starts (a single operation did so when it was
+      // cleared to run), so a job cancelled before it started leaves the resource as it was.
+      if (job.runId && (resource.cmkState === "APPLIED" || resource.cmkState === "DRIFTED")) {
+        resource.cmkState = revert ? "REVERTING" : "PENDING";
+        await setResourceState(tx, {
+          resourceId: resource.id,
+          to: resource.cmkState,
+          actor: SYSTEM_ACTOR,
+          action: revert ? "cmk.revert_requested" : "cmk.change_requested",
+          details: { jobId: job.id, runId: job.runId },
+        });
+      }
+      await transitionJob(tx, {
+        jobId: job.id,
+        to: "RUNNING",
         actor: SYSTEM_ACTOR,
-        action: revert ? "cmk.revert_requested" : "cmk.change_requested",
-        details: { jobId: job.id, runId: job.runId },
+        data: { attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: undefined },
+        details: { attempt: job.attempts + 1 },
       });
-    }
-    await transitionJob(tx, {
-      jobId: job.id,
-      to: "RUNNING",
-      actor: SYSTEM_ACTOR,
-      data: { attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: undefined },
-      details: { attempt: job.attempts + 1 },
-    });
-    if (!revert && resource.cmkState !== "APPLYING") {
-      await setResourceState(tx, {
-        resourceId: resource.id,
-        to: "APPLYING",
-        actor: SYSTEM_ACTOR,
-        action: "cmk.apply_started",
-        details: { jobId: job.id, attempt: job.attempts + 1 },
-      });
-    }
-    return true;
-  });
+      if (!revert && resource.cmkState !== "APPLYING") {
+        await setResourceState(tx, {
+          resourceId: resource.id,
+          to: "APPLYING",
+          actor: SYSTEM_ACTOR,
+          action: "cmk.apply_started",
+          details: { jobId: job.id, attempt: job.attempts + 1 },
+        });
+      }
+      return true;
+    }),
+  );
   if (!started) return { kind: "skipped" };
 
   try {
@@ -154,46 +156,50 @@ async function runJob(
         observed.state,
         `Azure accepted the change but the resource reads back as ${observed.state.toLowerCase()}: ${observed.detail}`,
       );
-    const recorded = await db.$transaction(async (tx) => {
-      if (isFinished(await lockJob(tx, job.id))) return false;
-      await transitionJob(tx, {
-        jobId: job.id,
-        to: "SUCCEEDED",
-        actor: SYSTEM_ACTOR,
-        data: { error: undefined },
-        details: { writes: steps.length },
-      });
-      await setResourceState(tx, {
-        resourceId: resource.id,
-        to: expected,
-        actor: SYSTEM_ACTOR,
-        action: ACTIONS[job.kind] ?? "cmk.applied",
-        data: {
-          appliedKeyId: key?.id ?? null,
-          appliedKeyVersion: key ? observed.keyVersion : null,
-          // A change of key to another customer's key moves the resource to that customer.
-          ...(targetCustomerId && { customerId: targetCustomerId }),
-          observed: observedColumn.write(observed),
-          lastReadAt: new Date(),
-          lastError: undefined,
-        },
-        details: {
+    const recorded = await db.$transaction((tx) =>
+      withAuditAtEnd(tx, async () => {
+        if (isFinished(await lockJob(tx, job.id))) return false;
+        await transitionJob(tx, {
           jobId: job.id,
-          keyUri: observed.keyUri,
-          keyVersion: observed.keyVersion,
-          writes: steps.length,
-        },
-      });
-      // The customer's onboarding reaches "applied" once its key protects a resource.
-      if (key) await markOnboardingApplied(tx, key.onboardingId, job.id);
-      return true;
-    });
+          to: "SUCCEEDED",
+          actor: SYSTEM_ACTOR,
+          data: { error: undefined },
+          details: { writes: steps.length },
+        });
+        await setResourceState(tx, {
+          resourceId: resource.id,
+          to: expected,
+          actor: SYSTEM_ACTOR,
+          action: ACTIONS[job.kind] ?? "cmk.applied",
+          data: {
+            appliedKeyId: key?.id ?? null,
+            appliedKeyVersion: key ? observed.keyVersion : null,
+            // A change of key to another customer's key moves the resource to that customer.
+            ...(targetCustomerId && { customerId: targetCustomerId }),
+            observed: observedColumn.write(observed),
+            lastReadAt: new Date(),
+            lastError: undefined,
+          },
+          details: {
+            jobId: job.id,
+            keyUri: observed.keyUri,
+            keyVersion: observed.keyVersion,
+            writes: steps.length,
+          },
+        });
+        // The customer's onboarding reaches "applied" once its key protects a resource.
+        if (key) await markOnboardingApplied(tx, key.onboardingId, job.id);
+        return true;
+      }),
+    );
     return { kind: recorded ? "succeeded" : "skipped" };
   } catch (error) {
     // Nothing can be recorded while the database is away or too busy to commit (a transaction that found no
     // connection or lock in time, a deadlock): not Azure's refusal. pg-boss redelivers the message and the job
     // resumes from its step (a write already sent is read back, not sent again).
     if (isTransientDatabaseError(error)) throw error;
+    // Another handler of this job claimed its step first: that one carries the job on.
+    if (error instanceof StepTakenElsewhere) return { kind: "skipped" };
     return recordFailure(db, {
       jobId: job.id,
       resourceId: resource.id,
@@ -263,26 +269,28 @@ async function recordFailure(
     });
     return requeued ? { kind: "retry", afterSeconds } : { kind: "skipped" };
   }
-  const recorded = await db.$transaction(async (tx) => {
-    // Another handler of the job finished it first: its outcome stands (a finished job never moves again).
-    if (isFinished(await lockJob(tx, input.jobId))) return false;
-    await transitionJob(tx, {
-      jobId: input.jobId,
-      to: "FAILED",
-      actor: SYSTEM_ACTOR,
-      data: { error: jobErrorColumn.write(error) },
-      details: { azureCode: failure.code, attempts: input.attempts },
-    });
-    await setResourceState(tx, {
-      resourceId: input.resourceId,
-      to: "FAILED",
-      actor: SYSTEM_ACTOR,
-      action: "cmk.apply_failed",
-      outcome: "failure",
-      data: { lastError: resourceErrorColumn.write(error) },
-      details: { jobId: input.jobId, azureCode: failure.code, attempts: input.attempts },
-    });
-    return true;
-  });
+  const recorded = await db.$transaction((tx) =>
+    withAuditAtEnd(tx, async () => {
+      // Another handler of the job finished it first: its outcome stands (a finished job never moves again).
+      if (isFinished(await lockJob(tx, input.jobId))) return false;
+      await transitionJob(tx, {
+        jobId: input.jobId,
+        to: "FAILED",
+        actor: SYSTEM_ACTOR,
+        data: { error: jobErrorColumn.write(error) },
+        details: { azureCode: failure.code, attempts: input.attempts },
+      });
+      await setResourceState(tx, {
+        resourceId: input.resourceId,
+        to: "FAILED",
+        actor: SYSTEM_ACTOR,
+        action: "cmk.apply_failed",
+        outcome: "failure",
+        data: { lastError: resourceErrorColumn.write(error) },
+        details: { jobId: input.jobId, azureCode: failure.code, attempts: input.attempts },
+      });
+      return true;
+    }),
+  );
   return { kind: recorded ? "failed" : "skipped" };
 }

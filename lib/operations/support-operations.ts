@@ -8,7 +8,6 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import type { OperatorRole } from "@/lib/auth/session";
 import { readResource } from "@/lib/azure/arm";
 import { getCmkModule } from "@/lib/cmk";
-import { SQL_API } from "@/lib/cmk/sql-server";
 import type { ArmWrite, CmkProblem } from "@/lib/cmk/types";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -19,7 +18,7 @@ import { getVerifiedKey } from "@/lib/keys/verified-key";
 import { setResourceState } from "@/lib/resources/resource-state";
 import { resourceJobKey } from "./enqueue-apply";
 import { checkAndPlan } from "./plan-apply";
-import { keyForPlan } from "./plan-operation";
+import { keyForPlan, serverProtectorRefusal } from "./plan-operation";
 import { SERVICE_IMPACT } from "./service-impact";
 
 /** The support operations on one resource, each a job kind run by the same pipeline as "apply". */
@@ -182,25 +181,6 @@ export async function previewOperation(
         : null,
     crossCustomer,
     approvalReasons: approvalReasons(requester.roles, { crossCustomer }),
-  };
-}
-
-/**
- * A database goes back to its server's protector (Azure's encryption-protector revert), which Azure allows only
- * while that protector is service-managed (DatabaseEncryptionProtectorRevert in the Microsoft.Sql REST specs;
- * docs/azure-contracts.md §5.6): the server's protector is read first, so the preview refuses what Azure would.
- */
-async function serverProtectorRefusal(databaseArmId: string): Promise<CmkProblem | null> {
-  const server = databaseArmId.replace(/\/databases\/[^/]+$/i, "");
-  const protector = (await readResource(`${server}/encryptionProtector/current`, SQL_API)) as {
-    properties?: { serverKeyType?: string | null; serverKeyName?: string | null };
-  } | null;
-  const type = protector?.properties?.serverKeyType ?? "ServiceManaged";
-  if (type.toLowerCase() === "servicemanaged") return null;
-  const serverName = server.split("/").at(-1);
-  return {
-    code: "ServerUsesCustomerKey",
-    message: `Azure reverts a database only to a service-managed server protector, and server ${serverName} is protected by a customer-managed key (${protector?.properties?.serverKeyName ?? type}): revert the server first, or change the database to another key.`,
   };
 }
 

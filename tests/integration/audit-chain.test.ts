@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAuditEvent, SYSTEM_ACTOR } from "../../lib/audit/record-audit-event";
+import { recordAuditEvent, SYSTEM_ACTOR, withAuditAtEnd } from "../../lib/audit/record-audit-event";
 import { computeAuditHash, GENESIS_HASH } from "../../lib/audit/audit-chain";
 import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import { createCustomerInvite } from "../../lib/onboarding/create-customer-invite";
@@ -63,9 +63,19 @@ describe("[audit] the hash chain", () => {
     expect(first).toMatchObject({ streamSeq: 1, prevHash: GENESIS_HASH });
     expect(second).toMatchObject({ streamSeq: 2, prevHash: first!.hash });
     expect(second!.hash).toBe(computeAuditHash(first!.hash!, { ...second!, stream: "global", streamSeq: 2 }));
+    // Events kept for the end of a transaction that then fails are never written.
+    await expect(
+      t.db.$transaction((tx) =>
+        withAuditAtEnd(tx, async () => {
+          await recordAuditEvent(tx, { actor: operator, action: "test.rolled_back", targetType: "test" });
+          throw new Error("the change failed");
+        }),
+      ),
+    ).rejects.toThrow("the change failed");
+    expect(await t.db.auditEvent.count({ where: { action: "test.rolled_back" } })).toBe(0);
   });
 
-  it("stays whole when 200 onboardings and 50 events of one stream are written at the same time", async () => {
+  it("stays whole when 200 onboardings, 50 events of one stream and 20 transactions appending theirs at the end are written at the same time", async () => {
     const names = Array.from({ length: 200 }, (_, i) => `Concurrent ${i}`);
     await Promise.all([
       ...names.map(async (customerName) => {
@@ -92,21 +102,47 @@ describe("[audit] the hash chain", () => {
           targetId: String(i),
         }),
       ),
+      // Three events each, kept until the end of the transaction and appended together.
+      ...Array.from({ length: 20 }, (_, i) =>
+        wide.$transaction((tx) =>
+          withAuditAtEnd(tx, async () => {
+            for (const step of ["a", "b", "c"])
+              await recordAuditEvent(tx, {
+                actor: operator,
+                action: "test.at_end",
+                targetType: "test",
+                targetId: `${i}${step}`,
+              });
+          }),
+        ),
+      ),
     ]);
+    const atEnd = await t.db.auditEvent.findMany({
+      where: { action: "test.at_end" },
+      orderBy: { streamSeq: "asc" },
+      select: { targetId: true, streamSeq: true },
+    });
+    // Each transaction's three events sit next to each other in the stream, in the order they were recorded.
+    for (let i = 0; i < atEnd.length; i += 3) {
+      const group = atEnd.slice(i, i + 3);
+      expect(group.map((e) => e.targetId!.slice(-1))).toEqual(["a", "b", "c"]);
+      expect(new Set(group.map((e) => e.targetId!.slice(0, -1))).size).toBe(1);
+      expect(group[2]!.streamSeq! - group[0]!.streamSeq!).toBe(2);
+    }
     const report = await verifyAuditChain(t.db);
     expect(report.firstBreak).toBeUndefined();
-    expect(report.checked).toBe(2 + 50 + 200 * 2);
+    expect(report.checked).toBe(2 + 50 + 60 + 200 * 2);
     expect(report.streams).toBe(201);
     const global = await t.db.auditEvent.aggregate({
       where: { stream: "global" },
       _max: { streamSeq: true },
     });
-    expect(global._max.streamSeq).toBe(52);
+    expect(global._max.streamSeq).toBe(112);
   }, 300_000);
 
   it("reports an intact chain through npm run audit:verify", () => {
     const run = runAuditVerify();
-    expect(run.out).toContain("Audit chain intact: 452 chained event(s) in 201 stream(s) checked");
+    expect(run.out).toContain("Audit chain intact: 512 chained event(s) in 201 stream(s) checked");
     expect(run.status).toBe(0);
   });
 

@@ -268,6 +268,11 @@ export function FleetBlastRadius({ preview }: { preview: FleetPreview }) {
           <strong>Left out:</strong> {e.count} {e.service}(s). {e.why}
         </p>
       ))}
+      {preview.refused.map((r) => (
+        <p key={r.why} className="text-amber-900" data-testid="fleet-refused">
+          <strong>Refused, nothing written:</strong> {r.count} {r.service}(s). {r.why}
+        </p>
+      ))}
       {preview.ifKeyUnreachable.map((u) => (
         <p key={u.service}>
           <strong>{u.service}, if the new key is unreachable:</strong> {u.words}

@@ -224,6 +224,27 @@ describe("[jobs] applying the customer's key as durable jobs", () => {
     });
   });
 
+  it("handlers starting one job at the same instant send its write once: the others find the step claimed", async () => {
+    const resource = await storageAccount("stjobsracing");
+    const { job } = await enqueueApply(t.db, boss, { resourceId: resource.id, actor });
+    const before = await writesSoFar();
+    // Three deliveries of the job's message at once (a second message, a redelivery): all read the job before
+    // any of them has begun its step.
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => runApplyJob(t.db, job.id, { writesPerSecond: 50 })),
+    );
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["skipped", "skipped", "succeeded"]);
+    expect((await writesSoFar()) - before).toBe(1);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      state: "SUCCEEDED",
+      step: 1,
+      error: null,
+    });
+    expect((await t.db.isvResource.findUniqueOrThrow({ where: { id: resource.id } })).cmkState).toBe(
+      "APPLIED",
+    );
+  }, 120_000);
+
   // Before the SIGKILL test: the worker it starts would take this job's message too.
   it("a message handled twice (its heartbeat lapsed) finishes the job once: the late handler changes nothing", async () => {
     const resource = await diskEncryptionSet("des-jobs-twice");

@@ -9,6 +9,8 @@ import { startBoss } from "../../../lib/jobs/boss";
 import { probeKeyHealth } from "../../../lib/key-health/check-key-health";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
+import { previewFleetRun } from "../../../lib/operations/fleet-run";
+import { planJobSteps } from "../../../lib/operations/plan-operation";
 import { previewOperation, requestOperation } from "../../../lib/operations/support-operations";
 import { resourceErrorColumn } from "../../../lib/resources/resource-columns";
 import { seedIsvResource } from "../../../prisma/seed/factories";
@@ -193,6 +195,34 @@ describe("[sql-database] a database's revert needs a service-managed server prot
     await expect(operate(db.id, "REVERT")).rejects.toThrow(/revert the server first/);
     expect(await reload(db.id)).toMatchObject({ cmkState: "APPLIED", appliedKeyId: customers.adatum.keyId });
     expect(await armProps(db.armId)).toEqual(before);
+  });
+
+  it("the fleet-wide preview and the run's job refuse that database's revert for the same reason", async () => {
+    const db = await t.db.isvResource.findFirstOrThrow({
+      where: { armId: { endsWith: "/databases/db-keyed" } },
+    });
+    const preview = await previewFleetRun(
+      t.db,
+      { operation: "REVERT", selection: { customerId: customers.adatum.id, kind: "SQL_DATABASE" } },
+      { roles: ["Operator"] },
+    );
+    expect(preview.refused).toEqual([
+      {
+        service: getCmkModule("SQL_DATABASE").label,
+        count: 1,
+        why: expect.stringMatching(
+          /server sql-tenants-keyed is protected by a customer-managed key .*revert the server first/,
+        ),
+      },
+    ]);
+    // The refused database is taken by the run but writes nothing; every other database is one revert.
+    expect(preview.writes).toBe(preview.total - 1);
+    // A job of the run plans its revert the same way, and refuses with the same words.
+    const planned = await planJobSteps(db, "REVERT_CMK", null);
+    expect(planned.steps).toEqual([]);
+    expect(planned.problems).toEqual([
+      expect.objectContaining({ code: "ServerUsesCustomerKey", message: preview.refused[0]!.why }),
+    ]);
   });
 });
 
