@@ -10,7 +10,7 @@ import { findWorkers, findQueueBacklogs, type QueueBacklog, type WorkerProcess }
  * host names, user names and SQL, and migration names describe the schema. The full error goes to the log.
  */
 export interface HealthCheck {
-  name: "database" | "migrations" | "emulator";
+  name: "database" | "migrations" | "emulator" | "audit-log";
   ok: boolean;
   detail: string;
   ms: number;
@@ -21,9 +21,13 @@ export interface Readiness {
   checks: HealthCheck[];
 }
 
-/** The operator view: readiness, the worker processes connected to the database, and each queue's backlog. */
+/**
+ * The operator view: readiness, the worker processes connected to the database, each queue's backlog, and
+ * warnings: what does not stop this instance from serving but an operator must fix (not part of readiness).
+ */
 export interface HealthDetails extends Readiness {
   cloud: string;
+  warnings: HealthCheck[];
   workers: WorkerProcess[];
   queues: QueueBacklog[];
 }
@@ -55,12 +59,35 @@ export async function getReadiness(requestId?: string): Promise<Readiness> {
 }
 
 export async function getHealthDetails(requestId?: string): Promise<HealthDetails> {
-  const [readiness, workers, queues] = await Promise.all([
+  const [readiness, workers, queues, auditLog] = await Promise.all([
     getReadiness(requestId),
     findWorkers().catch((error: unknown) => logged(error, requestId, "workers", [])),
     findQueueBacklogs().catch((error: unknown) => logged(error, requestId, "queues", [])),
+    timed("audit-log", requestId, "could not be checked", checkAuditLogGuard),
   ]);
-  return { ...readiness, cloud: getCloud().name, workers, queues };
+  const warnings = auditLog.ok ? [] : [auditLog];
+  return { ...readiness, cloud: getCloud().name, warnings, workers, queues };
+}
+
+/**
+ * The audit log is append-only for the app only when the app's database role cannot change it: a role that
+ * owns the table can disable or drop the trigger (docs/database.md, "Roles"). That is the case when migrations
+ * ran as DATABASE_URL because MIGRATION_DATABASE_URL was not set: fine for a throw-away database, not for
+ * production, so the operator view says so.
+ */
+async function checkAuditLogGuard(): Promise<string> {
+  const [row] = await getDb().$queryRaw<{ owns: boolean; can_update: boolean }[]>`
+    SELECT pg_has_role(current_user, c.relowner, 'USAGE') AS owns,
+           has_table_privilege(c.oid, 'UPDATE') AS can_update
+    FROM pg_class c
+    WHERE c.oid = to_regclass('"AuditEvent"')`;
+  if (!row) throw new KnownFailure("no audit table (run npm run db:migrate)");
+  if (row.owns || row.can_update)
+    throw new KnownFailure(
+      "not protected: the app's database role owns or may change the audit table. Run migrations as the " +
+        "schema's owner (MIGRATION_DATABASE_URL) and the app as crosskey_app (docs/database.md, Roles)",
+    );
+  return "append-only for the app's database role";
 }
 
 /** A failure whose message was written here and is safe to show to an operator. */

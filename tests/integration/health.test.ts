@@ -13,6 +13,15 @@ async function readinessFor(databaseUrl: string) {
   return getReadiness("req-health-test");
 }
 
+async function detailsFor(databaseUrl: string) {
+  vi.resetModules();
+  delete (globalThis as { crosskeyDb?: unknown }).crosskeyDb;
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.AZURE_CLOUD = "public";
+  const { getHealthDetails } = await import("../../lib/health/get-health");
+  return getHealthDetails("req-health-test");
+}
+
 const databases: { drop(): Promise<void> }[] = [];
 afterAll(async () => {
   delete (globalThis as { crosskeyDb?: unknown }).crosskeyDb;
@@ -21,10 +30,24 @@ afterAll(async () => {
 
 describe("health", () => {
   let migratedUrl = "";
+  let ownerUrl = "";
   beforeAll(async () => {
     const t = await createTestDatabase();
     databases.push(t);
     migratedUrl = t.url;
+    ownerUrl = t.ownerUrl;
+  });
+
+  it("warns an operator when the app runs as the schema's owner, who could switch the audit trigger off", async () => {
+    const asApp = await detailsFor(migratedUrl);
+    expect(asApp.status).toBe("healthy");
+    expect(asApp.warnings).toEqual([]);
+
+    const asOwner = await detailsFor(ownerUrl);
+    // Still serving: a warning, not a readiness failure.
+    expect(asOwner.status).toBe("healthy");
+    expect(asOwner.warnings.map((w) => [w.name, w.ok])).toEqual([["audit-log", false]]);
+    expect(asOwner.warnings[0]!.detail).toMatch(/owns or may change the audit table.*MIGRATION_DATABASE_URL/);
   });
 
   it("is healthy on a migrated database", async () => {
