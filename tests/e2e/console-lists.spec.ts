@@ -67,7 +67,12 @@ test("[console] resources page through, filter by service and by a customer pick
   await page.getByRole("combobox", { name: "Service" }).selectOption("SQL_SERVER");
   const picker = page.getByRole("combobox", { name: "Customer" });
   await picker.fill("adatum");
-  await page.getByRole("listbox", { name: "Customer" }).getByRole("option").first().click();
+  // Wait for the server's answer: before it, the list still offers the untyped choice ("Unassigned").
+  await page
+    .getByRole("listbox", { name: "Customer" })
+    .getByRole("option", { name: /^Adatum/ })
+    .first()
+    .click();
   const chosen = await picker.inputValue();
   expect(chosen).toMatch(/^Adatum/);
   await page.getByRole("button", { name: "Search" }).click();
