@@ -44,7 +44,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <span className="min-w-0 break-words">
               {session.name}
               {session.roles.length > 0 && (
-                <span className="text-slate-600"> · {session.roles.join(", ")}</span>
+                <span className="text-slate-600"> ({session.roles.join(", ")})</span>
               )}
             </span>
             <button type="submit" className="rounded-md px-2 py-1 text-brand-700 hover:bg-slate-100">

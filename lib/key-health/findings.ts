@@ -62,6 +62,8 @@ export interface HealthInput {
   lastSeenAt: Date | null;
   recoverableDays: number | null;
   now: Date;
+  /** Where the key lives: the fixes name the vault or Managed HSM and the key, as `az` wants them. */
+  key: { vaultKind: "VAULT" | "MANAGED_HSM"; vaultHost: string; keyName: string };
 }
 
 const DAY_MS = 86_400_000;
@@ -91,7 +93,7 @@ export function deriveKeyHealth(input: HealthInput): {
   return { health, findings, problem: codes.length ? codes.join(",") : null };
 }
 
-function chainFindings({ verification, lastSeenAt, recoverableDays, now }: HealthInput): Finding[] {
+function chainFindings({ verification, lastSeenAt, recoverableDays, now, key }: HealthInput): Finding[] {
   const broken = verification.hops.find((h) => h.status === "failed" || h.status === "waiting");
   const facts = verification.facts;
   if (!broken) {
@@ -160,7 +162,7 @@ function chainFindings({ verification, lastSeenAt, recoverableDays, now }: Healt
         summary: deadline
           ? `The key no longer exists in the vault: it was deleted after ${lastSeenAt!.toISOString().slice(0, 16).replace("T", " ")} UTC. The vault keeps deleted keys for ${recoverableDays} days, so it can be recovered until at least ${deadline.toISOString().slice(0, 10)}.`
           : "The key no longer exists in the vault: it was deleted. If the vault has soft delete, recover it before its retention period ends.",
-        fix: "az keyvault key recover --vault-name <vault> --name <key>",
+        fix: recoverCommand(key),
       },
     ];
   }
@@ -189,6 +191,17 @@ function chainFindings({ verification, lastSeenAt, recoverableDays, now }: Healt
     return [{ ...base, code: "key_disabled", severity: "critical", summary: broken.summary }];
   }
   return [{ ...base, code: "key_unusable", severity: "critical", summary: broken.summary }];
+}
+
+/**
+ * Recovering a soft-deleted key: `az keyvault key recover` takes `--vault-name` for a vault and `--hsm-name` for
+ * a Managed HSM (https://learn.microsoft.com/cli/azure/keyvault/key#az-keyvault-key-recover).
+ */
+function recoverCommand({ vaultKind, vaultHost, keyName }: HealthInput["key"]): string {
+  const name = vaultHost.split(".")[0];
+  return vaultKind === "MANAGED_HSM"
+    ? `az keyvault key recover --hsm-name ${name} --name ${keyName}`
+    : `az keyvault key recover --vault-name ${name} --name ${keyName}`;
 }
 
 function resourceFindings({ resources, latestVersion, previous }: HealthInput): Finding[] {

@@ -42,6 +42,7 @@ export async function recordKeyHealth(
     const { verification, latestVersion, resources } = input.probe;
     const facts = verification.facts;
     const derived = deriveKeyHealth({
+      key: { vaultKind: key.vaultKind, vaultHost: key.vaultHost, keyName: key.keyName },
       verification,
       latestVersion: latestVersion ?? key.latestVersion,
       resources: resources.flatMap((r) =>

@@ -39,6 +39,7 @@ const input = (over: Partial<HealthInput>): HealthInput => ({
   lastSeenAt: null,
   recoverableDays: null,
   now: NOW,
+  key: { vaultKind: "VAULT", vaultHost: "kv-contoso.vault.azure.net", keyName: "crosskey-cmk" },
   ...over,
 });
 
@@ -65,6 +66,21 @@ describe("key health findings name the broken hop", () => {
     expect(out.findings.map((f) => f.code)).toEqual([code]);
     expect(out.findings[0]!.severity).toBe("critical");
     expect(out.problem).toBe(code);
+  });
+
+  it("a deleted key's fix recovers it from its own vault, or its Managed HSM with --hsm-name", () => {
+    const deleted = result({ id: "key", azureCode: "KeyNotFound" });
+    expect(deriveKeyHealth(input({ verification: deleted })).findings[0]!.fix).toBe(
+      "az keyvault key recover --vault-name kv-contoso --name crosskey-cmk",
+    );
+    const hsm = {
+      vaultKind: "MANAGED_HSM",
+      vaultHost: "mhsm-contoso.managedhsm.azure.net",
+      keyName: "hsm-key",
+    } as const;
+    expect(deriveKeyHealth(input({ verification: deleted, key: hsm })).findings[0]!.fix).toBe(
+      "az keyvault key recover --hsm-name mhsm-contoso --name hsm-key",
+    );
   });
 
   it("an expired key is named as expired, with its date", () => {
