@@ -43,9 +43,11 @@ export async function checkOnboardings(db: Db, views: CustomerView[]): Promise<C
         `${view.onboardingId}: customer saw ${view.confirmed}${view.failedStep ? ` then "${view.failedStep}" failed` : ""}, database says ${onboarding.state}`,
       );
 
+    // Only the onboarding's own transitions: other events of the onboarding (a key's health going from UNKNOWN
+    // to HEALTHY, a resource's apply) carry from/to of their own state machines.
     const transitions = await db.auditEvent.findMany({
-      where: { onboardingId: view.onboardingId },
-      orderBy: { occurredAt: "asc" },
+      where: { onboardingId: view.onboardingId, targetType: "onboarding" },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
       select: { action: true, details: true },
     });
     let state = "INVITED";
