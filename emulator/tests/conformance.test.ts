@@ -859,3 +859,494 @@ describe("[conformance] reads and updates the product makes after a write", () =
     expect(issues(result, versionless.body)).toEqual([]);
   });
 });
+
+describe("[conformance] the remaining operations: existence, updates, lists, deletes, LRO results", () => {
+  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
+  const RES = `${SPEC}/resources/resource-manager/Microsoft.Resources/stable/2025-04-01/resources.json`;
+  const SQL = `${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01`;
+  const resourceGroup = z.object({
+    id: z.string().startsWith(`/subscriptions/${IDS.contosoSub}/resourceGroups/`),
+    name: z.string(),
+    type: z.literal("Microsoft.Resources/resourceGroups"),
+    location: z.string(),
+    tags: z.record(z.string(), z.string()).optional(),
+    properties: z.object({ provisioningState: z.string() }),
+  });
+  const path = (url: string) => url.replace(em.url, "");
+  /**
+   * A Location-style operation result (ARM async operation guidance, "Location" pattern; each spec's
+   * x-ms-long-running-operation): while running, 202 with Location and Retry-After; once done, 200 with the
+   * result or 204 without one.
+   */
+  async function locationResult(location: string, token: string) {
+    expect(location).toMatch(/^https:\/\/.+\?(monitor=true&)?api-version=/);
+    const running = await call(em.url, "GET", path(location), token);
+    expect(running.status).toBe(202);
+    expect(running.headers.get("location")).toBe(location);
+    expect(Number(running.headers.get("retry-after"))).toBeGreaterThan(0);
+    await settle();
+    const done = await call(em.url, "GET", path(location), token);
+    expect([200, 204]).toContain(done.status);
+    return done;
+  }
+
+  it(`${RES}: ResourceGroups_CheckExistence (HEAD) → 204 when the group exists, 404 when it does not`, async () => {
+    const base = `/subscriptions/${IDS.contosoSub}/resourceGroups`;
+    const there = await call(em.url, "HEAD", `${base}/conformance?api-version=2025-04-01`, admin);
+    expect(there.status).toBe(204);
+    const missing = await call(em.url, "HEAD", `${base}/no-such-group?api-version=2025-04-01`, admin);
+    expect(missing.status).toBe(404);
+  });
+
+  it(`${RES}: ResourceGroups_Update (PATCH, ResourceGroupPatchable) → 200 ResourceGroup; an unknown group → 404`, async () => {
+    const rg = `/subscriptions/${IDS.contosoSub}/resourceGroups/conformance-patch?api-version=2025-04-01`;
+    expect((await call(em.url, "PUT", rg, admin, { location: "westeurope" })).status).toBe(201);
+    const r = await call(em.url, "PATCH", rg, admin, { tags: { owner: "conformance" } });
+    expect(r.status).toBe(200);
+    expect(
+      issues(
+        resourceGroup.extend({
+          name: z.literal("conformance-patch"),
+          location: z.literal("westeurope"),
+          tags: z.object({ owner: z.literal("conformance") }),
+        }),
+        r.body,
+      ),
+    ).toEqual([]);
+    const missing = await call(
+      em.url,
+      "PATCH",
+      `/subscriptions/${IDS.contosoSub}/resourceGroups/no-such-group?api-version=2025-04-01`,
+      admin,
+      { tags: {} },
+    );
+    expect(missing.status).toBe(404);
+    expect(armError.safeParse(missing.body).success).toBe(true);
+  });
+
+  it(`${RES}: ResourceGroups_List → ResourceGroupListResult`, async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `/subscriptions/${IDS.contosoSub}/resourcegroups?api-version=2025-04-01`,
+      admin,
+    );
+    expect(r.status).toBe(200);
+    const list = z.object({ value: z.array(resourceGroup), nextLink: z.string().url().optional() }).strict();
+    expect(issues(list, r.body)).toEqual([]);
+    expect((r.body.value as { name: string }[]).map((g) => g.name)).toContain("conformance");
+  });
+
+  it(`${RES}: Resources_ListByResourceGroup and Resources_List ($filter=resourceType) → ResourceListResult of GenericResourceExpanded`, async () => {
+    const generic = z.object({
+      id: z.string().startsWith("/subscriptions/"),
+      name: z.string(),
+      type: z.string(),
+      location: z.string(),
+      tags: z.record(z.string(), z.string()).optional(),
+      kind: z.string().optional(),
+      sku: z.object({ name: z.string() }).optional(),
+    });
+    const list = z.object({ value: z.array(generic), nextLink: z.string().url().optional() }).strict();
+    const byGroup = await call(em.url, "GET", `${CUST_RG}/resources?api-version=2025-04-01`, admin);
+    expect(byGroup.status).toBe(200);
+    expect(issues(list, byGroup.body)).toEqual([]);
+    expect((byGroup.body.value as { name: string }[]).map((r) => r.name)).toContain("contoso-conformance");
+    const filter = encodeURIComponent("resourceType eq 'Microsoft.KeyVault/vaults'");
+    const bySub = await call(
+      em.url,
+      "GET",
+      `/subscriptions/${IDS.contosoSub}/resources?$filter=${filter}&api-version=2025-04-01`,
+      admin,
+    );
+    expect(bySub.status).toBe(200);
+    expect(issues(list, bySub.body)).toEqual([]);
+    const types = (bySub.body.value as { type: string }[]).map((r) => r.type);
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(["Microsoft.KeyVault/vaults"]));
+  });
+
+  it(`${SPEC}/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json: UserAssignedIdentities_ListBySubscription → UserAssignedIdentitiesListResult`, async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `/subscriptions/${IDS.isvSub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2023-01-31`,
+      isv,
+    );
+    expect(r.status).toBe(200);
+    const uami = tracked.extend({
+      type: z.literal("Microsoft.ManagedIdentity/userAssignedIdentities"),
+      properties: z.object({
+        tenantId: z.string().uuid(),
+        principalId: z.string().uuid(),
+        clientId: z.string().uuid(),
+      }),
+    });
+    expect(
+      issues(z.object({ value: z.array(uami), nextLink: z.string().url().optional() }).strict(), r.body),
+    ).toEqual([]);
+    expect((r.body.value as { id: string }[]).map((u) => u.id.toLowerCase())).toContain(
+      IDS.uamiCmk.toLowerCase(),
+    );
+  });
+
+  it(`${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json: Vaults_Update (PATCH, VaultPatchParameters) → 200 Vault; sku.name outside its enum → 400`, async () => {
+    const id = `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-conformance?api-version=2024-11-01`;
+    const r = await call(em.url, "PATCH", id, admin, { properties: { enabledForDiskEncryption: true } });
+    expect(r.status).toBe(200);
+    const vault = tracked.extend({
+      type: z.literal("Microsoft.KeyVault/vaults"),
+      properties: z.object({
+        tenantId: z.literal(IDS.contoso),
+        sku: z.object({ family: z.enum(["A"]), name: z.enum(["standard", "premium"]) }),
+        vaultUri: z.string().url(),
+        enabledForDiskEncryption: z.literal(true),
+        enableRbacAuthorization: z.literal(true),
+        enableSoftDelete: z.literal(true),
+        enablePurgeProtection: z.literal(true),
+        provisioningState: z.enum(["Succeeded", "RegisteringDns"]),
+      }),
+    });
+    expect(issues(vault, r.body)).toEqual([]);
+    const bad = await call(em.url, "PATCH", id, admin, {
+      properties: { sku: { family: "A", name: "gold" } },
+    });
+    expect(bad.status).toBe(400);
+    expect(armError.safeParse(bad.body).success).toBe(true);
+    const after = await call(em.url, "GET", id, admin);
+    expect((after.body.properties as { sku: { name: string } }).sku.name).toBe("standard");
+  });
+
+  it("…/2024-11-01/keyvault.json: Vaults_Delete → 200, then 204 (no such vault)", async () => {
+    const id = `${CUST_RG}/providers/Microsoft.KeyVault/vaults/contoso-conf-del?api-version=2024-11-01`;
+    const created = await call(em.url, "PUT", id, admin, {
+      location: "westeurope",
+      properties: { tenantId: IDS.contoso, sku: { family: "A", name: "standard" } },
+    });
+    expect(created.status).toBe(201);
+    const deleted = await call(em.url, "DELETE", id, admin);
+    expect(deleted.status).toBe(200);
+    expect((await call(em.url, "DELETE", id, admin)).status).toBe(204);
+    expect((await call(em.url, "GET", id, admin)).status).toBe(404);
+  });
+
+  it(`${SPEC}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json: RoleAssignments_ListForScope ($filter=atScope(), principalId eq) → RoleAssignmentListResult`, async () => {
+    const assignment = z.object({
+      id: z.string().includes("/providers/Microsoft.Authorization/roleAssignments/"),
+      name: z.string().uuid(),
+      type: z.literal("Microsoft.Authorization/roleAssignments"),
+      properties: z.object({
+        scope: z.string(),
+        roleDefinitionId: z.string().includes("/providers/Microsoft.Authorization/roleDefinitions/"),
+        principalId: z.string().uuid(),
+        principalType: z.enum(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]),
+      }),
+    });
+    const list = z.object({ value: z.array(assignment), nextLink: z.string().url().optional() }).strict();
+    const base = `${CUST_RG}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`;
+    const atScope = await call(em.url, "GET", `${base}&$filter=${encodeURIComponent("atScope()")}`, admin);
+    expect(atScope.status).toBe(200);
+    expect(issues(list, atScope.body)).toEqual([]);
+    const mine = await call(
+      em.url,
+      "GET",
+      `${base}&$filter=${encodeURIComponent(`principalId eq '${IDS.contosoAdmin}'`)}`,
+      admin,
+    );
+    expect(mine.status).toBe(200);
+    expect(issues(list, mine.body)).toEqual([]);
+    const principals = (mine.body.value as { properties: { principalId: string } }[]).map(
+      (a) => a.properties.principalId,
+    );
+    expect(principals.length).toBeGreaterThan(0);
+    expect(new Set(principals)).toEqual(new Set([IDS.contosoAdmin]));
+  });
+
+  it(`${SPEC}/storage/resource-manager/Microsoft.Storage/stable/2025-06-01/storage.json: StorageAccounts_Create (sku, kind, location required) → 202 + Location; the Location URL answers 202, then 200 StorageAccount; StorageAccounts_Delete → 200, then 204`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.Storage/storageAccounts/fabrikamconflro?api-version=2025-06-01`;
+    for (const body of [
+      { location: "westeurope", kind: "StorageV2" },
+      { location: "westeurope", sku: { name: "Standard_LRS" } },
+    ]) {
+      const refused = await call(em.url, "PUT", id, isv, body);
+      expect(refused.status).toBe(400);
+      expect(armError.safeParse(refused.body).success).toBe(true);
+    }
+    const created = await call(em.url, "PUT", id, isv, {
+      location: "westeurope",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+    });
+    expect(created.status).toBe(202);
+    expect(created.body).toEqual({});
+    const done = await locationResult(created.headers.get("location") ?? "", isv);
+    expect(done.status).toBe(200);
+    const account = tracked.extend({
+      name: z.literal("fabrikamconflro"),
+      type: z.literal("Microsoft.Storage/storageAccounts"),
+      kind: z.literal("StorageV2"),
+      sku: z.object({ name: z.literal("Standard_LRS") }),
+      properties: z.object({
+        provisioningState: z.literal("Succeeded"),
+        encryption: z.object({ keySource: z.literal("Microsoft.Storage") }),
+      }),
+    });
+    expect(issues(account, done.body)).toEqual([]);
+    expect((await call(em.url, "DELETE", id, isv)).status).toBe(200);
+    expect((await call(em.url, "DELETE", id, isv)).status).toBe(204);
+    expect((await call(em.url, "GET", id, isv)).status).toBe(404);
+  });
+
+  it(`${SPEC}/cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2025-10-15/cosmos-db.json: DatabaseAccounts_Delete → 202 + Location + Azure-AsyncOperation (LRO), then 204 (no such account)`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.DocumentDB/databaseAccounts/fabrikam-conf-del?api-version=2025-10-15`;
+    const created = await call(em.url, "PUT", id, isv, {
+      location: "westeurope",
+      properties: {
+        databaseAccountOfferType: "Standard",
+        locations: [{ locationName: "westeurope", failoverPriority: 0 }],
+      },
+    });
+    expect(created.status).toBe(200);
+    await settle();
+    const deleted = await call(em.url, "DELETE", id, isv);
+    expect(deleted.status).toBe(202);
+    const statusUrl = deleted.headers.get("azure-asyncoperation") ?? "";
+    expect(statusUrl).toMatch(
+      /^https:\/\/.+\/providers\/Microsoft\.DocumentDB\/locations\/[^/]+\/operationsStatus\/[^?]+\?api-version=2025-10-15$/,
+    );
+    expect(deleted.headers.get("location")).toMatch(/^https:\/\/.+\?api-version=2025-10-15$/);
+    const running = await call(em.url, "GET", path(statusUrl), isv);
+    expect(running.status).toBe(200);
+    expect(running.body.status).toBe("InProgress");
+    await settle();
+    const done = await call(em.url, "GET", path(statusUrl), isv);
+    expect(done.body.status).toBe("Succeeded");
+    expect((await call(em.url, "GET", id, isv)).status).toBe(404);
+    expect((await call(em.url, "DELETE", id, isv)).status).toBe(204);
+  });
+
+  it(`${SPEC}/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2025-01-02/diskEncryptionSet.json: DiskEncryptionSets_Delete → 200 (or 202 + Location), then 204`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.Compute/diskEncryptionSets/des-conform?api-version=2025-01-02`;
+    await settle();
+    const deleted = await call(em.url, "DELETE", id, isv);
+    expect([200, 202]).toContain(deleted.status);
+    if (deleted.status === 202) await locationResult(deleted.headers.get("location") ?? "", isv);
+    expect((await call(em.url, "GET", id, isv)).status).toBe(404);
+    expect((await call(em.url, "DELETE", id, isv)).status).toBe(204);
+  });
+
+  it(`${SQL}/Servers.json: Servers_CreateOrUpdate → 202 + Location, the result a Server; Servers_Update (PATCH) → 202 + Location, then the updated Server`, async () => {
+    const id = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conf-srv?api-version=2023-08-01`;
+    const server = tracked.extend({
+      name: z.literal("fabrikam-conf-srv"),
+      type: z.literal("Microsoft.Sql/servers"),
+      kind: z.string(),
+      identity: z.object({ type: z.literal("UserAssigned"), userAssignedIdentities: userAssigned }),
+      properties: z
+        .looseObject({
+          administratorLogin: z.literal("sqladmin"),
+          version: z.string(),
+          state: z.string(),
+          fullyQualifiedDomainName: z.literal("fabrikam-conf-srv.database.windows.net"),
+          primaryUserAssignedIdentityId: z.string(),
+          federatedClientId: z.string().uuid(),
+        })
+        .refine((p) => !("administratorLoginPassword" in p), "administratorLoginPassword is returned"),
+    });
+    const created = await call(em.url, "PUT", id, isv, CMK_SQL_SERVER);
+    expect(created.status).toBe(202);
+    const result = await locationResult(created.headers.get("location") ?? "", isv);
+    expect(result.status).toBe(200);
+    expect(issues(server, result.body)).toEqual([]);
+    const patched = await call(em.url, "PATCH", id, isv, { tags: { env: "conformance" } });
+    expect([200, 202]).toContain(patched.status);
+    const final =
+      patched.status === 202 ? await locationResult(patched.headers.get("location") ?? "", isv) : patched;
+    expect(final.status).toBe(200);
+    expect(issues(server.extend({ tags: z.object({ env: z.literal("conformance") }) }), final.body)).toEqual(
+      [],
+    );
+  });
+
+  it(`${SQL}/Databases.json and DatabaseEncryptionProtectorRevert.json: Databases_Update (PATCH) → 202, then the Database; DatabaseEncryptionProtectors_Revert (POST …/encryptionProtector/current/revert) → 202 + Location only, final state via Location`, async () => {
+    const db = `${ISV_RG}/providers/Microsoft.Sql/servers/fabrikam-conform-db/databases/tenant-2`;
+    const put = await call(em.url, "PUT", `${db}?api-version=2023-08-01`, isv, {
+      location: "westeurope",
+      identity: { type: "UserAssigned", userAssignedIdentities: { [IDS.uamiCmk]: {} } },
+      properties: { federatedClientId: IDS.cmkAppId, keys: { [kid]: {} }, encryptionProtector: kid },
+    });
+    expect(put.status).toBe(202);
+    await settle();
+    const patched = await call(em.url, "PATCH", `${db}?api-version=2023-08-01`, isv, {
+      tags: { env: "conformance" },
+    });
+    expect([200, 202]).toContain(patched.status);
+    const updated =
+      patched.status === 202 ? await locationResult(patched.headers.get("location") ?? "", isv) : patched;
+    expect(updated.status).toBe(200);
+    const database = tracked.extend({
+      name: z.literal("tenant-2"),
+      type: z.literal("Microsoft.Sql/servers/databases"),
+      tags: z.object({ env: z.literal("conformance") }),
+      properties: z.looseObject({
+        status: z.enum(["Online", "Creating", "Inaccessible", "Restoring", "Copying", "Scaling"]),
+        encryptionProtector: z.literal(kid),
+      }),
+    });
+    expect(issues(database, updated.body)).toEqual([]);
+    const reverted = await call(
+      em.url,
+      "POST",
+      `${db}/encryptionProtector/current/revert?api-version=2023-08-01`,
+      isv,
+    );
+    expect(reverted.status).toBe(202);
+    expect(reverted.headers.get("azure-asyncoperation")).toBeNull();
+    const done = await locationResult(reverted.headers.get("location") ?? "", isv);
+    expect([200, 204]).toContain(done.status);
+    const after = await call(em.url, "GET", `${db}?api-version=2023-08-01`, isv);
+    expect(after.body.properties).toMatchObject({ encryptionProtector: null });
+    const again = await call(
+      em.url,
+      "POST",
+      `${db}/encryptionProtector/current/revert?api-version=2023-08-01`,
+      isv,
+    );
+    expect(again.status).toBe(400);
+    expect(again.body.error?.code).toBe("DatabaseLevelEncryptionProtectorDoesNotExist");
+  });
+
+  it("ARM async operations (Location pattern): an unknown operation id answers 404 with the ARM error envelope", async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `/subscriptions/${IDS.isvSub}/providers/Microsoft.Storage/locations/westeurope/asyncoperations/${randomUUID()}?monitor=true&api-version=2025-06-01`,
+      isv,
+    );
+    expect(r.status).toBe(404);
+    expect(armError.safeParse(r.body).success).toBe(true);
+  });
+
+  it("GET /metadata/endpoints?api-version=2022-09-01 (no REST spec documents it: checked against the fields Azure CLI and the Azure SDKs read)", async () => {
+    const r = await call(em.url, "GET", "/metadata/endpoints?api-version=2022-09-01");
+    expect(r.status).toBe(200);
+    const cloud = z.object({
+      name: z.string(),
+      portal: z.string().url(),
+      resourceManager: z.literal(`${em.url}/`),
+      authentication: z.object({
+        loginEndpoint: z.string().url(),
+        audiences: z.array(z.string().url()).min(1),
+        tenant: z.string(),
+        identityProvider: z.string(),
+      }),
+      graph: z.string().url(),
+      microsoftGraphResourceId: z.string().url(),
+      suffixes: z.object({
+        keyVaultDns: z.literal("vault.azure.net"),
+        mhsmDns: z.literal("managedhsm.azure.net"),
+        storage: z.string(),
+        sqlServerHostname: z.string(),
+      }),
+    });
+    expect(issues(z.array(cloud).length(1), r.body)).toEqual([]);
+  });
+
+  it(`${SPEC}/keyvault/data-plane/Microsoft.KeyVault/stable/7.4/admin/rbac.json: RoleDefinitions_Get on a Managed HSM → RoleDefinition (type, RoleType, RoleScope and DataAction enums); an unknown id → 404`, async () => {
+    const token = await userToken(
+      em.url,
+      IDS.contoso,
+      IDS.contosoAdminUpn,
+      "https://managedhsm.azure.net/.default",
+    );
+    const seu = "33413926-3206-4cdd-b39a-83574fe37a17";
+    const url = (id: string) =>
+      `/keyvault/mhsm-contoso.managedhsm.azure.net/providers/Microsoft.Authorization/roleDefinitions/${id}?api-version=7.4`;
+    const r = await call(em.url, "GET", url(seu), token);
+    expect(r.status).toBe(200);
+    const dataAction = z.enum([
+      "Microsoft.KeyVault/managedHsm/keys/read/action",
+      "Microsoft.KeyVault/managedHsm/keys/write/action",
+      "Microsoft.KeyVault/managedHsm/keys/deletedKeys/read/action",
+      "Microsoft.KeyVault/managedHsm/keys/deletedKeys/recover/action",
+      "Microsoft.KeyVault/managedHsm/keys/backup/action",
+      "Microsoft.KeyVault/managedHsm/keys/restore/action",
+      "Microsoft.KeyVault/managedHsm/keys/encrypt/action",
+      "Microsoft.KeyVault/managedHsm/keys/decrypt/action",
+      "Microsoft.KeyVault/managedHsm/keys/wrap/action",
+      "Microsoft.KeyVault/managedHsm/keys/unwrap/action",
+      "Microsoft.KeyVault/managedHsm/keys/sign/action",
+      "Microsoft.KeyVault/managedHsm/keys/verify/action",
+      "Microsoft.KeyVault/managedHsm/keys/create",
+      "Microsoft.KeyVault/managedHsm/keys/delete",
+    ]);
+    const definition = z.object({
+      id: z.literal(`Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${seu}`),
+      name: z.literal(seu),
+      type: z.literal("Microsoft.Authorization/roleDefinitions"),
+      properties: z.object({
+        roleName: z.literal("Managed HSM Crypto Service Encryption User"),
+        description: z.string(),
+        type: z.enum(["AKVBuiltInRole", "CustomRole"]),
+        permissions: z.array(
+          z.object({
+            actions: z.array(z.string()),
+            notActions: z.array(z.string()),
+            dataActions: z.array(dataAction).min(1),
+            notDataActions: z.array(dataAction),
+          }),
+        ),
+        assignableScopes: z.array(z.enum(["/", "/keys"])),
+      }),
+    });
+    expect(issues(definition, r.body)).toEqual([]);
+    const missing = await call(em.url, "GET", url(randomUUID()), token);
+    expect(missing.status).toBe(404);
+    expect(
+      z.object({ error: z.object({ code: z.string(), message: z.string() }) }).safeParse(missing.body)
+        .success,
+    ).toBe(true);
+  });
+
+  it(`${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/managedHsm.json: ManagedHsms_Get → ManagedHsm (sku, ManagedHsmProperties, securityDomainProperties.activationStatus)`, async () => {
+    const r = await call(
+      em.url,
+      "GET",
+      `/subscriptions/${IDS.contosoSub}/resourceGroups/rg-contoso-keys/providers/Microsoft.KeyVault/managedHSMs/mhsm-contoso?api-version=2023-07-01`,
+      admin,
+    );
+    expect(r.status).toBe(200);
+    const hsm = tracked.extend({
+      name: z.literal("mhsm-contoso"),
+      type: z.literal("Microsoft.KeyVault/managedHSMs"),
+      sku: z.object({
+        family: z.enum(["B", "C"]),
+        name: z.enum(["Standard_B1", "Custom_B32", "Custom_B6", "Custom_C42", "Custom_C10"]),
+      }),
+      properties: z.object({
+        tenantId: z.literal(IDS.contoso),
+        initialAdminObjectIds: z.array(z.string().uuid()).min(1),
+        hsmUri: z.string().url(),
+        enableSoftDelete: z.boolean(),
+        softDeleteRetentionInDays: z.number().int().min(7).max(90),
+        enablePurgeProtection: z.boolean(),
+        publicNetworkAccess: z.enum(["Enabled", "Disabled"]),
+        provisioningState: z.enum([
+          "Succeeded",
+          "Provisioning",
+          "Failed",
+          "Updating",
+          "Deleting",
+          "Activated",
+          "SecurityDomainRestore",
+          "Restoring",
+        ]),
+        securityDomainProperties: z.object({
+          activationStatus: z.enum(["Active", "NotActivated", "Unknown", "Failed"]),
+          activationStatusMessage: z.string(),
+        }),
+      }),
+    });
+    expect(issues(hsm, r.body)).toEqual([]);
+  });
+});

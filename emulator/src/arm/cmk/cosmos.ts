@@ -1,10 +1,9 @@
 import { ArmError } from "../errors.js";
-import { operationUrl, RETRY_AFTER, startOperation } from "../lro-http.js";
+import { accepted, operationUrl, RETRY_AFTER, startOperation } from "../lro-http.js";
 import type { ResourceId } from "../resource-id.js";
 import type { ArmResource } from "../store.js";
 import {
   asRecord,
-  deleteTracked,
   authorizeWrite,
   bodyObject,
   requireExisting,
@@ -12,6 +11,7 @@ import {
   serialize,
 } from "../tracked.js";
 import type { ArmContext, ArmResponse, ResourceProvider } from "../types.js";
+import { authorize } from "../auth.js";
 import { checkCustomerKey, parseKeyUri, type CmkFailure, type CmkResult } from "./check.js";
 
 const GUIDE =
@@ -291,5 +291,29 @@ export const cosmosAccounts: ResourceProvider = {
   get: async (ctx, id, existing) => ({ status: 200, body: await out(ctx, requireExisting(existing, id)) }),
   put: (ctx, id, existing) => write(ctx, id, existing, false),
   patch: (ctx, id, existing) => write(ctx, id, requireExisting(existing, id), true),
-  delete: deleteTracked,
+  delete: remove,
 };
+
+/**
+ * DatabaseAccounts_Delete (cosmos-db.json: 202 Accepted with Location and Azure-AsyncOperation, LRO; 204 when there
+ * is no such account): the account shows `provisioningState: Deleting` and is gone once the operation succeeds.
+ */
+function remove(ctx: ArmContext, id: ResourceId, existing: ArmResource | undefined): ArmResponse {
+  if (!existing) return { status: 204 };
+  authorize(ctx.store, ctx.caller, existing.id, `${id.type}/delete`);
+  const before = existing.properties.provisioningState;
+  const res = accepted(ctx, {
+    namespace: "Microsoft.DocumentDB",
+    resourceId: existing.id,
+    location: existing.location,
+    statusSegment: "operationsStatus",
+    resultSegment: "operationResults",
+    complete: (o) => {
+      if (o === "Succeeded") ctx.store.deleteResource(existing.id);
+      else existing.properties.provisioningState = before;
+    },
+    result: () => undefined,
+  });
+  existing.properties.provisioningState = "Deleting";
+  return res;
+}

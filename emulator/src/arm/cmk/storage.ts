@@ -119,6 +119,8 @@ async function buildAccount(
   if (!location)
     throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
   const identity = resolveIdentity(ctx, resourceId, id.type, body.identity, existing?.identity, merge);
+  // The RP validates the body after ARM's (linked) authorization; PUT carries the full create parameters.
+  if (!merge) requireCreateParameters(body);
   const requested = asRecord(props.encryption);
   const enc = requested
     ? merge && existing
@@ -191,6 +193,26 @@ async function refresh(ctx: ArmContext, r: ArmResource): Promise<void> {
     kv.lastKeyRotationTimestamp = new Date(now * 1000).toISOString();
     r.internal.lastRotationCheck = now;
   }
+}
+
+/** storage.json StorageAccountCreateParameters: `sku` (with `name`), `kind` (its enum) and `location` are required. */
+const KINDS = ["Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlobStorage"];
+function requireCreateParameters(body: Record<string, unknown>): void {
+  // ARM's deserialization error for a missing required property (code and text: a guess, COVERAGE.md).
+  const missing = (name: string) =>
+    new ArmError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: 'Required property '${name}' not found in JSON.'.`,
+    );
+  if (typeof asRecord(body.sku)?.name !== "string") throw missing("sku");
+  if (body.kind === undefined) throw missing("kind");
+  if (!KINDS.includes(String(body.kind)))
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: 'Error converting value "${String(body.kind)}" to type 'Kind'.'.`,
+    );
 }
 
 const out = (r: ArmResource) => ({ ...serialize(r), kind: r.internal.kind, sku: r.internal.sku });

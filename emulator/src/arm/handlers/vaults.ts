@@ -53,8 +53,19 @@ function write(
   if (requested.accessPolicies) p.accessPolicies = requested.accessPolicies;
   if (typeof p.tenantId !== "string")
     throw new ArmError(400, "BadRequest", "The parameter properties.tenantId must be specified.");
-  if (!asRecord(p.sku))
-    throw new ArmError(400, "BadRequest", "The parameter properties.sku must be specified.");
+  const sku = asRecord(p.sku);
+  if (!sku) throw new ArmError(400, "BadRequest", "The parameter properties.sku must be specified.");
+  // keyvault.json Sku: family enum ["A"], name enum ["standard", "premium"], read case-insensitively as .NET enums
+  // are (error code and text: a guess).
+  if (
+    String(sku.family).toUpperCase() !== "A" ||
+    !["standard", "premium"].includes(String(sku.name).toLowerCase())
+  )
+    throw new ArmError(
+      400,
+      "BadRequest",
+      `The sku '${String(sku.family)}/${String(sku.name)}' is not valid: sku.family must be 'A' and sku.name 'standard' or 'premium'.`,
+    );
   if (p.enableSoftDelete === false) {
     throw new ArmError(
       400,
@@ -131,5 +142,10 @@ export const vaults: ResourceProvider = {
  */
 export const managedHsms: ResourceProvider = {
   type: "Microsoft.KeyVault/managedHSMs",
-  get: (_ctx, id, existing) => ({ status: 200, body: serialize(requireExisting(existing, id)) }),
+  get: (_ctx, id, existing) => {
+    const hsm = requireExisting(existing, id);
+    // ManagedHsmResource.sku (ManagedHsmSku: family and name required); a world HSM without one is Standard_B1.
+    return { status: 200, body: { ...serialize(hsm), sku: hsm.internal.sku ?? HSM_SKU } };
+  },
 };
+const HSM_SKU = { family: "B", name: "Standard_B1" };
