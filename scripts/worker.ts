@@ -10,12 +10,13 @@ import { dbOptionsFromEnv } from "../lib/db/client.ts";
 import { createDb } from "../lib/db/create-db.ts";
 import { getEnv } from "../lib/env.ts";
 import { startBoss } from "../lib/jobs/boss.ts";
-import { registerJobHandlers, sweepUnsentJobs } from "../lib/jobs/worker.ts";
+import { registerJobHandlers } from "../lib/jobs/worker.ts";
 import { workerApplicationName } from "../lib/jobs/worker-name.ts";
 import { getLogger } from "../lib/log.ts";
 import { verifyCustomerKey } from "../lib/operations/key-handover.ts";
 import { runApplyJob } from "../lib/operations/run-apply-job.ts";
 import { runFleetBatch } from "../lib/operations/fleet-run.ts";
+import { recoverLostWork } from "../lib/operations/recover-lost-work.ts";
 import { runTenantHealthCheck, sweepKeyHealth } from "../lib/key-health/monitor.ts";
 import { deliverNotification, findStrandedDeliveries } from "../lib/notifications/deliver-notification.ts";
 import { sendDeliveries, sendFleetRunBatch } from "../lib/jobs/queues.ts";
@@ -56,8 +57,15 @@ const queues = await registerJobHandlers(
     healthConcurrency: Math.max(2, Math.ceil(env.WORKER_CONCURRENCY / 2)),
   },
 );
+// Work committed whose message was lost (a process stopped between the commit and the send): sent again.
 const sweep = setInterval(
-  () => void sweepUnsentJobs(db, boss).catch((err: unknown) => log.error({ err }, "sweep failed")),
+  () =>
+    void recoverLostWork(db, boss)
+      .then((recovered) => {
+        if (Object.values(recovered).some((n) => n > 0))
+          log.info({ recovered }, "sent messages for work that had none");
+      })
+      .catch((err: unknown) => log.error({ err }, "sweep failed")),
   15_000,
 );
 log.info(

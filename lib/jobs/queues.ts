@@ -99,6 +99,17 @@ export async function sendKeyVerification(
   });
 }
 
+/**
+ * Sends a key's verification again when its message was lost (lib/operations/recover-lost-work.ts): attempt 0,
+ * at once; at most one such message per key in five minutes, however many workers sweep. Null when one was sent.
+ */
+export function resendKeyVerification(boss: PgBoss, keyId: string): Promise<string | null> {
+  return boss.send("verify-key", verifyKeyPayload.parse({ keyId, attempt: 0 }), {
+    singletonKey: `verify:${keyId}:recover`,
+    singletonSeconds: 300,
+  });
+}
+
 /** Sends a job row's message (now, or after Retry-After) and notes the message on the row for the sweep. */
 export async function sendApplyMessage(
   db: Db,
@@ -114,13 +125,16 @@ export async function sendApplyMessage(
 
 export const fleetRunPayload = z.object({ runId: z.uuid() });
 
-/** Queues the next batch of a fleet run (now, or after a pause for room in its window); one waiting per run. */
-export async function sendFleetRunBatch(
+/**
+ * Queues the next batch of a fleet run (now, or after a pause for room in its window); one waiting per run.
+ * Null when one was already waiting.
+ */
+export function sendFleetRunBatch(
   boss: PgBoss,
   runId: string,
   startAfterSeconds?: number,
-): Promise<void> {
-  await boss.send("fleet-run", fleetRunPayload.parse({ runId }), {
+): Promise<string | null> {
+  return boss.send("fleet-run", fleetRunPayload.parse({ runId }), {
     singletonKey: runId,
     ...(startAfterSeconds && { startAfter: startAfterSeconds }),
   });
