@@ -5,7 +5,8 @@ import { serverAction, operator } from "@/lib/actions/server-action";
 import { WRITE_ROLES } from "@/lib/auth/operator";
 import { getEnv } from "@/lib/env";
 import { createCustomerInvite, createInviteSchema } from "@/lib/onboarding/create-customer-invite";
-import { reissueInvite, revokeInvite } from "@/lib/onboarding/manage-invite";
+import { reissueInvite } from "@/lib/onboarding/manage-invite";
+import { revokeInviteAndHandover } from "@/lib/operations/key-handover";
 
 export type ConsoleResult =
   | { ok: true; message: string; inviteUrl?: string; onboardingId?: string }
@@ -66,8 +67,17 @@ export const revokeInviteAction = serverAction({
   args: (inviteId: string) => ({ inviteId }),
   input: inviteIdInput,
   run: async ({ input, actor, requestId, db }) => {
-    await revokeInvite(db, { inviteId: input.inviteId, actor, requestId });
-    return { ok: true as const, message: "Invite revoked: the link no longer works." };
+    const { declinedHandovers } = await revokeInviteAndHandover(db, {
+      inviteId: input.inviteId,
+      actor,
+      requestId,
+    });
+    return {
+      ok: true as const,
+      message: declinedHandovers
+        ? "Invite revoked: the link no longer works, and the customer's replacement key waiting for approval was declined."
+        : "Invite revoked: the link no longer works.",
+    };
   },
   revalidate: [["/console", "layout"]],
 });

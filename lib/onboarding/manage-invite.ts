@@ -1,13 +1,28 @@
 import "server-only";
-import type { Db } from "@/lib/db/create-db";
+import type { Db, Tx } from "@/lib/db/create-db";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { generateInviteToken, hashToken } from "@/lib/auth/invite-token";
 import { AppError } from "@/lib/errors";
 
 const DAY_MS = 86_400_000;
 
-/** Revokes an invite link at once; the onboarding keeps its state and can get a new link by re-issuing. */
-export async function revokeInvite(db: Db, input: { inviteId: string; actor: Actor; requestId?: string }) {
+/**
+ * What else revoking an invite ends, in its transaction: the customer's key hand-over still waiting (the pipeline
+ * passes it, `lib/operations/key-handover.ts`; this folder sits below the pipeline). Returns how many it declined.
+ */
+export type InviteRevokedHook = (
+  tx: Tx,
+  input: { onboardingId: string; actor: Actor; requestId?: string },
+) => Promise<number>;
+
+/**
+ * Revokes an invite link at once; the onboarding keeps its state and can get a new link by re-issuing. With the
+ * hook, a key hand-over of the customer that is not applied yet is declined in the same transaction.
+ */
+export async function revokeInvite(
+  db: Db,
+  input: { inviteId: string; actor: Actor; requestId?: string; onRevoked?: InviteRevokedHook },
+) {
   return db.$transaction(async (tx) => {
     const invite = await tx.invite.findUnique({
       where: { id: input.inviteId },
@@ -19,6 +34,14 @@ export async function revokeInvite(db: Db, input: { inviteId: string; actor: Act
       where: { id: invite.id },
       data: { revokedAt: new Date(), revokedBy: input.actor.id },
     });
+    const declinedHandovers =
+      invite.onboarding && input.onRevoked
+        ? await input.onRevoked(tx, {
+            onboardingId: invite.onboarding.id,
+            actor: input.actor,
+            requestId: input.requestId,
+          })
+        : 0;
     await recordAuditEvent(tx, {
       actor: input.actor,
       action: "invite.revoked",
@@ -26,8 +49,10 @@ export async function revokeInvite(db: Db, input: { inviteId: string; actor: Act
       targetId: invite.id,
       customerId: invite.customerId,
       onboardingId: invite.onboarding?.id,
+      details: { declinedHandovers },
       requestId: input.requestId,
     });
+    return { declinedHandovers };
   });
 }
 

@@ -576,6 +576,47 @@ export async function withdrawKeyHandover(
   });
 }
 
+/**
+ * The customer's invite was revoked: a hand-over not applied yet is declined (its run waiting for approval, and
+ * every replacement key still proposed, verified or not, so none files a run later). A run already applying
+ * goes on. Returns how many waiting runs it declined.
+ */
+export async function declineKeyHandovers(
+  tx: Tx,
+  input: { onboardingId: string; actor: Actor; requestId?: string },
+): Promise<number> {
+  // A newer hand-over withdraws the earlier one, so an onboarding has at most a few proposed keys.
+  const proposed = await tx.customerKey.findMany({
+    where: { onboardingId: input.onboardingId, status: "PROPOSED" },
+    select: { id: true },
+    take: 20,
+  });
+  let declined = 0;
+  for (const key of proposed) {
+    const waiting = await tx.operationRun.findMany({
+      where: { targetKeyId: key.id, state: "AWAITING_APPROVAL" },
+      select: { id: true },
+    });
+    for (const { id } of waiting) {
+      await moveRun(tx, await lockRun(tx, id), {
+        to: "DECLINED",
+        actor: input.actor,
+        details: { declinedBy: input.actor.id ?? null, why: "The customer's invite was revoked." },
+        requestId: input.requestId,
+      });
+      declined += 1;
+    }
+    await retireReplacementKey(tx, {
+      keyId: key.id,
+      actor: input.actor,
+      why: "declined",
+      runId: waiting[0]?.id,
+      requestId: input.requestId,
+    });
+  }
+  return declined;
+}
+
 const WRITE_ROLES: readonly OperatorRole[] = ["Operator", "Admin"];
 function requireRunner(roles: readonly OperatorRole[]) {
   if (!roles.some((r) => WRITE_ROLES.includes(r)))

@@ -9,7 +9,8 @@ import { runKeyVerification } from "@/lib/onboarding/run-key-verification";
 import { describeState } from "@/lib/onboarding/state-machine";
 import { parseSubmittedKey, submittedKeyRow } from "@/lib/onboarding/submit-customer-key";
 import { getIsvSettings } from "@/lib/settings/isv-settings";
-import { requestKeyHandoverRun, withdrawKeyHandover } from "./fleet-run";
+import { revokeInvite } from "@/lib/onboarding/manage-invite";
+import { declineKeyHandovers, requestKeyHandoverRun, withdrawKeyHandover } from "./fleet-run";
 
 /** A replacement can be handed over once the first key is verified, and while the key in use is unreachable. */
 const REPLACEABLE = new Set<OnboardingState>(["KEY_VERIFIED", "APPLIED", "HEALTHY", "KEY_UNREACHABLE"]);
@@ -108,4 +109,15 @@ export async function fileKeyHandover(tx: Tx, key: CustomerKey, requestId?: stri
     requestId,
   });
   return started ? runId : null;
+}
+
+/**
+ * Revokes a customer's invite (lib/onboarding/manage-invite.ts) and, in the same transaction, declines their key
+ * hand-over that is not applied yet: a customer whose link was revoked has nothing waiting for an Admin.
+ */
+export function revokeInviteAndHandover(
+  db: Db,
+  input: { inviteId: string; actor: Actor; requestId?: string },
+) {
+  return revokeInvite(db, { ...input, onRevoked: declineKeyHandovers });
 }

@@ -8,8 +8,12 @@ import { isHandoverPending } from "../../../lib/onboarding/handover-status";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
 import { submitCustomerKey } from "../../../lib/onboarding/submit-customer-key";
 import { enqueueApply } from "../../../lib/operations/enqueue-apply";
-import { submitReplacementKey, verifyCustomerKey } from "../../../lib/operations/key-handover";
-import { approveFleetRun, declineFleetRun, runFleetBatch } from "../../../lib/operations/fleet-run";
+import {
+  revokeInviteAndHandover,
+  submitReplacementKey,
+  verifyCustomerKey,
+} from "../../../lib/operations/key-handover";
+import { approveFleetRun, declineFleetRun, findRuns, runFleetBatch } from "../../../lib/operations/fleet-run";
 import { runApplyJob } from "../../../lib/operations/run-apply-job";
 import { setKeyHandoverPolicy } from "../../../lib/settings/isv-settings";
 import { onboardingSteps } from "../../../app/onboard/_components/steps";
@@ -20,7 +24,7 @@ import { armWritesSoFar } from "./emulator-counters";
 import { createStorageAccount } from "./isv-resources";
 import { consentAs, newInvite, signInCustomer, STAFF } from "./onboarding-helpers";
 
-const { admin, support } = STAFF;
+const { admin, operator, support } = STAFF;
 const ADMIN = "admin@contoso.onmicrosoft.com";
 const emulatorUrl = () => inject("emulatorUrl");
 
@@ -28,6 +32,7 @@ let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let boss: PgBoss;
 let session: CustomerSession;
 let token: string;
+let inviteId: string;
 let spObjectId: string;
 let customerId: string;
 let firstKeyId: string;
@@ -126,6 +131,7 @@ beforeAll(async () => {
   await control(emulatorUrl(), "settings", { rolePropagationSeconds: 0, lroSeconds: 1 }, "PATCH");
   const invite = await newInvite(t.db, "Contoso Handover", TENANTS.contoso.domain);
   token = invite.token;
+  inviteId = invite.invite.id;
   customerId = invite.customer.id;
   session = await signInCustomer(t.db, invite.token, ADMIN);
   const { outcome } = await consentAs(t.db, session, ADMIN);
@@ -332,5 +338,54 @@ describe("[handover] a customer hands over a replacement key after onboarding", 
     expect(
       await t.db.auditEvent.count({ where: { action: "settings.key_handover_policy", actorId: admin.id } }),
     ).toBe(1);
+  });
+
+  it("revoking the customer's invite declines their hand-over waiting for approval, in the same transaction: the Approvals page no longer offers it", async () => {
+    await setKeyHandoverPolicy(t.db, { policy: "APPROVAL", actor: admin, roles: ["Admin"] });
+    // What must not move (the customer's page itself closes with the link).
+    const inUse = async () => ({
+      active: await t.db.customerKey.findMany({
+        where: { customerId, status: "ACTIVE" },
+        select: { id: true },
+      }),
+      resources: await t.db.isvResource.findMany({
+        where: { customerId },
+        orderBy: { id: "asc" },
+        select: { cmkState: true, appliedKeyId: true, appliedKeyVersion: true },
+      }),
+      arm: await armKeyNames(),
+    });
+    const before = await inUse();
+    const { key, result } = await handOver(await customerKey("kv-handover-8"));
+    expect(result?.outcome).toBe("verified");
+    const run = await t.db.operationRun.findFirstOrThrow({ where: { targetKeyId: key.id } });
+    expect(run.state).toBe("AWAITING_APPROVAL");
+    const offered = async () =>
+      (await findRuns(t.db, { state: "AWAITING_APPROVAL" })).rows.map((r) => r.id).includes(run.id);
+    expect(await offered()).toBe(true);
+
+    expect(await revokeInviteAndHandover(t.db, { inviteId, actor: operator })).toEqual({
+      declinedHandovers: 1,
+    });
+    expect((await t.db.operationRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("DECLINED");
+    expect((await t.db.customerKey.findUniqueOrThrow({ where: { id: key.id } })).status).toBe("SUPERSEDED");
+    expect(await offered()).toBe(false);
+    await expect(
+      approveFleetRun(t.db, boss, { runId: run.id, actor: admin, roles: ["Admin"] }),
+    ).rejects.toThrow(/no longer waiting/);
+    // Nothing else moved: the key in use, the resources, ARM.
+    expect(await inUse()).toEqual(before);
+    const events = await t.db.auditEvent.findMany({
+      where: { OR: [{ targetId: key.id }, { targetId: run.id }, { targetId: inviteId }] },
+      orderBy: { id: "asc" },
+      select: { action: true, actorId: true, details: true },
+    });
+    expect(events.map((e) => `${e.action} by ${e.actorId}`).slice(-3)).toEqual([
+      `run.declined by ${operator.id}`,
+      `key.replacement_declined by ${operator.id}`,
+      `invite.revoked by ${operator.id}`,
+    ]);
+    expect(events.at(-3)?.details).toMatchObject({ why: "The customer's invite was revoked." });
+    expect(events.at(-1)?.details).toEqual({ declinedHandovers: 1 });
   });
 });

@@ -46,7 +46,8 @@ export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked
       </div>
       {confirming && (
         <p className="text-right text-sm text-slate-800">
-          The customer can no longer use this link. This cannot be undone; you can issue a new link later.
+          The customer can no longer use this link, and a replacement key they handed over that waits for
+          approval is declined. This cannot be undone; you can issue a new link later.
         </p>
       )}
       <div role="status" aria-live="polite" className="text-right text-xs">
