@@ -5,14 +5,24 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { reissueInviteAction, revokeInviteAction, type ConsoleResult } from "../../actions";
 
-export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked: boolean }) {
+/**
+ * Revoke only an invite whose link still works (an expired or revoked one already does not); a new link works for
+ * any of them.
+ */
+export function InviteActions({
+  inviteId,
+  state,
+}: {
+  inviteId: string;
+  state: "Active" | "Expired" | "Revoked";
+}) {
   const [result, setResult] = useState<ConsoleResult | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [pending, start] = useTransition();
   return (
     <div className="flex max-w-sm flex-col items-end gap-2">
       <div className="flex gap-2">
-        {!revoked &&
+        {state === "Active" &&
           (confirming ? (
             <>
               <Button
@@ -48,6 +58,12 @@ export function InviteActions({ inviteId, revoked }: { inviteId: string; revoked
         <p className="text-right text-sm text-slate-800">
           The customer can no longer use this link, and a replacement key they handed over that waits for
           approval is declined. This cannot be undone; you can issue a new link later.
+        </p>
+      )}
+      {state === "Expired" && !result && (
+        <p className="text-right text-sm text-slate-700" data-testid="invite-expired-note">
+          This link has expired and no longer works. A new link lets the customer continue where they left
+          off.
         </p>
       )}
       <div role="status" aria-live="polite" className="text-right text-xs">

@@ -78,9 +78,7 @@ export default async function OnboardingDetailPage(props: Props & { searchParams
         <Card
           title="Invite link"
           actions={
-            hasRole(session, WRITE_ROLES) && (
-              <InviteActions inviteId={invite.id} revoked={invite.revokedAt !== null} />
-            )
+            hasRole(session, WRITE_ROLES) && <InviteActions inviteId={invite.id} state={inviteState} />
           }
         >
           <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
