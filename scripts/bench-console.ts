@@ -19,6 +19,7 @@ import { createDb } from "../lib/db/create-db.ts";
 import { migrateDatabase } from "../lib/db/migrate.ts";
 import { createCustomerInvite } from "../lib/onboarding/create-customer-invite.ts";
 import { seedAtScale, type ScaleVolumes } from "../prisma/seed/seed-at-scale.ts";
+import { benchConsolePorts } from "./lib/bench-console-ports.ts";
 import { findBrowser } from "./lib/browser.ts";
 import { runToCompletion, startChild, stopChildren, waitForHttp } from "./lib/children.ts";
 import { createDatabase, startEmbeddedPostgres, withDatabase } from "./lib/embedded-postgres.ts";
@@ -31,16 +32,18 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "4" },
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "20" },
-    port: { type: "string", default: "3400" },
+    // Default 3400 + TEST_PORT_OFFSET (scripts/lib/bench-console-ports.ts).
+    port: { type: "string" },
   },
 });
 const CUSTOMERS = Number(values.customers);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
-const BIG_URL = `http://localhost:${values.port}`;
-const SMALL_URL = `http://localhost:${Number(values.port) + 1}`;
-const EMULATOR_URL = `https://localhost:${Number(values.port) + 6050}`;
+const PORTS = benchConsolePorts(values.port);
+const BIG_URL = `http://localhost:${PORTS.big}`;
+const SMALL_URL = `http://localhost:${PORTS.small}`;
+const EMULATOR_URL = `https://localhost:${PORTS.emulator}`;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => console.log(`[bench] ${line}`);
 const LIGHTHOUSE = "lighthouse@12.2.3";
