@@ -72,6 +72,30 @@ describe("row counts kept by the database", () => {
     expect((await kept())["IsvResource/all"]).toBe(90);
   });
 
+  it("cannot be written by the app's role, only by the triggers", async () => {
+    const before = await kept();
+    await expect(
+      t.db.$executeRawUnsafe(`UPDATE "RowCount" SET "count" = 0 WHERE "tableName" = 'IsvResource'`),
+    ).rejects.toThrow(/permission denied for table RowCount/);
+    await expect(
+      t.db.$executeRawUnsafe(
+        `INSERT INTO "RowCount" ("tableName", "bucket", "count") VALUES ('IsvResource', 'x', 5)`,
+      ),
+    ).rejects.toThrow(/permission denied for table RowCount/);
+    await expect(t.db.$executeRawUnsafe(`DELETE FROM "RowCount"`)).rejects.toThrow(
+      /permission denied for table RowCount/,
+    );
+    await expect(
+      t.db.$executeRawUnsafe(`SELECT "row_count_apply"('IsvResource', ARRAY['all'], ARRAY[1000::bigint])`),
+    ).rejects.toThrow(/permission denied for function row_count_apply/);
+    expect(await kept()).toEqual(before);
+    // ...while the app's own writes still move the counts, through the triggers.
+    const resource = await t.db.isvResource.findFirstOrThrow({ orderBy: { id: "desc" } });
+    await t.db.isvResource.delete({ where: { id: resource.id } });
+    expect((await kept())["IsvResource/all"]).toBe(before["IsvResource/all"]! - 1);
+    expect(await kept()).toEqual(await counted());
+  });
+
   it("start again from zero after TRUNCATE (the owner's)", async () => {
     await t.owner.$executeRawUnsafe(`TRUNCATE "IsvResource" CASCADE`);
     expect((await kept())["IsvResource/all"]).toBeUndefined();
