@@ -8,12 +8,20 @@ import { planCosmosAccountWithKey } from "../../../lib/cmk/provision-cosmos-acco
 import type { ArmWrite, CmkInput, CmkKeyRef } from "../../../lib/cmk/types";
 import { readBack } from "../../../lib/operations/read-back";
 import type { ResourceKind } from "../../../lib/generated/prisma/enums";
-import { control, installApp, runCustomerScript, TENANTS } from "../../../scripts/lib/emulated-customer";
+import {
+  control,
+  DEMO_HSM,
+  installApp,
+  runCustomerHsmScript,
+  runCustomerScript,
+  TENANTS,
+} from "../../../scripts/lib/emulated-customer";
 import { armWritesSoFar, faultsLeft as emulatorFaultsLeft } from "./emulator-counters";
 
 // Litware: no other file consents in it, so its service principal and vaults are this file's own.
 const TENANT = TENANTS.litware;
 const ADMIN = "admin@litware.onmicrosoft.com";
+const CONTOSO_ADMIN = "admin@contoso.onmicrosoft.com";
 const APP = "22222222-2222-4222-8222-222222222222";
 const ISV_SUB = "aaaaaaaa-0000-4000-8000-000000000001";
 const RG = `/subscriptions/${ISV_SUB}/resourceGroups/crosskey-isv/providers`;
@@ -355,5 +363,57 @@ describe("[cmk] discovering the ISV's resources", () => {
     await expect(getResourceById(`${RG}/Microsoft.Storage/storageAccounts/stnothere`)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+});
+
+describe("[cmk] a Managed HSM key (the demo world's activated HSM, granted with the HSM's own local RBAC)", () => {
+  const HSM_URL = `https://${DEMO_HSM}.managedhsm.azure.net`;
+  let hsmKey: CmkKeyRef;
+
+  beforeAll(async () => {
+    await control(emulatorUrl(), "settings", { rolePropagationSeconds: 0 }, "PATCH");
+    // Contoso holds the only HSM; installing the app there again answers with the existing service principal.
+    const contosoSp = await installApp(emulatorUrl(), TENANTS.contoso.id, CONTOSO_ADMIN, APP);
+    const { keyId } = await runCustomerHsmScript({
+      emulatorUrl: emulatorUrl(),
+      tenant: TENANTS.contoso,
+      adminUpn: CONTOSO_ADMIN,
+      spObjectId: contosoSp,
+      keyName: "apply-hsm-cmk",
+    });
+    hsmKey = {
+      keyUri: `${HSM_URL}/keys/apply-hsm-cmk`,
+      vaultUri: HSM_URL,
+      vaultName: DEMO_HSM,
+      keyName: "apply-hsm-cmk",
+      keyVersion: null,
+      verifiedVersion: keyId.split("/").at(-1)!,
+      keyType: "RSA-HSM",
+      keySize: 3072,
+      vaultKind: "MANAGED_HSM",
+      tenantId: TENANTS.contoso.id,
+    };
+  });
+
+  it.each<[CreatableKind, string]>([
+    ["STORAGE_ACCOUNT", "sthsmapply"],
+    ["COSMOS_DB_ACCOUNT", "cosmos-hsm-apply"],
+    ["DISK_ENCRYPTION_SET", "des-hsm-apply"],
+    ["SQL_SERVER", "sql-hsm-apply"],
+  ])("%s: check, plan, apply, read back applied with the HSM key's verified version", async (kind, name) => {
+    const cmk = getCmkModule(kind);
+    const input = { ...(await createIsvResource(kind, name)), key: hsmKey };
+    expect(cmk.check(input)).toEqual([]);
+    for (const step of cmk.plan(input)) await applyStep(step);
+    expect(await readBack(cmk, input.resource.id, hsmKey)).toMatchObject({
+      state: "APPLIED",
+      keyVersion: hsmKey.verifiedVersion,
+    });
+    // The HSM key as the service holds it (SQL: on the server's encryption protector).
+    const holder =
+      kind === "SQL_SERVER" ? `${input.resource.id}/encryptionProtector/current` : input.resource.id;
+    expect(JSON.stringify(await readResource(holder, cmk.apiVersion))).toContain(
+      `${DEMO_HSM}.managedhsm.azure.net`,
+    );
   });
 });
