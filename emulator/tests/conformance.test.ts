@@ -1349,4 +1349,80 @@ describe("[conformance] the remaining operations: existence, updates, lists, del
     });
     expect(issues(hsm, r.body)).toEqual([]);
   });
+
+  it(`${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/managedHsm.json: ManagedHsms_CreateOrUpdate (sku and its enums, tenantId, initialAdminObjectIds) → 202 + Location with the ManagedHsm; the result Succeeded but NotActivated, whose data plane serves nothing`, async () => {
+    const id = `${CUST_RG}/providers/Microsoft.KeyVault/managedHSMs/contoso-conf-hsm?api-version=2023-07-01`;
+    const body = {
+      location: "westeurope",
+      sku: { family: "B", name: "Standard_B1" },
+      properties: {
+        tenantId: IDS.contoso,
+        initialAdminObjectIds: [IDS.contosoAdmin],
+        softDeleteRetentionInDays: 90,
+        enablePurgeProtection: true,
+      },
+    };
+    for (const wrong of [
+      { ...body, sku: undefined },
+      { ...body, sku: { family: "B", name: "Premium_B9" } },
+      { ...body, properties: { ...body.properties, initialAdminObjectIds: [] } },
+      { ...body, properties: { ...body.properties, tenantId: undefined } },
+    ]) {
+      const refused = await call(em.url, "PUT", id, admin, wrong);
+      expect(refused.status).toBe(400);
+      expect(armError.safeParse(refused.body).success).toBe(true);
+    }
+    expect((await call(em.url, "GET", id, admin)).status).toBe(404);
+    const hsm = tracked.extend({
+      name: z.literal("contoso-conf-hsm"),
+      type: z.literal("Microsoft.KeyVault/managedHSMs"),
+      sku: z.object({ family: z.literal("B"), name: z.literal("Standard_B1") }),
+      properties: z.object({
+        tenantId: z.literal(IDS.contoso),
+        initialAdminObjectIds: z.tuple([z.literal(IDS.contosoAdmin)]),
+        hsmUri: z.literal("https://contoso-conf-hsm.managedhsm.azure.net/"),
+        enableSoftDelete: z.literal(true),
+        softDeleteRetentionInDays: z.literal(90),
+        enablePurgeProtection: z.literal(true),
+        provisioningState: z.enum(["Provisioning", "Succeeded"]),
+        securityDomainProperties: z.object({
+          activationStatus: z.literal("NotActivated"),
+          activationStatusMessage: z.string(),
+        }),
+      }),
+    });
+    const inState = (state: string) =>
+      hsm.extend({ properties: hsm.shape.properties.extend({ provisioningState: z.literal(state) }) });
+    const created = await call(em.url, "PUT", id, admin, body);
+    expect(created.status).toBe(202);
+    expect(issues(inState("Provisioning"), created.body)).toEqual([]);
+    const done = await locationResult(created.headers.get("location") ?? "", admin);
+    expect(done.status).toBe(200);
+    expect(issues(inState("Succeeded"), done.body)).toEqual([]);
+    const got = await call(em.url, "GET", id, admin);
+    expect(issues(hsm, got.body)).toEqual([]);
+    const taken = await call(
+      em.url,
+      "PUT",
+      `/subscriptions/${IDS.contosoSub}/resourceGroups/conformance-patch/providers/Microsoft.KeyVault/managedHSMs/contoso-conf-hsm?api-version=2023-07-01`,
+      admin,
+      body,
+    );
+    expect(taken.status).toBe(409);
+    const hsmToken = await userToken(
+      em.url,
+      IDS.contoso,
+      IDS.contosoAdminUpn,
+      "https://managedhsm.azure.net/.default",
+    );
+    const key = await call(
+      em.url,
+      "POST",
+      "/keyvault/contoso-conf-hsm.managedhsm.azure.net/keys/k/create?api-version=7.6",
+      hsmToken,
+      { kty: "RSA-HSM", key_size: 3072 },
+    );
+    expect(key.status).toBe(403);
+    expect(key.body.error?.message).toMatch(/not activated/);
+  });
 });

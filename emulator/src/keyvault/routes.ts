@@ -241,6 +241,13 @@ async function handle(
     );
   const caller = await authenticateKv(emu, vault, req.headers.authorization, req.ip);
   checkFirewall(vault, caller);
+  // A managed HSM serves nothing until its security domain is activated (code and text: a guess, COVERAGE.md).
+  if (!vault.activated)
+    throw new KvError(
+      403,
+      "Forbidden",
+      `The managed HSM '${vault.name}' is not activated. Download its security domain to activate it.`,
+    );
   if (rbac) {
     const need = rbacAction(rbac);
     const allowed = store.hsmRbac.allows(vault, {

@@ -16,6 +16,8 @@ export interface VaultView {
   accessPolicies: { tenantId: string; objectId: string; permissions: { keys?: string[] } }[];
   /** Managed HSM: `properties.initialAdminObjectIds`, its local Administrators (hsm-rbac.ts). */
   initialAdmins: string[];
+  /** A vault always; a managed HSM once its security domain is activated (`activationStatus: Active`). */
+  activated: boolean;
 }
 
 export function vaultView(r: ArmResource): VaultView {
@@ -37,6 +39,10 @@ export function vaultView(r: ArmResource): VaultView {
     networkAcls: (p.networkAcls ?? undefined) as VaultView["networkAcls"],
     accessPolicies: Array.isArray(p.accessPolicies) ? (p.accessPolicies as VaultView["accessPolicies"]) : [],
     initialAdmins: Array.isArray(p.initialAdminObjectIds) ? p.initialAdminObjectIds.map(String) : [],
+    activated:
+      !hsm ||
+      (p.securityDomainProperties as { activationStatus?: string } | undefined)?.activationStatus ===
+        "Active",
   };
 }
 

@@ -97,6 +97,25 @@ async function call(method, url, scope, body) {
 }
 const arm = (method, id, apiVersion, body) =>
   call(method, `${env("AZ_STANDIN_EMULATOR")}${id}?api-version=${apiVersion}`, SCOPES.arm, body);
+/** A long-running ARM write as az runs it: 202 + Location polled (Retry-After apart) until it answers the result. */
+async function armAndWait(method, id, apiVersion, body) {
+  const url = `${env("AZ_STANDIN_EMULATOR")}${id}?api-version=${apiVersion}`;
+  let res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${await token(SCOPES.arm)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  while (res.status === 202 && res.headers.get("location")) {
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get("retry-after") ?? 1)));
+    res = await fetch(res.headers.get("location"), {
+      headers: { authorization: `Bearer ${await token(SCOPES.arm)}` },
+    });
+  }
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) fail(`(${json.error?.code ?? res.status}) ${json.error?.message ?? text}`, 1);
+  return json;
+}
 const graph = (p) => call("GET", `${env("AZ_STANDIN_EMULATOR")}/graph/v1.0${p}`, SCOPES.graph);
 const vault = (method, vaultName, p, body) =>
   call(
@@ -169,6 +188,8 @@ const COMMANDS = {
   "keyvault create": async (args) => {
     const f = flags(args, [
       "name",
+      "hsm-name",
+      "administrators",
       "resource-group",
       "location",
       "enable-purge-protection",
@@ -177,6 +198,25 @@ const COMMANDS = {
       "output",
     ]);
     const { tenantId } = readState();
+    if (typeof f["hsm-name"] === "string") {
+      // az keyvault create --hsm-name: ManagedHsms_CreateOrUpdate (Standard_B1), waited for as az waits.
+      const admins = f.administrators;
+      const hsmBody = {
+        location: one(f, "location"),
+        sku: { family: "B", name: "Standard_B1" },
+        properties: {
+          tenantId,
+          initialAdminObjectIds: Array.isArray(admins) ? admins : [one(f, "administrators")],
+          softDeleteRetentionInDays: Number(one(f, "retention-days")),
+          enablePurgeProtection: one(f, "enable-purge-protection") === "true",
+        },
+      };
+      print(
+        f,
+        await armAndWait("PUT", hsmId(one(f, "resource-group"), f["hsm-name"]), "2023-07-01", hsmBody),
+      );
+      return;
+    }
     const body = {
       location: one(f, "location"),
       properties: {

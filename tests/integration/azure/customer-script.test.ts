@@ -98,6 +98,34 @@ describe("[scripts] the generated Azure CLI script, run for real against the emu
     expect(verification!.facts).toMatchObject({ keyType: "RSA-HSM", keySize: 3072 });
   });
 
+  it("Managed HSM variant on an HSM that does not exist yet: creates it (az keyvault create --hsm-name), then stops at activation, naming the security domain step", async () => {
+    const result = await run(
+      shownScript({
+        kind: "MANAGED_HSM",
+        vaultName: "contoso-script-newhsm",
+        resourceGroup: "rg-contoso-newhsm",
+        keyName: "script-newhsm-cmk",
+      }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "Managed HSM contoso-script-newhsm is not activated yet (status: NotActivated). Download its security domain, then run this script again.",
+    );
+    expect(result.versionedKeyId).toBeUndefined();
+    const hsm = await fetch(`${emulatorUrl()}/_emulator/state`).then(
+      (r) =>
+        r.json() as Promise<{ arm: { resources: { id: string; properties: Record<string, unknown> }[] } }>,
+    );
+    expect(
+      hsm.arm.resources.find((r) => r.id.endsWith("/managedHSMs/contoso-script-newhsm"))?.properties,
+    ).toMatchObject({
+      enablePurgeProtection: true,
+      softDeleteRetentionInDays: 90,
+      provisioningState: "Succeeded",
+      securityDomainProperties: { activationStatus: "NotActivated" },
+    });
+  });
+
   it("stops before changing anything when the tenant's service principal is not the one consent created", async () => {
     const vaultName = "kv-script-wrongsp";
     const result = await run(

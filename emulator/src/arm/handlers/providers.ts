@@ -5,7 +5,8 @@ import { sqlDatabaseEncryptionProtector, sqlDatabases } from "../cmk/sql-databas
 import { storageAccounts } from "../cmk/storage.js";
 import type { ResourceProvider } from "../types.js";
 import { userAssignedIdentities } from "./identities.js";
-import { managedHsms, vaults } from "./vaults.js";
+import { managedHsms } from "./managed-hsms.js";
+import { vaults } from "./vaults.js";
 
 /** Resource types the emulator serves, by lower-cased type. */
 export const PROVIDERS = new Map<string, ResourceProvider>(

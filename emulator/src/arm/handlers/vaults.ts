@@ -134,18 +134,3 @@ export const vaults: ResourceProvider = {
   patch: (ctx, id, existing) => write(ctx, id, requireExisting(existing, id), true),
   delete: deleteTracked,
 };
-
-/**
- * Microsoft.KeyVault/managedHSMs, read only (ManagedHsms_Get, resource-manager `managedHsm.json`): HSMs are
- * declared in the world, already activated (`securityDomainProperties.activationStatus`); creating one, and its
- * security domain, are not emulated. Its data plane and local RBAC: keyvault/hsm-rbac.ts.
- */
-export const managedHsms: ResourceProvider = {
-  type: "Microsoft.KeyVault/managedHSMs",
-  get: (_ctx, id, existing) => {
-    const hsm = requireExisting(existing, id);
-    // ManagedHsmResource.sku (ManagedHsmSku: family and name required); a world HSM without one is Standard_B1.
-    return { status: 200, body: { ...serialize(hsm), sku: hsm.internal.sku ?? HSM_SKU } };
-  },
-};
-const HSM_SKU = { family: "B", name: "Standard_B1" };
