@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import type { JWTPayload } from "jose";
 import { getEnv } from "@/lib/env";
+import { COOKIES, type CookieKind } from "./cookie-names";
 import { seal, unseal } from "./seal";
 
 export const OPERATOR_ROLES = ["Operator", "Support", "Admin"] as const;
@@ -26,18 +27,6 @@ export interface CustomerSession extends JWTPayload {
   upn: string;
   name: string;
 }
-
-// __Host- cookies: Secure, Path=/, no Domain. Chromium treats http://localhost as secure, so the demo works too.
-const COOKIES = {
-  operator: { name: "__Host-crosskey-op", ttl: 8 * 3600 },
-  customer: { name: "__Host-crosskey-cu", ttl: 2 * 3600 },
-  oauth: { name: "__Host-crosskey-oauth", ttl: 600 },
-  customerSignIn: { name: "__Host-crosskey-cu-signin", ttl: 600 },
-  /** An admin's browser that started consent from a forwarded request (lib/onboarding/forward-consent.ts). */
-  consentForward: { name: "__Host-crosskey-consent-fwd", ttl: 600 },
-} as const;
-
-type CookieKind = keyof typeof COOKIES;
 
 export async function writeSealedCookie(kind: CookieKind, payload: JWTPayload): Promise<void> {
   const { name, ttl } = COOKIES[kind];

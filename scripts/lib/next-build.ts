@@ -6,6 +6,7 @@ const SOURCES = [
   "components",
   "lib",
   "prisma/schema.prisma",
+  "pages",
   "proxy.ts",
   "next.config.js",
   "package-lock.json",

@@ -32,7 +32,7 @@ test("[a11y] keyboard only: a customer goes from the invite link to a verified k
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to main content" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await tabTo(page, page.getByRole("button", { name: "Sign in with your work account" }));
+  await tabTo(page, page.getByRole("link", { name: "Sign in with your work account" }));
   await page.keyboard.press("Enter");
   await keyboardPickAccount(page, upn);
 
@@ -112,7 +112,7 @@ test("[a11y] at 375 px no page is wider than the screen", async ({ browser }) =>
   const page = await (await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE })).newPage();
   await page.goto(inviteUrl);
   await expectFitsViewport(page);
-  await page.getByRole("button", { name: "Sign in with your work account" }).click();
+  await page.getByRole("link", { name: "Sign in with your work account" }).click();
   await pickAccount(page, upn);
   await expect(page.getByRole("heading", { name: "Grant admin consent" })).toBeVisible();
   await expectFitsViewport(page);

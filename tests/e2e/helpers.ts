@@ -69,7 +69,7 @@ export async function customerThroughConsent(
   await page.goto(inviteUrl);
   await expect(page.getByRole("heading", { name: "Connect your encryption key" })).toBeVisible();
   if (shots) await shot(page, `${shots}-1-landing`);
-  await page.getByRole("button", { name: "Sign in with your work account" }).click();
+  await page.getByRole("link", { name: "Sign in with your work account" }).click();
   await pickAccount(page, upn);
   await expect(page.getByRole("heading", { name: "Grant admin consent" })).toBeVisible();
   if (shots) await shot(page, `${shots}-2-signed-in`);

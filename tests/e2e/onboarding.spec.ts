@@ -190,7 +190,7 @@ test("[onboarding] someone who is not an admin forwards the consent request; the
   const inviteUrl = await createInvite(operator, "Contoso Forwarded E2E", "contoso.onmicrosoft.com");
   const requester = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
   await requester.goto(inviteUrl);
-  await requester.getByRole("button", { name: "Sign in with your work account" }).click();
+  await requester.getByRole("link", { name: "Sign in with your work account" }).click();
   await pickAccount(requester, "dev@contoso.onmicrosoft.com");
   await requester.getByRole("button", { name: "Grant admin consent" }).click();
   await pickAccount(requester, "dev@contoso.onmicrosoft.com");

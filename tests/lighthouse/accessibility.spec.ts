@@ -101,7 +101,7 @@ test("[lighthouse] accessibility of the customer pages and the console", async (
 
 async function customerSignsIn(page: Page, inviteUrl: string, upn: string) {
   await page.goto(inviteUrl);
-  await page.getByRole("button", { name: "Sign in with your work account" }).click();
+  await page.getByRole("link", { name: "Sign in with your work account" }).click();
   await pickAccount(page, upn);
   await expect(page.getByRole("heading", { name: "Grant admin consent" })).toBeVisible();
 }

@@ -22,6 +22,8 @@ const SHARED_WITH_BROWSER = [
   /^lib\/keys\/scripts\//,
   /^lib\/format-date\.ts$/,
   /^lib\/request-log\.ts$/,
+  // What the script-free invite page (pages/) renders; the Pages Router may not import server-only modules.
+  /^lib\/onboarding\/invite-landing-data\.ts$/,
 ];
 
 describe("[architecture] the tree keeps its layering", () => {

@@ -1,5 +1,4 @@
 import { Card } from "@/components/ui/card";
-import { SignInButton } from "./sign-in-button";
 import { formatDateTime } from "@/lib/format-date";
 
 /** Before sign-in: who asks, what happens, what the customer needs. Nothing about the tenant is shown yet. */
@@ -48,7 +47,10 @@ export function LandingPanel({
           <li>About ten minutes.</li>
         </ul>
         <div className="mt-5">
-          <SignInButton token={token} />
+          {/* A plain link: this page runs no script. The sign-in page loads MSAL and starts the redirect. */}
+          <a href={`/onboard/${token}/sign-in`} className="btn btn-primary">
+            Sign in with your work account
+          </a>
         </div>
         <p className="mt-3 text-xs text-slate-500">
           This link is personal to your organization and works until {formatDateTime(expiresAt)}.
