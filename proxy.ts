@@ -23,10 +23,10 @@ export const ONBOARD_ROUTES = [
 export const SCRIPT_FREE_LANDING = "/onboard-landing";
 
 /**
- * The invite token when a request for `/onboard/<token>` is answered by the script-free page: a plain page load by someone without a customer cookie
- * gets the Pages Router's script-free landing (the invite's first visit, and its error pages); a signed-in
- * customer, a server action, and the App Router's own navigations (RSC requests) get the App Router page.
- * A stale customer cookie also goes to the App Router page, which shows the same landing, with its scripts.
+ * The invite token when a request for `/onboard/<token>` is answered by the script-free page: a plain page load
+ * by someone without a customer cookie (the invite's first visit, and its error pages). A signed-in customer, a
+ * server action and the App Router's own navigations (RSC requests) get the App Router page; so does a stale
+ * customer cookie, and that page shows the same landing, with its scripts.
  */
 export function scriptFreeInviteToken(request: {
   method: string;
