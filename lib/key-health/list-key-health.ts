@@ -5,6 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { KeyHealth } from "@/lib/generated/prisma/enums";
 import { AppError } from "@/lib/errors";
 import { findingsSchema } from "./findings";
+import { WATCHED_KEY as WATCHED } from "./watched";
 
 const PAGE = 50;
 
@@ -16,8 +17,6 @@ export const keyHealthFilter = z.object({
   cursor: z.uuid().optional().catch(undefined),
 });
 export type KeyHealthFilter = z.infer<typeof keyHealthFilter>;
-
-const WATCHED: Prisma.CustomerKeyWhereInput = { status: "ACTIVE", lastVerifiedAt: { not: null } };
 
 /**
  * Watched keys, most urgent first — unreachable, then needs attention, then healthy; within a level the
@@ -47,6 +46,7 @@ export async function findKeyHealth(db: Db, filter: KeyHealthFilter) {
         id: true,
         keyUri: true,
         keyName: true,
+        status: true,
         vaultHost: true,
         health: true,
         healthCheckedAt: true,

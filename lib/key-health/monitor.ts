@@ -1,23 +1,24 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import type { Db } from "@/lib/db/create-db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/record-audit-event";
 import { getLogger } from "@/lib/log";
 import { sendDeliveries, sendKeyHealthCheck } from "@/lib/jobs/queues";
 import { probeKeyHealth } from "./check-key-health";
 import { recordKeyHealth } from "./record-key-health";
+import { WATCHED_KEY } from "./watched";
 
 const SWEEP_PAGE = 500;
 
-/** Keys the monitor watches: the active key of each customer, once it has been verified. */
-const WATCHED = {
-  status: "ACTIVE",
-  lastVerifiedAt: { not: null },
+/** Keys the monitor checks: the watched keys (./watched.ts) of customers whose consent it can use. */
+const WATCHED: Prisma.CustomerKeyWhereInput = {
+  ...WATCHED_KEY,
   onboarding: { servicePrincipalObjectId: { not: null } },
-} as const;
+};
 
 /**
- * One pass over every customer tenant with a watched key, a page of tenants at a time (never the whole table in
+ * One pass over every customer tenant with a watched key (the same keys as WATCHED_KEY, in SQL), a page of tenants at a time (never the whole table in
  * memory), queueing one check job per tenant: a tenant's keys are checked together with one token. Returns how
  * many were queued (a tenant whose check is already queued or running is not queued twice).
  */
@@ -30,7 +31,9 @@ export async function sweepKeyHealth(db: Db, boss: PgBoss): Promise<{ tenants: n
       SELECT DISTINCT k."tenantId"::text AS "tenantId"
       FROM "CustomerKey" k
       JOIN "TenantOnboarding" o ON o.id = k."onboardingId"
-      WHERE k.status = 'ACTIVE' AND k."lastVerifiedAt" IS NOT NULL AND o."servicePrincipalObjectId" IS NOT NULL
+      WHERE k."lastVerifiedAt" IS NOT NULL AND o."servicePrincipalObjectId" IS NOT NULL
+        AND (k.status = 'ACTIVE' OR (k.status = 'SUPERSEDED' AND EXISTS (
+          SELECT 1 FROM "IsvResource" r WHERE r."appliedKeyId" = k.id AND r."cmkState" <> 'MICROSOFT_MANAGED')))
         AND k."tenantId" > ${cursor}::uuid
       ORDER BY 1
       LIMIT ${SWEEP_PAGE}`;

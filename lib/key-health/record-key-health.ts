@@ -9,6 +9,7 @@ import { transitionOnboarding } from "@/lib/onboarding/state-machine";
 import { setResourceState } from "@/lib/resources/resource-state";
 import type { KeyHealthProbe } from "./check-key-health";
 import { deriveKeyHealth, findingsSchema, type Finding } from "./findings";
+import { WATCHED_KEY } from "./watched";
 
 /** A timeline point is kept on every change of health, and otherwise at most this often per key. */
 const TIMELINE_SAMPLE_MS = 6 * 3_600_000;
@@ -32,12 +33,12 @@ export async function recordKeyHealth(
   const actor = input.actor ?? SYSTEM_ACTOR;
   const env = getEnv();
   return db.$transaction(async (tx) => {
-    const key = await tx.customerKey.findUnique({
-      where: { id: input.keyId },
+    // Only a watched key: the active one, or one it replaced while resources still use it (./watched.ts).
+    const key = await tx.customerKey.findFirst({
+      where: { id: input.keyId, ...WATCHED_KEY },
       include: { customer: { select: { name: true } }, onboarding: { select: { id: true, state: true } } },
     });
-    if (!key || key.status !== "ACTIVE")
-      return { health: "UNKNOWN", findings: [], notified: null, deliveries: [] };
+    if (!key) return { health: "UNKNOWN", findings: [], notified: null, deliveries: [] };
     const previous = findingsSchema.safeParse(key.healthFindings ?? []);
     const { verification, latestVersion, resources } = input.probe;
     const facts = verification.facts;
@@ -108,7 +109,7 @@ export async function recordKeyHealth(
         requestId: input.requestId,
       });
     }
-    await followOnboarding(tx, key.onboarding, derived.health, derived.findings, actor, input.requestId);
+    await followOnboarding(tx, key, derived.health, derived.findings, actor, input.requestId);
     for (const r of resources) {
       if (!r.observed) continue;
       const to =
@@ -153,16 +154,24 @@ export async function recordKeyHealth(
   });
 }
 
-/** Onboarding follows the key: unreachable when it breaks, healthy again when the customer restores access. */
+/**
+ * Onboarding follows its keys: unreachable when one its resources use breaks, healthy again when the customer
+ * restores access. While a hand-over is applied two keys are watched (./watched.ts); the onboarding takes the worse
+ * of the two, so the healthy new key does not hide the old one that resources still depend on, nor the reverse.
+ */
 async function followOnboarding(
   tx: Tx,
-  onboarding: { id: string; state: OnboardingState },
+  key: { id: string; onboarding: { id: string; state: OnboardingState } },
   health: KeyHealth,
   findings: Finding[],
   actor: Actor,
   requestId?: string,
 ) {
-  const broken = health === "UNREACHABLE";
+  const { onboarding } = key;
+  const otherBroken = await tx.customerKey.count({
+    where: { ...WATCHED_KEY, onboardingId: onboarding.id, id: { not: key.id }, health: "UNREACHABLE" },
+  });
+  const broken = health === "UNREACHABLE" || otherBroken > 0;
   const move = (to: OnboardingState, action: string) =>
     transitionOnboarding(tx, {
       onboardingId: onboarding.id,
@@ -180,7 +189,7 @@ async function followOnboarding(
   if (!["KEY_VERIFIED", "APPLIED", "KEY_UNREACHABLE"].includes(onboarding.state)) return;
   const applied = await tx.isvResource.count({
     where: {
-      appliedKey: { onboardingId: onboarding.id, status: "ACTIVE" },
+      appliedKey: { onboardingId: onboarding.id, status: { in: ["ACTIVE", "SUPERSEDED"] } },
       cmkState: { in: ["APPLIED", "DRIFTED"] },
     },
   });

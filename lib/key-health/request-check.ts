@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/create-db";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { AppError } from "@/lib/errors";
 import { sendKeyHealthCheck } from "@/lib/jobs/queues";
+import { WATCHED_KEY } from "./watched";
 
 /**
  * An operator's "check now": the same check the monitor runs, with a fresh token (so a removed consent shows
@@ -16,11 +17,14 @@ export async function requestKeyHealthCheck(
   input: { keyId: string; actor: Actor; requestId?: string },
 ): Promise<"queued" | "already_queued"> {
   const key = await db.customerKey.findFirst({
-    where: { id: input.keyId, status: "ACTIVE", lastVerifiedAt: { not: null } },
+    where: { id: input.keyId, ...WATCHED_KEY },
     select: { id: true, tenantId: true, customerId: true, onboardingId: true },
   });
   if (!key)
-    throw new AppError("NOT_FOUND", "This key is not watched: it is not the customer's verified key.");
+    throw new AppError(
+      "NOT_FOUND",
+      "This key is not watched: it is not the customer's verified key, nor one their resources still use.",
+    );
   const queued = await sendKeyHealthCheck(boss, { tenantId: key.tenantId, keyId: key.id, freshToken: true });
   await db.$transaction((tx) =>
     recordAuditEvent(tx, {

@@ -104,6 +104,11 @@ export default async function KeyHealthPage(props: { searchParams: Promise<Recor
               </Td>
               <Td className="font-mono text-xs break-all">
                 {row.vaultHost.split(".")[0]}/{row.keyName}
+                {row.status === "SUPERSEDED" && (
+                  <span className="block font-sans break-normal text-slate-600">
+                    replaced; watched until its last resource moves
+                  </span>
+                )}
               </Td>
               <Td className="text-xs">
                 {row._count.appliedTo}

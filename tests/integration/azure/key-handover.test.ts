@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CustomerSession } from "../../../lib/auth/session";
 import { readResource } from "../../../lib/azure/arm";
 import { startBoss } from "../../../lib/jobs/boss";
+import { runTenantHealthCheck } from "../../../lib/key-health/monitor";
 import { getCustomerView } from "../../../lib/onboarding/get-customer-view";
 import { isHandoverPending } from "../../../lib/onboarding/handover-status";
 import { runKeyVerification } from "../../../lib/onboarding/run-key-verification";
@@ -38,6 +39,9 @@ let customerId: string;
 let firstKeyId: string;
 const resourceIds: string[] = [];
 
+/** Each vault's keys as the customer reaches them (to disable one, as a customer might). */
+const vaultKeys = new Map<string, Awaited<ReturnType<typeof runCustomerScript>>["keys"]>();
+
 /** A key the customer makes with their script in their own tenant (a vault of its own, the app's role on it). */
 async function customerKey(vaultName: string, keyName = "cmk") {
   const made = await runCustomerScript({
@@ -48,6 +52,7 @@ async function customerKey(vaultName: string, keyName = "cmk") {
     vaultName,
     keyName,
   });
+  vaultKeys.set(vaultName, made.keys);
   return made.versionlessUri;
 }
 
@@ -338,6 +343,49 @@ describe("[handover] a customer hands over a replacement key after onboarding", 
     expect(
       await t.db.auditEvent.count({ where: { action: "settings.key_handover_policy", actorId: admin.id } }),
     ).toBe(1);
+  });
+
+  it("while a hand-over is applied, the health monitor watches both keys, the old one until its last resource has moved", async () => {
+    const old = await t.db.customerKey.findFirstOrThrow({ where: { customerId, status: "ACTIVE" } });
+    expect(old.keyUri).toContain("kv-handover-6");
+    // Policy 'apply at once' (the test before): the run starts on verification.
+    const { key, startedRunId } = await handOver(await customerKey("kv-handover-9"));
+    expect(startedRunId).toBeTruthy();
+    const runId = startedRunId!;
+    expect((await t.db.customerKey.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("SUPERSEDED");
+    await runFleetBatch(t.db, boss, runId);
+    const jobs = await t.db.job.findMany({ where: { runId, state: "QUEUED" }, orderBy: { id: "asc" } });
+    expect(jobs).toHaveLength(3);
+    expect(await drive(jobs[0]!.id)).toBe("succeeded");
+
+    // One resource reads the new key back, two still use the old one: the monitor checks both keys.
+    const check = () => runTenantHealthCheck(t.db, boss, { tenantId: TENANTS.contoso.id });
+    const healthOf = async (id: string) =>
+      (await t.db.customerKey.findUniqueOrThrow({ where: { id } })).health;
+    expect(await check()).toEqual({ checked: 2 });
+    expect([await healthOf(old.id), await healthOf(key.id)]).toEqual(["HEALTHY", "HEALTHY"]);
+
+    // The customer disables the old key before the change is done: the two resources on it are at risk, and the
+    // onboarding says so, although the new key (checked after it) is healthy.
+    await vaultKeys.get("kv-handover-6")!.updateKeyProperties("cmk", { enabled: false });
+    await check();
+    expect([await healthOf(old.id), await healthOf(key.id)]).toEqual(["UNREACHABLE", "HEALTHY"]);
+    const onboardingOf = async () =>
+      (await t.db.tenantOnboarding.findUniqueOrThrow({ where: { id: key.onboardingId } })).state;
+    expect(await onboardingOf()).toBe("KEY_UNREACHABLE");
+    expect(
+      await t.db.auditEvent.count({
+        where: { targetId: old.id, action: "key.health_changed", outcome: "failure" },
+      }),
+    ).toBe(1);
+
+    // Enabled again, the remaining resources move; the old key, used by none, is no longer watched.
+    await vaultKeys.get("kv-handover-6")!.updateKeyProperties("cmk", { enabled: true });
+    expect((await driveRun(runId)).state).toBe("FINISHED");
+    expect(await t.db.isvResource.count({ where: { appliedKeyId: old.id } })).toBe(0);
+    expect(await check()).toEqual({ checked: 1 });
+    expect(await onboardingOf()).toBe("HEALTHY");
+    expect(await armKeyNames()).toEqual(resourceIds.map(() => "https://kv-handover-9.vault.azure.net|cmk"));
   });
 
   it("revoking the customer's invite declines their hand-over waiting for approval, in the same transaction: the Approvals page no longer offers it", async () => {

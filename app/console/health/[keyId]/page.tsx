@@ -44,6 +44,12 @@ export default async function KeyHealthDetailPage(props: { params: Promise<{ key
           </p>
           <h1 className="text-2xl font-bold text-slate-900">{key.customer.name}</h1>
           <p className="mt-1 font-mono text-xs break-all text-slate-600">{key.keyUri}</p>
+          {key.status === "SUPERSEDED" && (
+            <p className="mt-1 text-sm text-slate-700" data-testid="key-replaced">
+              The customer replaced this key; {resourceCount} resource(s) still use it, so it is watched until
+              the last one has moved to the new key.
+            </p>
+          )}
         </div>
         <CheckNowButton keyId={key.id} checkedAt={key.healthCheckedAt?.toISOString() ?? null} />
       </div>
