@@ -556,24 +556,7 @@ export async function withdrawKeyHandover(
   tx: Tx,
   input: { keyId: string; actor: Actor; requestId?: string },
 ) {
-  const waiting = await tx.operationRun.findMany({
-    where: { targetKeyId: input.keyId, state: "AWAITING_APPROVAL" },
-    select: { id: true },
-  });
-  for (const { id } of waiting)
-    await moveRun(tx, await lockRun(tx, id), {
-      to: "DECLINED",
-      actor: input.actor,
-      details: { withdrawnBy: input.actor.id ?? null },
-      requestId: input.requestId,
-    });
-  await retireReplacementKey(tx, {
-    keyId: input.keyId,
-    actor: input.actor,
-    why: "withdrawn",
-    runId: waiting[0]?.id,
-    requestId: input.requestId,
-  });
+  await endKeyHandover(tx, { ...input, why: "withdrawn", details: { withdrawnBy: input.actor.id ?? null } });
 }
 
 /**
@@ -592,29 +575,47 @@ export async function declineKeyHandovers(
     take: 20,
   });
   let declined = 0;
-  for (const key of proposed) {
-    const waiting = await tx.operationRun.findMany({
-      where: { targetKeyId: key.id, state: "AWAITING_APPROVAL" },
-      select: { id: true },
-    });
-    for (const { id } of waiting) {
-      await moveRun(tx, await lockRun(tx, id), {
-        to: "DECLINED",
-        actor: input.actor,
-        details: { declinedBy: input.actor.id ?? null, why: "The customer's invite was revoked." },
-        requestId: input.requestId,
-      });
-      declined += 1;
-    }
-    await retireReplacementKey(tx, {
+  for (const key of proposed)
+    declined += await endKeyHandover(tx, {
       keyId: key.id,
       actor: input.actor,
+      requestId: input.requestId,
       why: "declined",
-      runId: waiting[0]?.id,
+      details: { declinedBy: input.actor.id ?? null, why: "The customer's invite was revoked." },
+    });
+  return declined;
+}
+
+/** Declines a replacement key's runs waiting for approval and retires the key; returns how many runs it declined. */
+async function endKeyHandover(
+  tx: Tx,
+  input: {
+    keyId: string;
+    actor: Actor;
+    requestId?: string;
+    why: "withdrawn" | "declined";
+    details: Record<string, Prisma.InputJsonValue | null>;
+  },
+): Promise<number> {
+  const waiting = await tx.operationRun.findMany({
+    where: { targetKeyId: input.keyId, state: "AWAITING_APPROVAL" },
+    select: { id: true },
+  });
+  for (const { id } of waiting)
+    await moveRun(tx, await lockRun(tx, id), {
+      to: "DECLINED",
+      actor: input.actor,
+      details: input.details,
       requestId: input.requestId,
     });
-  }
-  return declined;
+  await retireReplacementKey(tx, {
+    keyId: input.keyId,
+    actor: input.actor,
+    why: input.why,
+    runId: waiting[0]?.id,
+    requestId: input.requestId,
+  });
+  return waiting.length;
 }
 
 const WRITE_ROLES: readonly OperatorRole[] = ["Operator", "Admin"];

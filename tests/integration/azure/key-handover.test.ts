@@ -112,8 +112,8 @@ const armKeyNames = () =>
     }),
   );
 
-/** What must not move when a hand-over is refused or fails: the key in use, the resources, the runs. */
-async function snapshot() {
+/** The key in use, the resources and what ARM reads: what must not move when a hand-over does not go ahead. */
+async function keysInUse() {
   return {
     active: await t.db.customerKey.findMany({
       where: { customerId, status: "ACTIVE" },
@@ -124,10 +124,13 @@ async function snapshot() {
       orderBy: { id: "asc" },
       select: { cmkState: true, appliedKeyId: true, appliedKeyVersion: true },
     }),
-    runs: await t.db.operationRun.count(),
-    onboarding: (await view()).state,
     arm: await armKeyNames(),
   };
+}
+
+/** What must not move when a hand-over is refused or fails: the key in use, the resources, the runs. */
+async function snapshot() {
+  return { ...(await keysInUse()), runs: await t.db.operationRun.count(), onboarding: (await view()).state };
 }
 
 beforeAll(async () => {
@@ -390,20 +393,7 @@ describe("[handover] a customer hands over a replacement key after onboarding", 
 
   it("revoking the customer's invite declines their hand-over waiting for approval, in the same transaction: the Approvals page no longer offers it", async () => {
     await setKeyHandoverPolicy(t.db, { policy: "APPROVAL", actor: admin, roles: ["Admin"] });
-    // What must not move (the customer's page itself closes with the link).
-    const inUse = async () => ({
-      active: await t.db.customerKey.findMany({
-        where: { customerId, status: "ACTIVE" },
-        select: { id: true },
-      }),
-      resources: await t.db.isvResource.findMany({
-        where: { customerId },
-        orderBy: { id: "asc" },
-        select: { cmkState: true, appliedKeyId: true, appliedKeyVersion: true },
-      }),
-      arm: await armKeyNames(),
-    });
-    const before = await inUse();
+    const before = await keysInUse();
     const { key, result } = await handOver(await customerKey("kv-handover-8"));
     expect(result?.outcome).toBe("verified");
     const run = await t.db.operationRun.findFirstOrThrow({ where: { targetKeyId: key.id } });
@@ -422,7 +412,7 @@ describe("[handover] a customer hands over a replacement key after onboarding", 
       approveFleetRun(t.db, boss, { runId: run.id, actor: admin, roles: ["Admin"] }),
     ).rejects.toThrow(/no longer waiting/);
     // Nothing else moved: the key in use, the resources, ARM.
-    expect(await inUse()).toEqual(before);
+    expect(await keysInUse()).toEqual(before);
     const events = await t.db.auditEvent.findMany({
       where: { OR: [{ targetId: key.id }, { targetId: run.id }, { targetId: inviteId }] },
       orderBy: { id: "asc" },
