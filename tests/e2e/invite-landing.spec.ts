@@ -18,7 +18,7 @@ async function openCountingScripts(page: Page, url: string) {
   };
 }
 
-test("[perf] a first visit to an invite link loads no script; Sign in loads the sign-in page, which signs the customer in", async ({
+test("[perf] a first visit to an invite link loads no script; Sign in loads the sign-in page, which signs the customer in (also after Back from Microsoft)", async ({
   browser,
 }) => {
   const operator = await operatorPage(browser);
@@ -72,6 +72,15 @@ test("[perf] a first visit to an invite link loads no script; Sign in loads the 
   await expect(page.locator('meta[name="referrer"]')).toHaveAttribute("content", "no-referrer");
   await shot(page, "invite-sign-in-opening");
   release();
+  await expect(page.getByText("Pick an account")).toBeVisible();
+  // Back from Microsoft's page: the sign-in page does not send the customer there again unasked.
+  await page.goBack();
+  await expect(page.getByRole("status")).toHaveText(
+    "Microsoft's sign-in page was left before you signed in.",
+  );
+  await expect(page.getByRole("link", { name: "Back to your invite" })).toBeVisible();
+  await shot(page, "invite-sign-in-came-back");
+  await page.getByRole("button", { name: "Sign in with your work account" }).click();
   await expect(page.getByText("Pick an account")).toBeVisible();
   await pickAccount(page, "admin@adatum.onmicrosoft.com");
   await expect(page.getByRole("heading", { name: "Grant admin consent" })).toBeVisible();

@@ -24,6 +24,9 @@ async function startSignIn(token: string): Promise<string> {
     const { PublicClientApplication } = await import("@azure/msal-browser");
     const msal = new PublicClientApplication(msalConfiguration(settings));
     await msal.initialize();
+    // No response here (it goes to the redirect page); this clears an attempt left behind by Back from
+    // Microsoft's page, which would otherwise refuse this one as interaction_in_progress.
+    await msal.handleRedirectPromise();
     await msal.loginRedirect({
       scopes: ["openid", "profile"],
       nonce: settings.nonce,
