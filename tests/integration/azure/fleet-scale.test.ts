@@ -168,14 +168,21 @@ describe("[fleet] 300 resources, two customers, two workers (one SIGKILLed), can
     );
 
     // Paused: what was in flight finishes (the killed worker's jobs after their heartbeat lapses), nothing new starts.
+    // In flight is what the database shows RUNNING or WAITING_ON_AZURE, and also a job a worker admitted while the
+    // run still ran, an instant before the pause committed, and has not yet marked RUNNING: the pause has settled
+    // once no job is in flight and no ARM write arrived over three polls in a row.
     await pauseFleetRun(t.db, { runId: second.id, actor: operator, roles: ["Operator"] });
-    await waitFor(
-      "the pause settled",
-      async () =>
-        (await t.db.job.count({
-          where: { runId: second.id, state: { in: ["RUNNING", "WAITING_ON_AZURE"] } },
-        })) === 0,
-    );
+    let lastWrites = -1;
+    let quietPolls = 0;
+    await waitFor("the pause settled", async () => {
+      const inFlight = await t.db.job.count({
+        where: { runId: second.id, state: { in: ["RUNNING", "WAITING_ON_AZURE"] } },
+      });
+      const writes = await armWritesSoFar(emulatorUrl());
+      quietPolls = inFlight === 0 && writes === lastWrites ? quietPolls + 1 : 0;
+      lastWrites = writes;
+      return quietPolls >= 3;
+    });
     const paused = await progressOf(second.id);
     expect((await runOf(second.id)).state).toBe("PAUSED");
     expect(paused.done).toBeLessThan(expected);
