@@ -48,6 +48,19 @@ const identity = z.object({
   userAssignedIdentities: userAssigned.optional(),
 });
 const armError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** keyvault.json 2024-11-01 Sku: family A, name standard | premium. */
+const vaultSku = z.object({ family: z.enum(["A"]), name: z.enum(["standard", "premium"]) });
+/** ManagedIdentity.json 2023-01-31 Identity (UserAssignedIdentityProperties are read-only). */
+const userAssignedIdentity = tracked.extend({
+  type: z.literal("Microsoft.ManagedIdentity/userAssignedIdentities"),
+  properties: z.object({
+    tenantId: z.string().uuid(),
+    principalId: z.string().uuid(),
+    clientId: z.string().uuid(),
+  }),
+});
+/** What a body breaks of a schema: [] when it conforms. */
+const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
 
 async function settle(): Promise<void> {
   em.emu.clock.advance(2);
@@ -88,7 +101,7 @@ describe("[conformance] Microsoft.Resources and Microsoft.Authorization reads", 
       tags: z.object({ env: z.literal("test") }),
       properties: z.object({ provisioningState: z.string() }),
     });
-    expect(group.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(group, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json: Subscriptions_Get → Subscription`, async () => {
@@ -101,7 +114,7 @@ describe("[conformance] Microsoft.Resources and Microsoft.Authorization reads", 
       displayName: z.string(),
       state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
     });
-    expect(subscription.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(subscription, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json: RoleDefinitions_Get and RoleDefinitions_List ($filter=roleName) → RoleDefinition`, async () => {
@@ -133,7 +146,7 @@ describe("[conformance] Microsoft.Resources and Microsoft.Authorization reads", 
       admin,
     );
     expect(one.status).toBe(200);
-    expect(definition.safeParse(one.body).error?.issues ?? []).toEqual([]);
+    expect(issues(definition, one.body)).toEqual([]);
     const list = await call(
       em.url,
       "GET",
@@ -141,9 +154,7 @@ describe("[conformance] Microsoft.Resources and Microsoft.Authorization reads", 
       admin,
     );
     expect(list.status).toBe(200);
-    expect(
-      z.object({ value: z.array(definition).length(1) }).safeParse(list.body).error?.issues ?? [],
-    ).toEqual([]);
+    expect(issues(z.object({ value: z.array(definition).length(1) }), list.body)).toEqual([]);
   });
 });
 
@@ -160,7 +171,7 @@ describe("[conformance] Microsoft.KeyVault/vaults", () => {
       type: z.literal("Microsoft.KeyVault/vaults"),
       properties: z.object({
         tenantId: z.string().uuid(),
-        sku: z.object({ family: z.enum(["A"]), name: z.enum(["standard", "premium"]) }),
+        sku: vaultSku,
         vaultUri: z.string().url(),
         enableRbacAuthorization: z.boolean().optional(),
         enableSoftDelete: z.boolean().optional(),
@@ -169,7 +180,7 @@ describe("[conformance] Microsoft.KeyVault/vaults", () => {
         provisioningState: z.enum(["Succeeded", "RegisteringDns"]).optional(),
       }),
     });
-    expect(vault.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(vault, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/keyvault/…/2024-11-01/keyvault.json: Vaults_CreateOrUpdate requires properties.tenantId and sku (400)`, async () => {
@@ -189,15 +200,7 @@ describe("[conformance] Microsoft.ManagedIdentity/userAssignedIdentities", () =>
   it(`${SPEC}/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json: UserAssignedIdentities_Get → Identity`, async () => {
     const r = await call(em.url, "GET", `${IDS.uamiCmk}?api-version=2023-01-31`, isv);
     expect(r.status).toBe(200);
-    const uami = tracked.extend({
-      type: z.literal("Microsoft.ManagedIdentity/userAssignedIdentities"),
-      properties: z.object({
-        tenantId: z.string().uuid(),
-        principalId: z.string().uuid(),
-        clientId: z.string().uuid(),
-      }),
-    });
-    expect(uami.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(userAssignedIdentity, r.body)).toEqual([]);
   });
 });
 
@@ -228,7 +231,7 @@ describe("[conformance] Microsoft.Authorization/roleAssignments", () => {
         principalType: z.enum(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]),
       }),
     });
-    expect(assignment.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(assignment, r.body)).toEqual([]);
   });
 
   it("…/2022-04-01/authorization-RoleAssignmentsCalls.json: properties.roleDefinitionId and principalId are required (400)", async () => {
@@ -281,7 +284,7 @@ describe("[conformance] the four CMK resource types", () => {
         }),
       }),
     });
-    expect(account.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(account, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2025-10-15/cosmos-db.json: DatabaseAccounts_CreateOrUpdate → DatabaseAccountGetResults`, async () => {
@@ -314,7 +317,7 @@ describe("[conformance] the four CMK resource types", () => {
         defaultIdentity: z.string(),
       }),
     });
-    expect(account.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(account, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2025-01-02/diskEncryptionSet.json: DiskEncryptionSets_CreateOrUpdate → 202 DiskEncryptionSet`, async () => {
@@ -347,7 +350,7 @@ describe("[conformance] the four CMK resource types", () => {
         provisioningState: z.string(),
       }),
     });
-    expect(des.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(des, r.body)).toEqual([]);
   });
 
   it(`${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01/ServerKeys.json and EncryptionProtectors.json: ServerKey and EncryptionProtector`, async () => {
@@ -371,7 +374,7 @@ describe("[conformance] the four CMK resource types", () => {
         thumbprint: z.string(),
       }),
     });
-    expect(serverKey.safeParse(key.body).error?.issues ?? []).toEqual([]);
+    expect(issues(serverKey, key.body)).toEqual([]);
     const protector = await call(
       em.url,
       "GET",
@@ -389,7 +392,7 @@ describe("[conformance] the four CMK resource types", () => {
         autoRotationEnabled: z.boolean(),
       }),
     });
-    expect(encryptionProtector.safeParse(protector.body).error?.issues ?? []).toEqual([]);
+    expect(issues(encryptionProtector, protector.body)).toEqual([]);
   });
 });
 
@@ -415,7 +418,7 @@ describe("[conformance] Microsoft.Sql/servers/databases", () => {
         })
         .refine((p) => !("administratorLoginPassword" in p), "administratorLoginPassword is returned"),
     });
-    expect(sqlServer.safeParse(serverBody.body).error?.issues ?? []).toEqual([]);
+    expect(issues(sqlServer, serverBody.body)).toEqual([]);
     const id = `${server}/databases/tenant-1?api-version=2023-08-01`;
     const put = await call(em.url, "PUT", id, isv, {
       location: "westeurope",
@@ -448,7 +451,7 @@ describe("[conformance] Microsoft.Sql/servers/databases", () => {
         ),
       }),
     });
-    expect(db.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(db, r.body)).toEqual([]);
   });
 });
 
@@ -486,7 +489,7 @@ describe("[conformance] Key Vault data plane", () => {
       }),
       attributes,
     });
-    expect(bundle.safeParse(r.body).error?.issues ?? []).toEqual([]);
+    expect(issues(bundle, r.body)).toEqual([]);
   });
 
   it("…/7.6/keys.json: WrapKey → KeyOperationResult; KeyVaultError envelope on failure", async () => {
@@ -497,8 +500,7 @@ describe("[conformance] Key Vault data plane", () => {
     });
     expect(wrapped.status).toBe(200);
     expect(
-      z.object({ kid: z.literal(kid), value: z.string().regex(/^[A-Za-z0-9_-]+$/) }).safeParse(wrapped.body)
-        .error?.issues ?? [],
+      issues(z.object({ kid: z.literal(kid), value: z.string().regex(/^[A-Za-z0-9_-]+$/) }), wrapped.body),
     ).toEqual([]);
     const missing = await call(em.url, "GET", path("/keys/no-such-key"), token);
     expect(missing.status).toBe(404);
@@ -537,7 +539,6 @@ describe("[conformance] Key Vault data plane", () => {
     ),
     nextLink: z.string().nullable().optional(),
   });
-  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
 
   it("…/7.6/keys.json: CreateKey (kty required) → KeyBundle, UpdateKey, RotateKey, GetKeyVersions, GetKeys", async () => {
     const token = await kv();
@@ -604,8 +605,6 @@ describe("[conformance] Key Vault data plane", () => {
 });
 
 describe("[conformance] reads and updates the product makes after a write", () => {
-  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
-
   it(`${SPEC}/resources/resource-manager/Microsoft.Resources/subscriptions/stable/2022-12-01/subscriptions.json: Subscriptions_List → SubscriptionListResult (value required; nextLink a URI, only while more pages follow)`, async () => {
     const r = await call(em.url, "GET", "/subscriptions?api-version=2022-12-01", admin);
     expect(r.status).toBe(200);
@@ -861,7 +860,6 @@ describe("[conformance] reads and updates the product makes after a write", () =
 });
 
 describe("[conformance] the remaining operations: existence, updates, lists, deletes, LRO results", () => {
-  const issues = (schema: z.ZodType, body: unknown) => schema.safeParse(body).error?.issues ?? [];
   const RES = `${SPEC}/resources/resource-manager/Microsoft.Resources/stable/2025-04-01/resources.json`;
   const SQL = `${SPEC}/sql/resource-manager/Microsoft.Sql/stable/2023-08-01`;
   const resourceGroup = z.object({
@@ -974,16 +972,11 @@ describe("[conformance] the remaining operations: existence, updates, lists, del
       isv,
     );
     expect(r.status).toBe(200);
-    const uami = tracked.extend({
-      type: z.literal("Microsoft.ManagedIdentity/userAssignedIdentities"),
-      properties: z.object({
-        tenantId: z.string().uuid(),
-        principalId: z.string().uuid(),
-        clientId: z.string().uuid(),
-      }),
-    });
     expect(
-      issues(z.object({ value: z.array(uami), nextLink: z.string().url().optional() }).strict(), r.body),
+      issues(
+        z.object({ value: z.array(userAssignedIdentity), nextLink: z.string().url().optional() }).strict(),
+        r.body,
+      ),
     ).toEqual([]);
     expect((r.body.value as { id: string }[]).map((u) => u.id.toLowerCase())).toContain(
       IDS.uamiCmk.toLowerCase(),
@@ -998,7 +991,7 @@ describe("[conformance] the remaining operations: existence, updates, lists, del
       type: z.literal("Microsoft.KeyVault/vaults"),
       properties: z.object({
         tenantId: z.literal(IDS.contoso),
-        sku: z.object({ family: z.enum(["A"]), name: z.enum(["standard", "premium"]) }),
+        sku: vaultSku,
         vaultUri: z.string().url(),
         enabledForDiskEncryption: z.literal(true),
         enableRbacAuthorization: z.literal(true),
